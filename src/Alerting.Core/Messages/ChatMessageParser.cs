@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Alerting.Core.Messages;
+
+/// <summary>Outcome of parsing one Kafka value: a message, or the reason it is a bad message.</summary>
+public readonly record struct ParseResult(ChatMessage? Message, string? Error)
+{
+    public bool IsValid => Message is not null;
+}
+
+/// <summary>
+/// Parses the UTF-8 JSON of contracts §1 with <see cref="Utf8JsonReader"/> (no DOM).
+/// Unknown fields are skipped. Any violation yields a human-readable reason naming the field,
+/// which the Kafka adapter puts on the dead-letter record.
+/// </summary>
+public static class ChatMessageParser
+{
+    public static ParseResult Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return ParseCore(utf8);
+        }
+        catch (JsonException ex)
+        {
+            return new ParseResult(null, $"invalid JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new ParseResult(null, $"invalid JSON: {ex.Message}");
+        }
+    }
+
+    private static ParseResult ParseCore(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty) return Fail("empty value: expected one JSON object");
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return Fail("expected a JSON object");
+
+        string? messageId = null, conversationId = null, shopId = null, senderId = null, agentId = null, text = null;
+        string? senderRaw = null, eventRaw = null, sentAtRaw = null;
+
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.TokenType != JsonTokenType.PropertyName) return Fail("malformed object");
+            var field = Field.Unknown;
+            if (reader.ValueTextEquals("messageId"u8)) field = Field.MessageId;
+            else if (reader.ValueTextEquals("conversationId"u8)) field = Field.ConversationId;
+            else if (reader.ValueTextEquals("shopId"u8)) field = Field.ShopId;
+            else if (reader.ValueTextEquals("sender"u8)) field = Field.Sender;
+            else if (reader.ValueTextEquals("senderId"u8)) field = Field.SenderId;
+            else if (reader.ValueTextEquals("agentId"u8)) field = Field.AgentId;
+            else if (reader.ValueTextEquals("text"u8)) field = Field.Text;
+            else if (reader.ValueTextEquals("sentAt"u8)) field = Field.SentAt;
+            else if (reader.ValueTextEquals("event"u8)) field = Field.Event;
+
+            if (!reader.Read()) return Fail("truncated JSON");
+            if (field == Field.Unknown)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                if (field is Field.AgentId or Field.Text or Field.Event) continue;
+                return Fail($"field '{FieldName(field)}' must not be null");
+            }
+            if (reader.TokenType != JsonTokenType.String)
+                return Fail($"field '{FieldName(field)}' must be a string, found {reader.TokenType}");
+            var value = reader.GetString()!;
+            switch (field)
+            {
+                case Field.MessageId: messageId = value; break;
+                case Field.ConversationId: conversationId = value; break;
+                case Field.ShopId: shopId = value; break;
+                case Field.Sender: senderRaw = value; break;
+                case Field.SenderId: senderId = value; break;
+                case Field.AgentId: agentId = value.Length == 0 ? null : value; break;
+                case Field.Text: text = value; break;
+                case Field.SentAt: sentAtRaw = value; break;
+                case Field.Event: eventRaw = value; break;
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return Fail("truncated JSON");
+        // Anything after the object other than whitespace is an error.
+        if (reader.Read()) return Fail("trailing data after the JSON object");
+
+        if (string.IsNullOrEmpty(messageId)) return Missing("messageId");
+        if (string.IsNullOrEmpty(conversationId)) return Missing("conversationId");
+        if (string.IsNullOrEmpty(shopId)) return Missing("shopId");
+        if (string.IsNullOrEmpty(senderRaw)) return Missing("sender");
+        if (string.IsNullOrEmpty(senderId)) return Missing("senderId");
+        if (string.IsNullOrEmpty(sentAtRaw)) return Missing("sentAt");
+
+        SenderKind sender;
+        switch (senderRaw)
+        {
+            case "buyer": sender = SenderKind.Buyer; break;
+            case "agent": sender = SenderKind.Agent; break;
+            case "bot": sender = SenderKind.Bot; break;
+            case "system": sender = SenderKind.System; break;
+            default: return Fail($"unknown sender '{senderRaw}': expected buyer, agent, bot or system");
+        }
+
+        var kind = ChatEventKind.Message;
+        switch (eventRaw)
+        {
+            case null or "message": break;
+            case "transfer": kind = ChatEventKind.Transfer; break;
+            case "close": kind = ChatEventKind.Close; break;
+            default: return Fail($"unknown event '{eventRaw}': expected message, transfer or close");
+        }
+
+        if (!TryParseSentAt(sentAtRaw, out var sentAt))
+            return Fail($"field 'sentAt' is not an ISO-8601 time with offset: '{sentAtRaw}'");
+
+        if (kind == ChatEventKind.Message && text is null) return Missing("text");
+        if (kind == ChatEventKind.Transfer && agentId is null)
+            return Fail("a transfer event needs 'agentId' (the new owner)");
+
+        return new ParseResult(new ChatMessage
+        {
+            MessageId = messageId,
+            ConversationId = conversationId,
+            ShopId = shopId,
+            Sender = sender,
+            SenderId = senderId,
+            AgentId = agentId,
+            Text = text ?? "",
+            SentAt = sentAt,
+            Event = kind,
+        }, null);
+    }
+
+    /// <summary>ISO-8601 with an explicit offset (or Z); a time without offset is ambiguous and refused.</summary>
+    public static bool TryParseSentAt(string raw, out DateTimeOffset value)
+    {
+        value = default;
+        if (raw.Length < 20) return false;
+        var last = raw[^1];
+        var hasOffset = last == 'Z' || last == 'z' || (raw.Length > 6 && (raw[^6] == '+' || raw[^6] == '-') && raw[^3] == ':');
+        if (!hasOffset) return false;
+        return DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    private static ParseResult Fail(string reason) => new(null, reason);
+    private static ParseResult Missing(string field) => new(null, $"missing required field '{field}'");
+
+    private enum Field { Unknown, MessageId, ConversationId, ShopId, Sender, SenderId, AgentId, Text, SentAt, Event }
+
+    private static string FieldName(Field f) => f switch
+    {
+        Field.MessageId => "messageId",
+        Field.ConversationId => "conversationId",
+        Field.ShopId => "shopId",
+        Field.Sender => "sender",
+        Field.SenderId => "senderId",
+        Field.AgentId => "agentId",
+        Field.Text => "text",
+        Field.SentAt => "sentAt",
+        Field.Event => "event",
+        _ => "?",
+    };
+}
