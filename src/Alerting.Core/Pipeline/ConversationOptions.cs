@@ -1,0 +1,54 @@
+using Alerting.Core.Config;
+
+namespace Alerting.Core.Pipeline;
+
+/// <summary>
+/// How conversations are tracked (config section <c>Rules:Conversation</c>, per store
+/// <c>Rules:Stores:&lt;shopId&gt;:Conversation</c>). Shared by the timing rules.
+/// </summary>
+public sealed class ConversationOptions
+{
+    /// <summary>Whether a <c>bot</c> reply ends a buyer's wait. Default false: an auto-reply is not an answer from a person.</summary>
+    public bool BotRepliesAnswer { get; set; }
+
+    /// <summary>
+    /// Courtesy closings (e.g. 好的, 谢谢, 嗯嗯) that do not start a new waiting period when a buyer sends
+    /// exactly one of them (surrounding punctuation and spaces ignored). Default empty: the agent is expected
+    /// to have the last word.
+    /// </summary>
+    public List<string> ClosingPhrases { get; set; } = [];
+
+    public IEnumerable<ConfigProblem> Validate(string path)
+    {
+        for (var i = 0; i < ClosingPhrases.Count; i++)
+            if (string.IsNullOrWhiteSpace(ClosingPhrases[i]))
+                yield return new ConfigProblem($"{path}:ClosingPhrases:{i}", "must not be empty");
+    }
+
+    internal bool IsClosingPhrase(string text)
+    {
+        if (ClosingPhrases.Count == 0) return false;
+        var trimmed = text.AsSpan().Trim(" \t\r\n,.!?~，。！？～、…😊🙏".AsSpan());
+        foreach (var phrase in ClosingPhrases)
+            if (trimmed.SequenceEqual(phrase.AsSpan().Trim())) return true;
+        return false;
+    }
+}
+
+/// <summary>Partition-wide settings (config section <c>Rules:EventTime</c>); global only.</summary>
+public sealed class EventTimeOptions
+{
+    /// <summary>How late (in sentAt) a message may arrive and still be treated as in order. Default 5 s.</summary>
+    public double AllowedDisorderSeconds { get; set; } = 5;
+
+    /// <summary>Conversations with no activity for this long (event time) are forgotten. Default 24 h.</summary>
+    public double EvictIdleAfterMinutes { get; set; } = 24 * 60;
+
+    public IEnumerable<ConfigProblem> Validate(string path)
+    {
+        if (AllowedDisorderSeconds is < 0 or > 3600)
+            yield return new ConfigProblem($"{path}:AllowedDisorderSeconds", $"must be between 0 and 3600 seconds, was {AllowedDisorderSeconds}");
+        if (EvictIdleAfterMinutes is < 1 or > 60 * 24 * 30)
+            yield return new ConfigProblem($"{path}:EvictIdleAfterMinutes", $"must be between 1 minute and 30 days, was {EvictIdleAfterMinutes}");
+    }
+}

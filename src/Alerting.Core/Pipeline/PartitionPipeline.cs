@@ -1,0 +1,275 @@
+using Alerting.Core.Alerts;
+using Alerting.Core.Config;
+using Alerting.Core.Messages;
+using Alerting.Core.Rules;
+
+namespace Alerting.Core.Pipeline;
+
+/// <summary>
+/// The rules applied to one ordered stream of chat records — one Kafka partition live, or one input
+/// file in replay. Owns the partition's conversation state, its event-time watermark and its pending
+/// deadlines. Not thread-safe: exactly one thread drives a pipeline (the partition is the unit of
+/// order, state and parallelism).
+/// </summary>
+/// <remarks>
+/// Records are applied on arrival (a rude reply alerts at once). Only deadlines wait for the
+/// watermark = largest sentAt seen − allowed disorder, so a backlog being caught up never fires a
+/// deadline for a buyer whose answer is already further down the partition.
+/// </remarks>
+public sealed class PartitionPipeline
+{
+    private readonly IRulesSource _rules;
+    private readonly TimeProvider _wallClock;
+    private readonly Dictionary<string, ConversationState> _conversations = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<ConversationState, long> _deadlines = new();
+    private readonly HashSet<ConversationState> _changed = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly RuleContext _context = new();
+    private DateTimeOffset _nextEviction = DateTimeOffset.MinValue;
+
+    public PartitionPipeline(IRulesSource rules, TimeProvider wallClock)
+    {
+        _rules = rules;
+        _wallClock = wallClock;
+    }
+
+    /// <summary>Largest sentAt applied so far (MinValue before the first record).</summary>
+    public DateTimeOffset MaxSentAt { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>The event-time clock deadlines run on; only moves forward.</summary>
+    public DateTimeOffset Watermark { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Records applied so far.</summary>
+    public long Applied { get; private set; }
+
+    /// <summary>Records whose sentAt was already behind the watermark when they arrived (applied anyway).</summary>
+    public long LateRecords { get; private set; }
+
+    public int OpenConversations => _conversations.Count;
+
+    /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
+    public int PendingDeadlines { get; private set; }
+
+    /// <summary>Applies one record: updates state, runs every rule, fires deadlines the record's time made due.</summary>
+    public void Process(ChatMessage message, List<Alert> alerts)
+    {
+        var snapshot = _rules.Current;
+        var first = alerts.Count;
+        Applied++;
+        if (message.SentAt < Watermark) LateRecords++;
+        if (message.SentAt > MaxSentAt)
+        {
+            MaxSentAt = message.SentAt;
+            var candidate = MaxSentAt - snapshot.AllowedDisorder;
+            if (candidate > Watermark) FireDue(candidate, snapshot, alerts);
+        }
+
+        var store = snapshot.ForShop(message.ShopId);
+        if (!_conversations.TryGetValue(message.ConversationId, out var state))
+        {
+            if (message.Event == ChatEventKind.Close) { StampAlerts(alerts, first, snapshot); return; }
+            state = new ConversationState { ConversationId = message.ConversationId, ShopId = message.ShopId };
+            _conversations.Add(message.ConversationId, state);
+            _removed.Remove(message.ConversationId);
+        }
+
+        _context.Answered = null;
+        _context.ClosedWhileWaiting = null;
+        Apply(message, state, store);
+        if (message.SentAt > state.LastActivityAt) state.LastActivityAt = message.SentAt;
+
+        _context.Conversation = state;
+        _context.Watermark = Watermark;
+        _context.ConfigVersion = snapshot.Version;
+        var rules = store.Rules;
+        for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
+
+        if (message.Event == ChatEventKind.Close) Remove(state);
+        else _changed.Add(state);
+
+        StampAlerts(alerts, first, snapshot);
+    }
+
+    /// <summary>
+    /// Moves the watermark forward (an idle partition following the wall clock, or the end of a
+    /// replay) and fires the deadlines it passes. Never moves it back.
+    /// </summary>
+    public void AdvanceWatermark(DateTimeOffset to, List<Alert> alerts)
+    {
+        if (to <= Watermark) return;
+        var snapshot = _rules.Current;
+        var first = alerts.Count;
+        FireDue(to, snapshot, alerts);
+        StampAlerts(alerts, first, snapshot);
+    }
+
+    /// <summary>Conversations changed and ids removed since the last call (for incremental checkpoints).</summary>
+    public (IReadOnlyCollection<ConversationState> Changed, IReadOnlyCollection<string> Removed) TakeChanges()
+    {
+        var changed = _changed.ToArray();
+        var removed = _removed.ToArray();
+        _changed.Clear();
+        _removed.Clear();
+        return (changed, removed);
+    }
+
+    /// <summary>Restores checkpointed state (before any record is applied) and re-arms pending deadlines.</summary>
+    public void Restore(IEnumerable<ConversationState> states, DateTimeOffset maxSentAt, DateTimeOffset watermark)
+    {
+        foreach (var state in states)
+        {
+            _conversations[state.ConversationId] = state;
+            if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) Schedule(state, state.Deadline);
+        }
+        if (maxSentAt > MaxSentAt) MaxSentAt = maxSentAt;
+        if (watermark > Watermark) Watermark = watermark;
+    }
+
+    public IEnumerable<ConversationState> Conversations => _conversations.Values;
+
+    private void Apply(ChatMessage message, ConversationState state, StoreRules store)
+    {
+        switch (message.Event)
+        {
+            case ChatEventKind.Transfer:
+                // The buyer keeps waiting; the new owner inherits the wait and the alert names them.
+                state.OwnerAgentId = message.AgentId;
+                return;
+            case ChatEventKind.Close:
+                if (state.IsWaiting)
+                    _context.ClosedWhileWaiting = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply);
+                return;
+        }
+
+        switch (message.Sender)
+        {
+            case SenderKind.Buyer:
+                OnBuyerMessage(message, state, store);
+                break;
+            case SenderKind.Agent:
+                OnHumanReply(message, state);
+                break;
+            case SenderKind.Bot:
+                if (store.Conversation.BotRepliesAnswer) OnHumanReply(message, state);
+                break;
+            case SenderKind.System:
+                break;
+        }
+    }
+
+    private void OnBuyerMessage(ChatMessage message, ConversationState state, StoreRules store)
+    {
+        if (message.AgentId is not null && state.OwnerAgentId is null) state.OwnerAgentId = message.AgentId;
+        // Sent before a human reply that already arrived: that reply answered it.
+        if (state.LastHumanReplyAt != default && message.SentAt <= state.LastHumanReplyAt) return;
+
+        if (!state.IsWaiting)
+        {
+            if (store.Conversation.IsClosingPhrase(message.Text)) return;
+            state.FirstWaitingMessageId = message.MessageId;
+            state.WaitingSince = message.SentAt;
+            state.WaitingCount = 1;
+            state.UnansweredFired = false;
+            Schedule(state, message.SentAt + store.UnansweredBuyer.Threshold);
+            return;
+        }
+
+        state.WaitingCount++;
+        if (message.SentAt < state.WaitingSince && !state.UnansweredFired)
+        {
+            // Arrived out of order: the wait really started with this earlier message.
+            state.FirstWaitingMessageId = message.MessageId;
+            state.WaitingSince = message.SentAt;
+            Schedule(state, message.SentAt + store.UnansweredBuyer.Threshold);
+        }
+    }
+
+    private void OnHumanReply(ChatMessage message, ConversationState state)
+    {
+        if (message.Sender == SenderKind.Agent) state.OwnerAgentId = message.AgentId ?? message.SenderId;
+        if (message.SentAt > state.LastHumanReplyAt) state.LastHumanReplyAt = message.SentAt;
+        if (!state.IsWaiting || message.SentAt < state.WaitingSince) return;
+
+        _context.Answered = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply);
+        state.HasHumanReply = true;
+        if (state.Deadline != default) PendingDeadlines--;
+        state.EndWaiting();
+    }
+
+    private static AnsweredWait WaitOf(ConversationState state, DateTimeOffset until, bool isFirst)
+        => new(state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount, isFirst,
+            state.UnansweredFired ? Rules.UnansweredBuyer.UnansweredBuyerRule.AlertIdFor(state.ConversationId, state.FirstWaitingMessageId!) : null,
+            until - state.WaitingSince);
+
+    private void Schedule(ConversationState state, DateTimeOffset deadline)
+    {
+        if (state.Deadline == default) PendingDeadlines++;
+        state.Deadline = deadline;
+        _deadlines.Enqueue(state, deadline.UtcTicks);
+    }
+
+    private void FireDue(DateTimeOffset watermark, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        Watermark = watermark;
+        var due = watermark.UtcTicks;
+        while (_deadlines.TryPeek(out var state, out var at) && at <= due)
+        {
+            _deadlines.Dequeue();
+            // Entries go stale when a wait ends, is re-armed earlier or the conversation is gone;
+            // skipping them here is cheaper than removing them from the heap.
+            if (state.Removed || !state.IsWaiting || state.UnansweredFired || state.Deadline.UtcTicks != at) continue;
+            var rule = snapshot.ForShop(state.ShopId).UnansweredBuyer;
+            if (rule.OnDeadline(state, state.Deadline, alerts))
+            {
+                state.UnansweredFired = true;
+                state.Deadline = default;
+                PendingDeadlines--;
+                _changed.Add(state);
+            }
+            else if (rule.Options.Enabled)
+            {
+                // The threshold was raised by a reload since the deadline was armed.
+                PendingDeadlines--;
+                var newDeadline = state.WaitingSince + rule.Threshold;
+                state.Deadline = default;
+                Schedule(state, newDeadline > watermark ? newDeadline : watermark.AddTicks(1));
+            }
+        }
+
+        if (watermark >= _nextEviction)
+        {
+            EvictIdle(watermark - snapshot.EvictIdleAfter);
+            _nextEviction = watermark + TimeSpan.FromMinutes(1);
+        }
+    }
+
+    private void EvictIdle(DateTimeOffset idleBefore)
+    {
+        List<ConversationState>? idle = null;
+        foreach (var state in _conversations.Values)
+            if (state.LastActivityAt < idleBefore && (!state.IsWaiting || state.UnansweredFired))
+                (idle ??= []).Add(state);
+        if (idle is null) return;
+        foreach (var state in idle) Remove(state);
+    }
+
+    private void Remove(ConversationState state)
+    {
+        if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) PendingDeadlines--;
+        state.Removed = true;
+        _conversations.Remove(state.ConversationId);
+        _changed.Remove(state);
+        _removed.Add(state.ConversationId);
+    }
+
+    private void StampAlerts(List<Alert> alerts, int first, RulesSnapshot snapshot)
+    {
+        if (alerts.Count == first) return;
+        var now = _wallClock.GetUtcNow();
+        for (var i = first; i < alerts.Count; i++)
+        {
+            alerts[i].DetectedAt = now;
+            alerts[i].ConfigVersion ??= snapshot.Version;
+        }
+    }
+}

@@ -1,0 +1,337 @@
+using System.Diagnostics;
+using Alerting.Core.Alerts;
+using Alerting.Core.Config;
+using Alerting.Core.Messages;
+using Alerting.Core.Pipeline;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Alerting.Kafka;
+
+/// <summary>Live counters of the consume loop, for the demo display, logs and readiness.</summary>
+public sealed class ConsumerStatus
+{
+    private long _records;
+    private long _deadLettered;
+    private long _alerts;
+
+    public long Records => Interlocked.Read(ref _records);
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+    public long AlertsWritten => Interlocked.Read(ref _alerts);
+    public int AssignedPartitions { get; internal set; }
+    /// <summary>True while consumption is paused because the alert store is not acknowledging writes.</summary>
+    public bool PausedForBackpressure { get; internal set; }
+    public int OpenConversations { get; internal set; }
+    public int PendingDeadlines { get; internal set; }
+
+    internal void AddRecords(long n) => Interlocked.Add(ref _records, n);
+    internal void AddDeadLettered(long n) => Interlocked.Add(ref _deadLettered, n);
+    internal void AddAlerts(long n) => Interlocked.Add(ref _alerts, n);
+}
+
+/// <summary>
+/// The consume loop: Kafka partition → parse (or dead-letter) → the partition's rule pipeline →
+/// alerts batched to the sink → offsets stored. Runs on one dedicated thread.
+/// </summary>
+/// <remarks>
+/// Delivery: auto-commit is on but auto offset <em>store</em> is off, so the committed position only
+/// moves past records whose batch was fully handled: dead letters acknowledged by Kafka, then alerts
+/// acknowledged by the sink, then <see cref="IConsumer{TKey,TValue}.StoreOffset(TopicPartitionOffset)"/>.
+/// A crash replays at most the batches after the last commit; deterministic alert ids and the sink's
+/// dedupe keep those from alerting twice. While the sink does not acknowledge (Redis down) the loop
+/// pauses its partitions and keeps polling, so the group membership survives and nothing is skipped.
+/// Rule state that is not checkpointed (first form) is rebuilt only from the records after the
+/// committed offset; see README's limitations.
+/// </remarks>
+public sealed class ChatStreamConsumer
+{
+    private readonly KafkaOptions _options;
+    private readonly IRulesSource _rules;
+    private readonly IAlertSink _sink;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<TopicPartition, PartitionSlot> _partitions = [];
+    private Batch _batch = new();
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private DeadLetterProducer? _deadLetters;
+    private bool _flushing;
+
+    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger)
+    {
+        _options = options;
+        _rules = rules;
+        _sink = sink;
+        _time = time;
+        _logger = logger;
+    }
+
+    public ConsumerStatus Status { get; } = new();
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then flushes, commits and leaves the group.</summary>
+    public void Run(CancellationToken stoppingToken)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.GroupId,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = _options.AutoOffsetReset == "latest" ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            ClientId = $"alerting-{Environment.MachineName}-{Environment.ProcessId}",
+        };
+        foreach (var (k, v) in _options.Consumer) config.Set(k, v);
+
+        using var deadLetters = new DeadLetterProducer(_options, _logger);
+        _deadLetters = deadLetters;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
+            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked))
+            .SetPartitionsLostHandler((_, lost) => OnLost(lost))
+            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) _logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message); })
+            .Build();
+        _consumer = consumer;
+        consumer.Subscribe(_options.Topic);
+        _logger.LogInformation("Consuming {Topic} as group {Group} from {Brokers}", _options.Topic, _options.GroupId, _options.BootstrapServers);
+
+        var idleTick = TimeSpan.FromMilliseconds(_options.IdleTickMs);
+        var maxDelay = TimeSpan.FromMilliseconds(_options.BatchMaxDelayMs);
+        var lastIdleCheck = _time.GetTimestamp();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, byte[]?>? record = null;
+                try
+                {
+                    record = consumer.Consume(_batch.Records == 0 ? idleTick : TimeSpan.FromMilliseconds(5));
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    _logger.LogWarning("Consume error (continuing): {Reason}", ex.Error.Reason);
+                }
+
+                if (record is { IsPartitionEOF: false }) Handle(record);
+
+                if (_batch.Records >= _options.BatchMaxRecords
+                    || (_batch.Records > 0 && (record is null || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
+                    Flush(stoppingToken);
+
+                if (_time.GetElapsedTime(lastIdleCheck) >= idleTick)
+                {
+                    lastIdleCheck = _time.GetTimestamp();
+                    AdvanceIdlePartitions();
+                    if (_batch.Alerts.Count > 0) Flush(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown while waiting on the sink: the batch in flight is not committed and will be
+            // consumed again by whoever owns the partition next; its alerts dedupe.
+        }
+        finally
+        {
+            ShutDown(consumer);
+        }
+    }
+
+    private void ShutDown(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            if (_batch.Records > 0 || _batch.Alerts.Count > 0)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                Flush(grace.Token);
+            }
+            consumer.Commit();
+        }
+        catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException)
+        {
+            _logger.LogWarning("Final flush/commit incomplete ({Reason}); uncommitted records will be consumed again", ex.Message);
+        }
+        consumer.Close();
+        _logger.LogInformation("Left consumer group {Group}", _options.GroupId);
+    }
+
+    private void Handle(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        var tp = record.TopicPartition;
+        if (!_partitions.TryGetValue(tp, out var slot))
+        {
+            slot = new PartitionSlot(new PartitionPipeline(_rules, _time));
+            _partitions[tp] = slot;
+        }
+        slot.LastArrival = _time.GetTimestamp();
+        slot.NextOffset = record.Offset.Value + 1;
+        var value = record.Message.Value;
+        var parsed = value is null ? new ParseResult(null, "null value: expected a UTF-8 JSON chat message") : ChatMessageParser.Parse(value);
+        if (parsed.IsValid)
+        {
+            slot.Pipeline.Process(parsed.Message!, _batch.Alerts);
+        }
+        else
+        {
+            _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, parsed.Error!, record.TopicPartitionOffset));
+            _logger.LogWarning("Bad chat record at {Topic}[{Partition}]@{Offset} goes to the dead-letter topic: {Reason}",
+                tp.Topic, tp.Partition.Value, record.Offset.Value, parsed.Error);
+        }
+        _batch.Offsets[tp] = record.Offset.Value + 1;
+        if (_batch.Records == 0) _batch.StartedAt = _time.GetTimestamp();
+        _batch.Records++;
+    }
+
+    /// <summary>
+    /// A partition with no lag and no new records follows the wall clock: its watermark moves by the
+    /// time elapsed since its last record arrived (from that record's sentAt, never jumping to
+    /// today's date), so a deadline fires on time in a quiet store. A partition with lag does not:
+    /// the answers to its waiting buyers may be further down the backlog.
+    /// </summary>
+    private void AdvanceIdlePartitions()
+    {
+        var snapshot = _rules.Current;
+        int open = 0, pending = 0;
+        foreach (var (tp, slot) in _partitions)
+        {
+            var pipeline = slot.Pipeline;
+            open += pipeline.OpenConversations;
+            pending += pipeline.PendingDeadlines;
+            if (pipeline.MaxSentAt == DateTimeOffset.MinValue || slot.NextOffset < 0) continue;
+            var marks = _consumer!.GetWatermarkOffsets(tp);
+            if (marks.High == Offset.Unset || slot.NextOffset < marks.High.Value) continue; // lagging
+            var idle = _time.GetElapsedTime(slot.LastArrival);
+            pipeline.AdvanceWatermark(pipeline.MaxSentAt - snapshot.AllowedDisorder + idle, _batch.Alerts);
+        }
+        Status.OpenConversations = open;
+        Status.PendingDeadlines = pending;
+    }
+
+    private void Flush(CancellationToken ct)
+    {
+        if (_flushing) return;
+        var batch = _batch;
+        _batch = new Batch();
+        _flushing = true;
+        try
+        {
+            if (batch.DeadLetters.Count > 0)
+            {
+                _deadLetters!.Send(batch.DeadLetters, ct);
+                Status.AddDeadLettered(batch.DeadLetters.Count);
+            }
+            if (batch.Alerts.Count > 0)
+            {
+                WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
+                Status.AddAlerts(batch.Alerts.Count);
+            }
+            foreach (var (tp, offset) in batch.Offsets)
+            {
+                if (!_partitions.ContainsKey(tp)) continue; // revoked meanwhile: the new owner replays it
+                try
+                {
+                    _consumer!.StoreOffset(new TopicPartitionOffset(tp, offset));
+                }
+                catch (KafkaException ex)
+                {
+                    _logger.LogDebug("Offset for {Partition} not stored: {Reason}", tp, ex.Error.Reason);
+                }
+            }
+            Status.AddRecords(batch.Records);
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the sink. If that takes long (Redis down), pauses every assigned partition and keeps
+    /// calling Consume so the group does not evict this member; resumes once the write is durable.
+    /// Records already fetched that still arrive go into the next batch.
+    /// </summary>
+    private void WaitKeepingMembership(Task write, CancellationToken ct)
+    {
+        if (write.Wait(TimeSpan.FromMilliseconds(500), ct)) { write.GetAwaiter().GetResult(); return; }
+        var consumer = _consumer!;
+        var paused = consumer.Assignment.ToList();
+        consumer.Pause(paused);
+        Status.PausedForBackpressure = true;
+        _logger.LogWarning("Alert store is not acknowledging writes; consumption paused on {Count} partition(s) until it does", paused.Count);
+        var started = Stopwatch.StartNew();
+        try
+        {
+            while (!write.Wait(TimeSpan.FromMilliseconds(100), ct))
+            {
+                var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (record is { IsPartitionEOF: false }) Handle(record);
+            }
+            write.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            var stillAssigned = consumer.Assignment.ToHashSet();
+            consumer.Resume(paused.Where(stillAssigned.Contains).ToList());
+            Status.PausedForBackpressure = false;
+            _logger.LogInformation("Alert store acknowledged again after {Seconds:0.0}s; consumption resumed", started.Elapsed.TotalSeconds);
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> assigned)
+    {
+        foreach (var tp in assigned)
+            if (!_partitions.ContainsKey(tp))
+                _partitions[tp] = new PartitionSlot(new PartitionPipeline(_rules, _time)) { LastArrival = _time.GetTimestamp() };
+        Status.AssignedPartitions = _partitions.Count;
+        _logger.LogInformation("Assigned {Partitions}", string.Join(", ", assigned.Select(p => p.Partition.Value)));
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> revoked)
+    {
+        // Cooperative rebalance: finish the batch, store and commit its offsets while we still own
+        // the partitions, then hand them over. If a flush is already in progress (we are inside
+        // its wait), the revoked partitions' offsets are simply not stored; the next owner replays.
+        if (!_flushing)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                Flush(cts.Token);
+                consumer.Commit();
+            }
+            catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
+            {
+                _logger.LogWarning("Flush on revoke incomplete ({Reason}); the new owner will replay", ex.Message);
+            }
+        }
+        foreach (var tpo in revoked) _partitions.Remove(tpo.TopicPartition);
+        Status.AssignedPartitions = _partitions.Count;
+        _logger.LogInformation("Revoked {Partitions}", string.Join(", ", revoked.Select(p => p.Partition.Value)));
+    }
+
+    private void OnLost(List<TopicPartitionOffset> lost)
+    {
+        foreach (var tpo in lost) _partitions.Remove(tpo.TopicPartition);
+        Status.AssignedPartitions = _partitions.Count;
+        _logger.LogWarning("Lost {Partitions} without a clean handover; their uncommitted records will be replayed by the new owner",
+            string.Join(", ", lost.Select(p => p.Partition.Value)));
+    }
+
+    private sealed class PartitionSlot(PartitionPipeline pipeline)
+    {
+        public PartitionPipeline Pipeline { get; } = pipeline;
+        public long LastArrival { get; set; }
+        public long NextOffset { get; set; } = -1;
+    }
+
+    private sealed class Batch
+    {
+        public List<Alert> Alerts { get; } = [];
+        public List<DeadLetter> DeadLetters { get; } = [];
+        public Dictionary<TopicPartition, long> Offsets { get; } = [];
+        public int Records { get; set; }
+        public long StartedAt { get; set; }
+    }
+}
