@@ -42,6 +42,9 @@ public sealed class RedisAlertingOptions
     /// <summary>Age after which acknowledged stream entries are trimmed. Default 7 days.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How often the hosted retention service trims the streams. Default 5 minutes.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Expiry of the per-minute counter hashes, refreshed on every increment. Default 8 days.</summary>
     public TimeSpan CounterTtl { get; set; } = TimeSpan.FromDays(8);
 
@@ -103,6 +106,7 @@ public sealed class RedisAlertingOptions
             else if (value.Any(char.IsWhiteSpace)) Add(name, "must not contain whitespace");
         }
         if (Retention <= TimeSpan.Zero) Add(nameof(Retention), "must be positive (e.g. \"7.00:00:00\")");
+        if (RetentionInterval < TimeSpan.FromSeconds(1)) Add(nameof(RetentionInterval), "must be at least 1 second");
         if (DedupeTtl <= Retention) Add(nameof(DedupeTtl), $"must be longer than Redis:Retention ({Retention}), otherwise a replay of entries still in the stream would publish them again");
         if (CounterTtl < TimeSpan.FromSeconds(1)) Add(nameof(CounterTtl), "must be at least 1 second");
         if (BatchSize < 1) Add(nameof(BatchSize), "must be at least 1");
