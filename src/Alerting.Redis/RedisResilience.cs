@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+using StackExchange.Redis;
+
+namespace Alerting.Redis;
+
+/// <summary>
+/// The Polly v8 pipeline every Redis call of this adapter runs in: retry (outermost, jittered
+/// exponential backoff, unbounded by default) → circuit breaker → timeout per attempt (innermost).
+/// While the circuit is open attempts fail fast with <see cref="BrokenCircuitException"/>, which the
+/// retry also handles: callers keep waiting (and the worker stops consuming) until Redis is back,
+/// nothing is dropped. Only the caller's cancellation token or a non-transient error ends the wait.
+/// Thread-safe; one instance per component so each has its own circuit.
+/// </summary>
+public sealed partial class RedisResilience
+{
+    private static readonly string[] TransientServerErrors =
+        ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "OOM", "NOREPLICAS"];
+
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly ILogger _logger;
+    private long _failedAttempts;
+
+    public RedisResilience(string component, RedisAlertingOptions options, ILogger logger, TimeProvider? timeProvider = null)
+    {
+        _logger = logger;
+        Component = component;
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System };
+        builder.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException || IsTransient(args.Outcome.Exception)),
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = options.RetryMaxDelay,
+            OnRetry = args =>
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                LogRetry(_logger, Component, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name, args.Outcome.Exception?.Message);
+                return default;
+            },
+        });
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+            FailureRatio = options.BreakerFailureRatio,
+            MinimumThroughput = options.BreakerMinimumThroughput,
+            SamplingDuration = options.BreakerSamplingDuration,
+            BreakDuration = options.BreakerBreakDuration,
+            StateProvider = _state,
+            OnOpened = args =>
+            {
+                LogCircuitOpened(_logger, Component, args.BreakDuration, args.Outcome.Exception?.Message);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                LogCircuitClosed(_logger, Component);
+                return default;
+            },
+        });
+        builder.AddTimeout(options.AttemptTimeout);
+        Pipeline = builder.Build();
+    }
+
+    /// <summary>Name used in logs (e.g. <c>alert-sink</c>).</summary>
+    public string Component { get; }
+
+    /// <summary>The composed pipeline.</summary>
+    public ResiliencePipeline Pipeline { get; }
+
+    /// <summary>State of the circuit breaker (Closed, Open, HalfOpen, Isolated).</summary>
+    public CircuitState CircuitState => _state.CircuitState;
+
+    /// <summary>False while the circuit is open or isolated: for readiness probes.</summary>
+    public bool IsHealthy => _state.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+
+    /// <summary>Attempts that failed transiently and were retried, since start.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>
+    /// True for failures that go away on their own: lost or slow connections, per-attempt timeouts
+    /// and server replies such as LOADING (restart), BUSY (long script), READONLY/MASTERDOWN
+    /// (failover), OOM (memory freed by expiry or retention). Anything else (a script bug, WRONGTYPE)
+    /// is not retried and surfaces to the caller.
+    /// </summary>
+    public static bool IsTransient(Exception? e) => e switch
+    {
+        null => false,
+        RedisConnectionException or RedisTimeoutException or TimeoutRejectedException or TimeoutException => true,
+        RedisServerException s => TransientServerErrors.Any(p => s.Message.StartsWith(p, StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Redis {Component}: attempt failed, retry {Attempt} in {Delay}: {ErrorType}: {Error}")]
+    private static partial void LogRetry(ILogger logger, string component, int attempt, TimeSpan delay, string? errorType, string? error);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Redis {Component}: circuit opened for {BreakDuration}: {Error}")]
+    private static partial void LogCircuitOpened(ILogger logger, string component, TimeSpan breakDuration, string? error);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Redis {Component}: circuit closed, Redis answers again")]
+    private static partial void LogCircuitClosed(ILogger logger, string component);
+}
