@@ -1,0 +1,43 @@
+using Alerting.Core.Messages;
+
+namespace Alerting.Simulation;
+
+/// <summary>Faults deliberately injected into one message (labels; the ground truth is in <see cref="ExpectedAlert"/>).</summary>
+[Flags]
+public enum SimulatedFault
+{
+    None = 0,
+    /// <summary>An agent message with a rude / bad-attitude phrase.</summary>
+    RudeLanguage = 1,
+    /// <summary>An agent message naming a promotion with a wrong threshold or amount.</summary>
+    WrongPromoAnswer = 2,
+    /// <summary>A first human reply sent deliberately late (slow-reply delay range).</summary>
+    SlowReply = 4,
+    /// <summary>A buyer message deliberately never answered by a human.</summary>
+    UnansweredBuyer = 8,
+}
+
+/// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>
+public sealed class SimulatedMessage
+{
+    public SimulatedMessage(long sequence, ChatMessage message, SimulatedFault fault)
+    {
+        Sequence = sequence;
+        Message = message;
+        Fault = fault;
+        Utf8Json = ChatMessageJson.ToUtf8(message);
+    }
+
+    /// <summary>0-based position in arrival (output) order.</summary>
+    public long Sequence { get; }
+
+    public ChatMessage Message { get; }
+
+    /// <summary>The Kafka value: one UTF-8 JSON object (contracts §1), no trailing newline.</summary>
+    public byte[] Utf8Json { get; }
+
+    /// <summary>Kafka key: the conversation id.</summary>
+    public string Key => Message.ConversationId;
+
+    public SimulatedFault Fault { get; }
+}
