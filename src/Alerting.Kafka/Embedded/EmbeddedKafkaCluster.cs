@@ -40,8 +40,7 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         var native = LoadNative();
         var errstr = stackalloc byte[512];
         var conf = native.ConfNew();
-        // The owning handle itself never connects anywhere; the cluster is what matters.
-        SetConf(native, conf, "bootstrap.servers", "127.0.0.1:1", errstr);
+        // The owning handle has no bootstrap servers, so it never connects anywhere; it only hosts the cluster.
         SetConf(native, conf, "log_level", "3", errstr);
         var client = native.New(RdKafkaProducer, conf, errstr, 512);
         if (client == IntPtr.Zero)
@@ -85,8 +84,10 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
     public void Dispose()
     {
         if (_client == IntPtr.Zero) return;
-        // Destroying the owning handle tears the mock cluster down with it.
-        LoadNative().Destroy(_client);
+        // librdkafka asserts that a mock cluster is destroyed before the handle that owns it.
+        var native = LoadNative();
+        native.MockClusterDestroy(_cluster);
+        native.Destroy(_client);
         _client = IntPtr.Zero;
         _cluster = IntPtr.Zero;
     }
@@ -137,6 +138,7 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         public readonly delegate* unmanaged<IntPtr, void> Destroy;
         public readonly delegate* unmanaged<IntPtr, int, IntPtr> MockClusterNew;
         public readonly delegate* unmanaged<IntPtr, IntPtr> MockClusterBootstraps;
+        public readonly delegate* unmanaged<IntPtr, void> MockClusterDestroy;
         public readonly delegate* unmanaged<IntPtr, byte*, int, int, int> MockTopicCreate;
 
         public Native(IntPtr lib)
@@ -147,6 +149,7 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
             Destroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_destroy");
             MockClusterNew = (delegate* unmanaged<IntPtr, int, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new");
             MockClusterBootstraps = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps");
+            MockClusterDestroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy");
             MockTopicCreate = (delegate* unmanaged<IntPtr, byte*, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create");
         }
     }

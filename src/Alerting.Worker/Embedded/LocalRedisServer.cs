@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Alerting.Worker.Embedded;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port, owned by this process (the demo and the tests). Starts with
+/// <c>--save "" --appendonly no</c> (or <c>--appendonly yes</c> in its own temp dir), waits until it
+/// answers PING, can be stopped and started again on the same port and dir, paused (SIGSTOP) to
+/// simulate a hung server, and is killed on dispose.
+/// </summary>
+public sealed class LocalRedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private readonly string _executable;
+    private readonly bool _appendOnly;
+    private Process? _process;
+    private bool _paused;
+
+    private LocalRedisServer(string executable, int port, string directory, bool appendOnly)
+    {
+        _executable = executable;
+        Port = port;
+        Directory = directory;
+        _appendOnly = appendOnly;
+    }
+
+    /// <summary>The TCP port (stays the same across <see cref="StopAsync"/>/<see cref="StartAsync"/>).</summary>
+    public int Port { get; }
+
+    /// <summary>The server's working dir (AOF and log file), deleted on dispose.</summary>
+    public string Directory { get; }
+
+    /// <summary>StackExchange.Redis connection string for this server.</summary>
+    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port},abortConnect=false");
+
+    /// <summary>Process id of the running server, or null while stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>True when a <c>redis-server</c> executable is on PATH.</summary>
+    public static bool IsInstalled => FindExecutable() is not null;
+
+    /// <summary>Starts a new server on a free port; fails clearly when redis-server is not installed.</summary>
+    public static async Task<LocalRedisServer> StartNewAsync(bool appendOnly = false)
+    {
+        var executable = FindExecutable()
+            ?? throw new InvalidOperationException("redis-server is not installed or not on PATH; install it with: apt-get install -y redis-server");
+        Exception? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "alerting-redis-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(dir);
+            var server = new LocalRedisServer(executable, FreePort(), dir, appendOnly);
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException e)
+            {
+                // Most likely another process grabbed the port between probing and binding.
+                last = e;
+                await server.DisposeAsync();
+            }
+        }
+        throw new InvalidOperationException("could not start redis-server after 3 attempts", last);
+    }
+
+    /// <summary>(Re)starts the server on the same port and dir and waits until it answers PING.</summary>
+    public async Task StartAsync()
+    {
+        if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server is already running");
+        var psi = new ProcessStartInfo(_executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            WorkingDirectory = Directory,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--daemonize", "no",
+                     "--dir", Directory, "--logfile", Path.Combine(Directory, "redis.log"),
+                     "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+                 })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_executable}");
+        _paused = false;
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} on port {Port}: {LogTail()}");
+            if (await PingAsync()) return;
+            await Task.Delay(20);
+        }
+        throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within {StartTimeout}: {LogTail()}");
+    }
+
+    /// <summary>Stops the server gracefully (SIGTERM: with AOF on, it fsyncs first) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        if (_paused) Resume();
+        Signal("TERM");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, nothing is answered.</summary>
+    public void Pause()
+    {
+        Signal("STOP");
+        _paused = true;
+    }
+
+    /// <summary>Lets a paused server run again (SIGCONT).</summary>
+    public void Resume()
+    {
+        Signal("CONT");
+        _paused = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            if (_paused) Resume();
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp dir cleanup is best effort.
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process is null || _process.HasExited) throw new InvalidOperationException("redis-server is not running");
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
+    }
+
+    private async Task<bool> PingAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token);
+            var buffer = new byte[64];
+            var n = await stream.ReadAsync(buffer, cts.Token);
+            return Encoding.ASCII.GetString(buffer, 0, n).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private string LogTail()
+    {
+        var log = Path.Combine(Directory, "redis.log");
+        if (!File.Exists(log)) return "(no log)";
+        var lines = File.ReadAllLines(log);
+        return string.Join(Environment.NewLine, lines.Skip(Math.Max(0, lines.Length - 10)));
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string? FindExecutable()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "redis-server");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}

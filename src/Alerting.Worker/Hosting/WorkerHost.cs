@@ -1,0 +1,43 @@
+using Alerting.Core.Alerts;
+using Alerting.Core.Config;
+using Alerting.Kafka;
+using Alerting.Redis;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Alerting.Worker.Hosting;
+
+/// <summary>Builds the worker host: the same wiring for <c>run</c>, <c>demo</c> and the tests.</summary>
+internal static class WorkerHost
+{
+    public static IHost Build(IConfiguration configuration, ReloadingRulesSource rules, Action<ILoggingBuilder>? logging = null, TimeSpan? shutdownTimeout = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        if (logging is null)
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        else
+            logging(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(30));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IRulesSource>(rules);
+        builder.Services.AddSingleton(rules);
+        builder.Services.AddSingleton(WorkerSettings.Kafka(configuration));
+        builder.Services.AddAlertingRedis(configuration.GetSection(RedisAlertingOptions.SectionName));
+        builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>()));
+        builder.Services.AddSingleton<ChatStreamConsumer>();
+        builder.Services.AddHostedService<ChatConsumerService>();
+        return builder.Build();
+    }
+
+    /// <summary>The Redis adapter seen through the pipeline's sink contract.</summary>
+    private sealed class RedisSink(RedisAlertSink sink) : IAlertSink
+    {
+        public Task WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) => sink.WriteAsync(alerts, cancellationToken);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Alerting.Core.Alerts;
+using Alerting.Core.Config;
+using Alerting.Kafka;
+using Alerting.Kafka.Embedded;
+using Alerting.Simulation;
+using Alerting.Worker.Embedded;
+using Alerting.Worker.Hosting;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Alerting.Worker.Verbs;
+
+/// <summary>
+/// <c>demo</c>: everything on one machine — an in-process Kafka-protocol broker, a redis-server on a
+/// free port, generated Double 11 chat with faults mixed in, the real worker, and the alerts printed
+/// live from Redis pub/sub with running counts. Ctrl+C stops it all.
+/// </summary>
+internal static class DemoVerb
+{
+    private const string Topic = "chat.messages";
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = Alerting.Core.AlertJsonEncoder.Instance };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var a = new VerbArguments(args, "speed", "conversations-per-minute", "minutes", "seed", "partitions");
+        var speed = a.GetDouble("speed", 10);
+        var perMinute = a.GetDouble("conversations-per-minute", 60);
+        var minutes = a.Get("minutes") is null ? (double?)null : a.GetDouble("minutes", 1);
+        var seed = (int)a.GetDouble("seed", 11);
+        var partitions = (int)a.GetDouble("partitions", 8);
+
+        if (!await EnsureRedisInstalledAsync()) return 1;
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        if (minutes is { } m) stop.CancelAfter(TimeSpan.FromMinutes(m));
+
+        Console.WriteLine("Starting the embedded demo: Kafka-protocol broker (librdkafka mock cluster), redis-server, generator, worker …");
+        await using var redisServer = await LocalRedisServer.StartNewAsync();
+        using var kafka = EmbeddedKafkaCluster.Start(brokers: 1);
+        kafka.CreateTopic(Topic, partitions);
+        kafka.CreateTopic(Topic + ".dlq", 1);
+
+        var generator = new ChatTrafficGenerator(new SimulationOptions
+        {
+            Seed = seed,
+            Conversations = null,
+            MessageCount = long.MaxValue,
+            ConversationsPerMinute = perMinute,
+        });
+        var configDir = Directory.CreateTempSubdirectory("alerting-demo-");
+        var rulesFile = Path.Combine(configDir.FullName, "rules.json");
+        await File.WriteAllTextAsync(rulesFile, DemoRulesJson(generator.Promotions), stop.Token);
+
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var (rules, problems) = ReloadingRulesSource.Start(rulesFile, false, null, loggerFactory.CreateLogger("Alerting.Config"), TimeProvider.System, TimeSpan.FromSeconds(2));
+        if (rules is null)
+        {
+            foreach (var p in problems) Console.Error.WriteLine($"  {p}");
+            return 1;
+        }
+        using var _ = rules;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+            ["Kafka:Topic"] = Topic,
+            ["Kafka:GroupId"] = "alerting-demo",
+            ["Redis:ConnectionString"] = redisServer.ConnectionString,
+        }).Build();
+        using var host = WorkerHost.Build(configuration, rules, l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
+        var counts = new ConcurrentDictionary<string, int>();
+        var printLock = new Lock();
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("alerts"), (_, json) => PrintAlert(json!, counts, printLock));
+
+        await host.StartAsync(stop.Token);
+        var status = host.Services.GetRequiredService<ChatStreamConsumer>().Status;
+        Console.WriteLine($$"""
+
+            Kafka (embedded)  {{kafka.BootstrapServers}}   topic {{Topic}} ({{partitions}} partitions), dead letters {{Topic}}.dlq
+            Redis             {{redisServer.ConnectionString}}   streams alerts:stream:{<shopId>}, channels alerts / alerts:rule:<rule> / alerts:shop:<shopId>
+            Rules config      {{rulesFile}}  (edit it while the demo runs: it reloads)
+            Chat time runs {{speed}}x faster than the wall clock, starting {{AlertJson.FormatTime(generator.Options.Start)}}.
+            Alerts appear below as Redis publishes them. Ctrl+C stops.
+
+            """);
+
+        var produced = new long[1];
+        var producer = Task.Run(() => Produce(kafka.BootstrapServers, generator, speed, produced, stop.Token), CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), stop.Token);
+                lock (printLock)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"── {clock.Elapsed:mm\\:ss}  produced {Interlocked.Read(ref produced[0])} · processed {status.Records} · dead-lettered {status.DeadLettered} · open conversations {status.OpenConversations} · alerts: {FormatCounts(counts)}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Console.WriteLine("Stopping: generator, worker (flush, commit, leave group), broker, redis-server …");
+        await producer;
+        await host.StopAsync(CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done. {status.Records} records processed, {status.DeadLettered} dead-lettered, alerts: {FormatCounts(counts)}"));
+        try { configDir.Delete(true); } catch (IOException) { }
+        return 0;
+    }
+
+    private static void Produce(string bootstrap, ChatTrafficGenerator generator, double speed, long[] produced, CancellationToken ct)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, Acks = Acks.All }).Build();
+        var wall = Stopwatch.StartNew();
+        DateTimeOffset? first = null;
+        var n = 0L;
+        try
+        {
+            foreach (var message in generator.Generate())
+            {
+                first ??= message.Message.SentAt;
+                var due = TimeSpan.FromTicks((long)((message.Message.SentAt - first.Value).Ticks / speed));
+                var wait = due - wall.Elapsed;
+                if (wait > TimeSpan.Zero && ct.WaitHandle.WaitOne(wait)) break;
+                if (ct.IsCancellationRequested) break;
+                producer.Produce(Topic, new Message<string, byte[]> { Key = message.Key, Value = message.Utf8Json });
+                // Now and then a broken record, to show the dead-letter path.
+                if (++n % 997 == 0)
+                    producer.Produce(Topic, new Message<string, byte[]> { Key = message.Key, Value = Encoding.UTF8.GetBytes("{\"messageId\":\"broken-" + n + "\",\"text\":") });
+                Interlocked.Increment(ref produced[0]);
+            }
+        }
+        finally
+        {
+            producer.Flush(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static void PrintAlert(string json, ConcurrentDictionary<string, int> counts, Lock printLock)
+    {
+        var alert = AlertJson.Parse(json);
+        var key = alert.Status == AlertStatus.Resolved ? alert.Rule + " (resolved)" : alert.Rule;
+        counts.AddOrUpdate(key, 1, (_, c) => c + 1);
+        lock (printLock)
+        {
+            var color = Console.ForegroundColor;
+            if (!Console.IsOutputRedirected)
+                Console.ForegroundColor = alert.Status == AlertStatus.Resolved ? ConsoleColor.DarkGreen
+                    : alert.Severity >= Severity.High ? ConsoleColor.Red : ConsoleColor.Yellow;
+            Console.WriteLine($"{alert.EventTime:HH:mm:ss} {Alert.StatusName(alert.Status),-8} {alert.Rule,-19} {Alert.SeverityName(alert.Severity),-8} {alert.ShopId,-16} {alert.AgentId ?? "-",-12} {alert.Summary}");
+            if (!Console.IsOutputRedirected) Console.ForegroundColor = color;
+        }
+    }
+
+    private static string FormatCounts(ConcurrentDictionary<string, int> counts)
+        => counts.IsEmpty ? "none yet" : string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+
+    /// <summary>Rule config for the generated stores: each store's live promotions.</summary>
+    internal static string DemoRulesJson(IEnumerable<SimulatedPromotion> promotions)
+    {
+        var stores = new Dictionary<string, object>();
+        foreach (var group in promotions.GroupBy(p => p.ShopId))
+        {
+            stores[group.Key] = new
+            {
+                Promotions = group.Select(p => new
+                {
+                    p.Id,
+                    p.Name,
+                    p.Aliases,
+                    Start = AlertJson.FormatTime(p.Start),
+                    End = AlertJson.FormatTime(p.End),
+                    ThresholdDiscount = new { p.Threshold, p.Amount },
+                }).ToArray(),
+            };
+        }
+        return JsonSerializer.Serialize(new { Rules = new { Stores = stores } }, IndentedJson);
+    }
+
+    private static async Task<bool> EnsureRedisInstalledAsync()
+    {
+        if (LocalRedisServer.IsInstalled) return true;
+        const string how = "sudo apt-get install -y redis-server";
+        if (Environment.UserName == "root" && File.Exists("/usr/bin/apt-get"))
+        {
+            Console.WriteLine("redis-server is not installed; installing it with: apt-get install -y redis-server");
+            using var p = Process.Start(new ProcessStartInfo("/usr/bin/apt-get", ["install", "-y", "redis-server"]) { UseShellExecute = false });
+            if (p is not null)
+            {
+                await p.WaitForExitAsync();
+                if (p.ExitCode == 0 && LocalRedisServer.IsInstalled) return true;
+            }
+        }
+        Console.Error.WriteLine($"error: redis-server is not installed. Install it (Debian/Ubuntu) with:{Environment.NewLine}  {how}{Environment.NewLine}then run the demo again.");
+        return false;
+    }
+}
