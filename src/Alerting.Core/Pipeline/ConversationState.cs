@@ -7,4 +7,10 @@ public sealed class ConversationState
     public required string ShopId { get; init; }
     /// <summary>Agent who holds the conversation now (last agent reply or transfer).</summary>
     public string? OwnerAgentId { get; set; }
+
+    /// <summary>The promotion the buyer last named in this conversation (set by <c>wrong_promo_answer</c>).</summary>
+    public string? LastAskedPromotionId { get; set; }
+
+    /// <summary>When the buyer named <see cref="LastAskedPromotionId"/> (event time).</summary>
+    public DateTimeOffset LastAskedAt { get; set; }
 }
