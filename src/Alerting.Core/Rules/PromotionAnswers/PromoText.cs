@@ -44,6 +44,22 @@ internal sealed class PromoText
         return Original.Substring(s, l);
     }
 
+    /// <summary>
+    /// A copy whose given spans (promotion names) read as '□', so the digits of 双11 or 618 are never
+    /// taken for an amount (双11定金50 is a 50 deposit, not 11). Spans and the map stay the same.
+    /// </summary>
+    public PromoText Mask(IEnumerable<(int Start, int Length)> spans)
+    {
+        var chars = Text.ToCharArray();
+        var any = false;
+        foreach (var (start, length) in spans)
+            for (var i = start; i < start + length && i < chars.Length; i++) { chars[i] = Masked; any = true; }
+        return any ? new PromoText(Original, new string(chars), _origStart, _origEnd) : this;
+    }
+
+    /// <summary>The character that stands for a masked promotion name.</summary>
+    public const char Masked = '□';
+
     public static PromoText Fold(string original, bool convertNumerals = true)
     {
         // Pass 1: width, case and whitespace, one output char per kept input char.
@@ -51,7 +67,12 @@ internal sealed class PromoText
         for (var i = 0; i < original.Length; i++)
         {
             var c = original[i];
-            if (char.IsWhiteSpace(c) || c is '\u200b' or '\u200c' or '\u200d' or '\ufeff') continue;
+            if (char.IsWhiteSpace(c) || c is '\u200b' or '\u200c' or '\u200d' or '\ufeff')
+            {
+                // Spaces go, except between two Arabic numbers (双11 72小时 must not read 1172).
+                if (chars.Count > 0 && IsAsciiDigit(chars[^1].C) && NextNonSpaceIsDigit(original, i + 1)) chars.Add((' ', i, i + 1));
+                continue;
+            }
             if (c is >= '\uff01' and <= '\uff5e') c = (char)(c - 0xfee0);
             else if (c == '\uffe5') c = '¥';
             else if (c is '\u2014' or '\u2013' or '\u2212' or '\u2012' or '\u2015') c = '-';
@@ -70,7 +91,7 @@ internal sealed class PromoText
             if (convertNumerals && StartsNumeralRun(chars, k))
             {
                 var end = k;
-                while (end < chars.Count && InNumeralRun(chars, end)) end++;
+                while (end < chars.Count && InNumeralRun(chars, k, end)) end++;
                 // A trailing '.' or ',' is punctuation, not part of the number.
                 while (end > k && chars[end - 1].C is '.' or ',') end--;
                 var run = new StringBuilder(end - k);
@@ -109,6 +130,13 @@ internal sealed class PromoText
         return new PromoText(original, sb.ToString(), starts.ToArray(), ends.ToArray());
     }
 
+    private static bool NextNonSpaceIsDigit(string s, int from)
+    {
+        for (var i = from; i < s.Length; i++)
+            if (!char.IsWhiteSpace(s[i])) return IsAsciiDigitLike(s[i]);
+        return false;
+    }
+
     private static bool IsAsciiDigitLike(char c) => c is >= '0' and <= '9' or >= '\uff10' and <= '\uff19';
 
     private static bool IsAsciiDigit(char c) => c is >= '0' and <= '9';
@@ -143,9 +171,13 @@ internal sealed class PromoText
         return IsAsciiDigit(c) || ChineseDigit(c) >= 0 || c is '十' or '拾';
     }
 
-    private static bool InNumeralRun(List<(char C, int S, int E)> chars, int k)
+    private static bool InNumeralRun(List<(char C, int S, int E)> chars, int runStart, int k)
     {
         var c = chars[k].C;
+        var prev = k > runStart ? chars[k - 1].C : '\0';
+        // 11三天 is "11" then "三天", and 三0 is no number: Arabic and Chinese digits only meet at a unit (3百, 1.5万).
+        if (IsAsciiDigit(prev) && ChineseDigit(c) >= 0) return false;
+        if (ChineseDigit(prev) >= 0 && IsAsciiDigit(c)) return false;
         if (IsAsciiDigit(c) || ChineseDigit(c) >= 0 || ChineseUnit(c) > 0) return true;
         if (c == '.') return k > 0 && IsAsciiDigit(chars[k - 1].C) && k + 1 < chars.Count && IsAsciiDigit(chars[k + 1].C);
         if (c == ',')

@@ -74,7 +74,7 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"(?:最多|最高|封顶|上限)(?:是|为)?(?:可以?|能)?(?:减|优惠|省|抵)?" + Pre + @"(?<c>" + Num + @")(?![\d%折])" + Post + @"|(?<![\d.])(?<c>" + Num + @")" + Post + @"封顶")]
     private static partial Regex Cap();
 
-    [GeneratedRegex(@"(?<![\d.])(?:(?<n>\d{1,2})件)?(?:打|享|是|为)?(?<z>\d{1,2}(?:\.\d)?)折(?!叠|扣券|价券)|(?<z1>\d)点(?<z2>\d)折|(?<![件品])(?<half>半价)")]
+    [GeneratedRegex(@"(?<![\d.])(?:(?<n>\d{1,2})件)?(?:打|享|是|为)?(?<z>\d{1,2}(?:\.\d)?)折(?!叠|扣|价券)|(?<z1>\d)点(?<z2>\d)折|(?<![件品])(?<half>半价)")]
     private static partial Regex Percent();
 
     [GeneratedRegex(@"(?<![\d.])" + Pre + @"(?<f>" + Num + @")(?!\d)" + Post + @"的?(?<free>无门槛)?的?(?:优惠券|代金券|红包|券)|(?:优惠券|代金券|券)的?(?:面额|面值|金额)?(?:是|为|:|有)?" + Pre + @"(?<f>" + Num + @")(?![\d折%.])(?:元钱|元|块钱|块|rmb)")]
@@ -131,9 +131,13 @@ internal static partial class StatedTermExtractor
     private static partial Regex OnDayBefore();
 
     /// <summary>Extracts stated terms; <paramref name="productKeys"/> are folded product names of configured prices.</summary>
-    public static List<StatedTerm> Extract(PromoText text, IReadOnlyCollection<string> productKeys)
+    /// <remarks>
+    /// <paramref name="masked"/> is <paramref name="text"/> with promotion names masked (amounts are read from
+    /// it); dates are read from the unmasked text so 双11当天 still counts as a day.
+    /// </remarks>
+    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys)
     {
-        var s = text.Text;
+        var s = masked.Text;
         var found = new List<StatedTerm>();
         if (s.Length == 0) return found;
         var taken = new List<(int Start, int End)>();
@@ -238,7 +242,7 @@ internal static partial class StatedTermExtractor
         foreach (var product in productKeys)
             ExtractPrices(s, product, found, Take);
 
-        ExtractDates(s, found, Take);
+        ExtractDates(text.Text, found, Take);
         found.Sort((x, y) => x.Start.CompareTo(y.Start));
         return found;
     }

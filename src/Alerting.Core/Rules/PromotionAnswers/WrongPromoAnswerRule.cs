@@ -74,7 +74,8 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
                 if (CheckValidity(promotion, text, message.SentAt) is { } f) findings.Add(f);
         }
 
-        foreach (var term in StatedTermExtractor.Extract(text, _productKeys))
+        var masked = text.Mask(mentions.Select(m => (m.Start, m.Length)));
+        foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys))
         {
             var promotion = Attribute(term.Start, mentions) ?? topic;
             if (promotion?.Compare(term, text) is not { } finding) continue;
