@@ -296,8 +296,8 @@ internal sealed partial class PromotionTerms
 
     internal enum InstantParse { Ok, Missing, NoOffset, Invalid }
 
-    [GeneratedRegex(@"(?:[zZ]|[+-]\d{2}:?\d{2})$")]
-    private static partial Regex OffsetSuffix();
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?<offset>[zZ]|[+-]\d{2}:?\d{2})?$")]
+    private static partial Regex IsoInstant();
 
     /// <summary>Parses an ISO-8601 instant that must carry its UTC offset (a bare local time is ambiguous).</summary>
     internal static InstantParse TryParseInstant(string? text, out DateTimeOffset value)
@@ -305,8 +305,9 @@ internal sealed partial class PromotionTerms
         value = default;
         if (string.IsNullOrWhiteSpace(text)) return InstantParse.Missing;
         var trimmed = text.Trim();
-        if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out value)) return InstantParse.Invalid;
-        return trimmed.Contains('T', StringComparison.OrdinalIgnoreCase) && OffsetSuffix().IsMatch(trimmed) ? InstantParse.Ok : InstantParse.NoOffset;
+        var shape = IsoInstant().Match(trimmed);
+        if (!shape.Success || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out value)) return InstantParse.Invalid;
+        return shape.Groups["offset"].Success ? InstantParse.Ok : InstantParse.NoOffset;
     }
 
     internal static bool TryFindZone(string? id, out TimeZoneInfo zone)
