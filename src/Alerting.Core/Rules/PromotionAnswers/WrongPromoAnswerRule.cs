@@ -1,18 +1,38 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Core.Messages;
 
 namespace Alerting.Core.Rules.PromotionAnswers;
 
-/// <summary><c>wrong_promo_answer</c>: an agent states promotion terms that differ from the store's live promotion.</summary>
-public sealed class WrongPromoAnswerRule : IChatRule
+/// <summary>
+/// <c>wrong_promo_answer</c>: an agent states promotion terms that differ from the store's configured
+/// promotion (满300减50 stated as 满200减50, wrong coupon, deposit, price, dates, or a promotion that is
+/// not running said to apply now). One instance serves one store's promotion list; it is built once
+/// per config version and is immutable, so it is safe to share across partitions and threads. The
+/// only state it writes is the conversation's asked-promotion fields, owned by the partition.
+/// </summary>
+public sealed partial class WrongPromoAnswerRule : IChatRule
 {
     public const string RuleName = "wrong_promo_answer";
+
+    private readonly PromotionTerms[] _terms;
+    private readonly Dictionary<string, PromotionTerms> _byId;
+    private readonly (string Key, PromotionTerms Promotion)[] _names;
+    private readonly string[] _productKeys;
 
     public WrongPromoAnswerRule(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions)
     {
         Options = options;
         Promotions = promotions;
+        // Promotions without an id are reported by Validate; a live rule skips them rather than guess.
+        _terms = promotions.Where(p => !string.IsNullOrWhiteSpace(p.Id)).Select(p => new PromotionTerms(p)).ToArray();
+        _byId = new Dictionary<string, PromotionTerms>(StringComparer.Ordinal);
+        foreach (var t in _terms) _byId.TryAdd(t.Id, t);
+        // Longest names first so 双11预售 wins over 双11 at the same position.
+        _names = _terms.SelectMany(t => t.NameKeys.Select(k => (k, t))).OrderByDescending(x => x.k.Length).ToArray();
+        _productKeys = _terms.SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
     }
 
     public WrongPromoAnswerOptions Options { get; }
@@ -20,10 +40,164 @@ public sealed class WrongPromoAnswerRule : IChatRule
 
     public string Name => RuleName;
 
-    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path) => [];
-
     public void Evaluate(ChatMessage message, RuleContext context, List<Alert> alerts)
     {
-        // Filled in by the promotion work (term extraction and comparison).
+        if (!Options.Enabled || _terms.Length == 0 || message.Event != ChatEventKind.Message || string.IsNullOrEmpty(message.Text)) return;
+        if (message.Sender is not (SenderKind.Buyer or SenderKind.Agent)) return;
+
+        var text = PromoText.Fold(message.Text);
+        var mentions = FindMentions(text.Text);
+        var conversation = context.Conversation;
+
+        if (message.Sender == SenderKind.Buyer)
+        {
+            if (mentions.Count > 0)
+            {
+                // The promotion named last is the one the buyer is asking about now.
+                conversation.LastAskedPromotionId = mentions[^1].Promotion.Id;
+                conversation.LastAskedAt = message.SentAt;
+            }
+            return;
+        }
+
+        PromotionTerms? topic = null;
+        if (conversation.LastAskedPromotionId is { } asked
+            && Options.AskedPromotionWindow > TimeSpan.Zero
+            && (message.SentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow)
+            _byId.TryGetValue(asked, out topic);
+        if (mentions.Count == 0 && topic is null) return;
+
+        var findings = new List<PromoFinding>();
+        if (Options.CheckValidity)
+        {
+            foreach (var promotion in mentions.Select(m => m.Promotion).Distinct())
+                if (CheckValidity(promotion, text, message.SentAt) is { } f) findings.Add(f);
+        }
+
+        var masked = text.Mask(mentions.Select(m => (m.Start, m.Length)));
+        foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys))
+        {
+            var promotion = Attribute(term.Start, mentions) ?? topic;
+            if (promotion?.Compare(term, text) is not { } finding) continue;
+            // Conservative: a term that is exactly right for another of the store's promotions is
+            // probably about that one (the agent named the sale, then quoted a category coupon).
+            if (_terms.Any(other => other != promotion && other.HasTermFor(term) && other.Compare(term, text) is null)) continue;
+            findings.Add(finding);
+        }
+        if (findings.Count == 0) return;
+
+        alerts.Add(BuildAlert(message, context, text, findings));
     }
+
+    private static Alert BuildAlert(ChatMessage message, RuleContext context, PromoText text, List<PromoFinding> findings)
+    {
+        var first = findings[0];
+        var severity = findings.Max(f => f.Promotion.Severity);
+        var evidence = ToEvidence(first, text);
+        if (findings.Count > 1)
+        {
+            var all = new JsonArray();
+            foreach (var f in findings) all.Add(ToEvidence(f, text));
+            evidence["findings"] = all;
+        }
+        var summary = $"{first.Headline}：活动为{first.Expected}，客服回复{first.Stated}";
+        if (findings.Count > 1) summary += $"（另有{findings.Count - 1}处）";
+        return new Alert
+        {
+            AlertId = AlertIds.ForConversation(RuleName, message.ConversationId, message.MessageId),
+            Rule = RuleName,
+            Severity = severity,
+            ShopId = context.Conversation?.ShopId ?? message.ShopId,
+            ConversationId = message.ConversationId,
+            AgentId = message.AgentId ?? message.SenderId,
+            MessageIds = [message.MessageId],
+            EventTime = message.SentAt,
+            Summary = summary,
+            Evidence = evidence,
+        };
+    }
+
+    private static JsonObject ToEvidence(PromoFinding f, PromoText text)
+    {
+        var (start, length) = text.ToOriginal(f.Start, f.Length);
+        return new JsonObject
+        {
+            ["promotion"] = f.Promotion.Id,
+            ["kind"] = f.Kind,
+            ["expected"] = f.Expected,
+            ["stated"] = f.Stated,
+            ["statedText"] = text.Original.Substring(start, length),
+            ["start"] = start,
+            ["length"] = length,
+        };
+    }
+
+    private readonly record struct Mention(int Start, int Length, PromotionTerms Promotion);
+
+    /// <summary>Non-overlapping name/alias occurrences, left to right; the longer name wins a tie.</summary>
+    private List<Mention> FindMentions(string s)
+    {
+        var found = new List<Mention>();
+        foreach (var (key, promotion) in _names)
+        {
+            for (var at = s.IndexOf(key, StringComparison.Ordinal); at >= 0; at = s.IndexOf(key, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + key.Length;
+                if (found.Any(m => at < m.Start + m.Length && m.Start < end)) continue;
+                found.Add(new Mention(at, key.Length, promotion));
+            }
+        }
+        found.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return found;
+    }
+
+    /// <summary>A term belongs to the nearest promotion named before it, else the first one named after it.</summary>
+    private static PromotionTerms? Attribute(int termStart, List<Mention> mentions)
+    {
+        PromotionTerms? before = null;
+        foreach (var m in mentions)
+        {
+            if (m.Start <= termStart) before = m.Promotion;
+            else return before ?? m.Promotion;
+        }
+        return before;
+    }
+
+    // "Applies now" wording. Kept narrow on purpose: a false alarm here costs an inspector's time on
+    // every conversation that merely mentions last week's sale.
+    [GeneratedRegex(@"现在|目前|当前|此刻|正在进行|进行中|还(?:是|在|有|可以|可|能)")]
+    private static partial Regex NowWords();
+
+    [GeneratedRegex(@"(?:可以|能|可)(?:参加|参与|享受|享|使用|用)")]
+    private static partial Regex EligibleWords();
+
+    [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|吗|？|\?")]
+    private static partial Regex NotNowWords();
+
+    private static PromoFinding? CheckValidity(PromotionTerms promotion, PromoText text, DateTimeOffset sentAt)
+    {
+        if (promotion.IsLiveAt(sentAt)) return null;
+        var s = text.Text;
+        if (NotNowWords().IsMatch(s)) return null;
+        var notStarted = promotion.Start is { } start && sentAt < start;
+        // Before the start only an explicit "now" is wrong: 双11这款可以参加 said in October is right.
+        var claim = NowWords().Match(s);
+        if (!claim.Success && !notStarted) claim = EligibleWords().Match(s);
+        if (!claim.Success) return null;
+        var expected = notStarted
+            ? $"{promotion.FormatLocal(promotion.Start!.Value)}开始"
+            : $"{promotion.FormatLocal(promotion.End!.Value)}已结束";
+        var headline = notStarted ? "活动未开始" : "活动已结束";
+        // The span covers the "applies now" wording, which is what the agent got wrong.
+        return new PromoFinding(promotion, "validity", headline, $"{promotion.DisplayName}{expected}", "现在可参加", claim.Index, claim.Length);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="options"/> and one store's <paramref name="promotions"/>. <paramref name="path"/>
+    /// is the config section holding both (<c>Rules</c> for the defaults, <c>Rules:Stores:&lt;shopId&gt;</c>
+    /// for a store): option problems are reported as <c>{path}:WrongPromoAnswer:&lt;Field&gt;</c>, promotion
+    /// problems as <c>{path}:Promotions:&lt;n&gt;:&lt;Field&gt;[:&lt;m&gt;[:&lt;SubField&gt;]]</c>.
+    /// </summary>
+    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path)
+        => PromotionValidation.Validate(options, promotions, path);
 }

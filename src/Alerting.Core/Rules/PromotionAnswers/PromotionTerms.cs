@@ -1,0 +1,321 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Alerting.Core.Alerts;
+
+namespace Alerting.Core.Rules.PromotionAnswers;
+
+/// <summary>A contradiction between a stated term and the configured promotion.</summary>
+internal sealed record PromoFinding(
+    PromotionTerms Promotion,
+    string Kind,
+    string Headline,
+    string Expected,
+    string Stated,
+    int Start,
+    int Length);
+
+/// <summary>
+/// One promotion compiled from <see cref="PromotionOptions"/>: parsed instants, folded names and
+/// typed terms, and the comparison of a stated term against them. Immutable after construction.
+/// </summary>
+internal sealed partial class PromotionTerms
+{
+    public const string DefaultTimeZone = "Asia/Shanghai";
+
+    private readonly List<(decimal Threshold, decimal Amount)> _tiers = [];
+    private readonly Dictionary<string, (string Product, decimal Price)> _prices = new(StringComparer.Ordinal);
+
+    public PromotionTerms(PromotionOptions o)
+    {
+        Id = o.Id.Trim();
+        DisplayName = string.IsNullOrWhiteSpace(o.Name) ? (o.Aliases.FirstOrDefault(a => !string.IsNullOrWhiteSpace(a)) ?? Id) : o.Name.Trim();
+        Severity = Alert.TryParseSeverity(o.Severity, out var sev) ? sev : Alerts.Severity.High;
+        Zone = TryFindZone(o.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+        Start = TryParseInstant(o.Start, out var start) == InstantParse.Ok ? start : null;
+        End = TryParseInstant(o.End, out var end) == InstantParse.Ok ? end : null;
+        if (Start is { } s) FirstDay = LocalDate(s);
+        if (End is { } e)
+        {
+            LastDay = LocalDate(e.AddTicks(-1));
+            EndDay = LocalDate(e);
+        }
+
+        NameKeys = new[] { o.Name }.Concat(o.Aliases)
+            .Where(n => !string.IsNullOrWhiteSpace(n))
+            .Select(n => FoldName(n!))
+            .Where(k => k.Length >= 2)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+
+        if (o.ThresholdDiscount is { } td)
+        {
+            _tiers.Add((td.Threshold, td.Amount));
+            foreach (var t in td.Tiers) _tiers.Add((t.Threshold, t.Amount));
+            _tiers.Sort();
+            PerEvery = td.PerEvery;
+            Cap = td.Cap;
+        }
+        if (o.PercentDiscount is { } pd)
+        {
+            PayPercent = pd.Zhe * 10;
+            MinItems = pd.MinItems;
+        }
+        if (o.Coupon is { } c) Coupon = (c.FaceValue, c.Threshold);
+        if (o.Presale is { } ps)
+        {
+            Presale = (ps.Deposit, ps.Offset ?? ps.Deposit);
+            if (TryParseInstant(ps.FinalPaymentStart, out var fs) == InstantParse.Ok) FinalPaymentDay = LocalDate(fs);
+        }
+        foreach (var p in o.Prices)
+            if (!string.IsNullOrWhiteSpace(p.Product)) _prices[FoldName(p.Product)] = (p.Product.Trim(), p.Price);
+        if (o.Shipping is { } sh)
+        {
+            ShippingHours = sh.WithinHours;
+            if (TryParseInstant(sh.ShipBy, out var by) == InstantParse.Ok)
+                ShipByDays = [LocalDate(by.AddTicks(-1)), LocalDate(by)];
+        }
+    }
+
+    public string Id { get; }
+    public string DisplayName { get; }
+    public Severity Severity { get; }
+    public TimeZoneInfo Zone { get; }
+    public DateTimeOffset? Start { get; }
+    public DateTimeOffset? End { get; }
+    public DateOnly? FirstDay { get; }
+    public DateOnly? LastDay { get; }
+    private DateOnly? EndDay { get; }
+
+    /// <summary>Folded name and aliases (see <see cref="FoldName"/>).</summary>
+    public IReadOnlyList<string> NameKeys { get; }
+
+    public IReadOnlyCollection<string> ProductKeys => _prices.Keys;
+    private bool PerEvery { get; }
+    private decimal? Cap { get; }
+    private decimal? PayPercent { get; }
+    private int? MinItems { get; }
+    private (decimal Face, decimal Threshold)? Coupon { get; }
+    private (decimal Deposit, decimal Offset)? Presale { get; }
+    private DateOnly? FinalPaymentDay { get; }
+    private int? ShippingHours { get; }
+    private DateOnly[]? ShipByDays { get; }
+
+    /// <summary>Whether the promotion is valid at <paramref name="t"/> ([Start, End)).</summary>
+    public bool IsLiveAt(DateTimeOffset t) => (Start is null || t >= Start) && (End is null || t < End);
+
+    /// <summary>Whether the two promotions' validity windows share an instant.</summary>
+    public bool Overlaps(PromotionTerms other)
+        => (End is null || other.Start is null || other.Start < End) && (other.End is null || Start is null || Start < other.End);
+
+    public string FormatLocal(DateTimeOffset t)
+    {
+        var local = TimeZoneInfo.ConvertTime(t, Zone);
+        return local.ToString("M月d日HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Compares one stated term; null when it agrees or this promotion has no such term.</summary>
+    public PromoFinding? Compare(StatedTerm term, PromoText text)
+    {
+        switch (term)
+        {
+            case StatedThreshold st when _tiers.Count > 0:
+                return CompareThreshold(st);
+            case StatedCap sc when _tiers.Count > 0 && PerEvery:
+                if (sc.Cap == Cap) return null;
+                return Finding(sc, "threshold_discount", "满减封顶说错", FormatThresholdRule(), sc.Cap is { } cap ? $"最多减{Money(cap)}" : "上不封顶");
+            case StatedPercent sp when PayPercent is { } pay:
+                if (sp.Percent == pay && (sp.Items is null || MinItems is null || sp.Items == MinItems)) return null;
+                return Finding(sp, "percent_discount", "折扣说错", FormatPercent(pay, MinItems), FormatPercent(sp.Percent, sp.Items));
+            case StatedCoupon sc when Coupon is { } c:
+                if ((sc.FaceValue is null || sc.FaceValue == c.Face) && (sc.Threshold is null || sc.Threshold == c.Threshold)) return null;
+                return Finding(sc, "coupon", sc.FaceValue is not null && sc.FaceValue != c.Face ? "优惠券面额说错" : "优惠券门槛说错",
+                    FormatCoupon(c.Face, c.Threshold), FormatCoupon(sc.FaceValue, sc.Threshold));
+            case StatedPresale sp when Presale is { } p:
+                if (sp.Deposit == p.Deposit && (sp.Offset is null || sp.Offset == p.Offset)) return null;
+                return Finding(sp, "presale", "预售定金说错", FormatPresale(p.Deposit, p.Offset), FormatPresale(sp.Deposit, sp.Offset));
+            case StatedFinalPayment fp when FinalPaymentDay is { } fd:
+                if (fp.Month == fd.Month && fp.Day == fd.Day) return null;
+                return Finding(fp, "presale", "尾款时间说错", $"尾款{fd.Month}月{fd.Day}日开始", $"尾款{fp.Month}月{fp.Day}日开始");
+            case StatedPrice sp when _prices.TryGetValue(sp.ProductKey, out var price):
+                if (sp.Price == price.Price) return null;
+                return Finding(sp, "price", "价格说错", $"{price.Product}{Money(price.Price)}元", $"{price.Product}{Money(sp.Price)}元");
+            case StatedShippingHours sh when ShippingHours is { } hours:
+                if (sh.Hours == hours) return null;
+                return Finding(sh, "shipping", "发货时间说错", $"{hours}小时内发货", $"{sh.Hours}小时内发货");
+            case StatedShipBy sb when ShipByDays is { } days:
+                if (days.Any(d => d.Month == sb.Month && d.Day == sb.Day)) return null;
+                return Finding(sb, "shipping", "发货时间说错", $"{days[0].Month}月{days[0].Day}日前发货", $"{sb.Month}月{sb.Day}日前发货");
+            case StatedDates sd:
+                return CompareDates(sd, text);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Whether this promotion configures the kind of term stated (so agreeing with it means something).</summary>
+    public bool HasTermFor(StatedTerm term) => term switch
+    {
+        StatedThreshold => _tiers.Count > 0,
+        StatedCap => _tiers.Count > 0 && PerEvery,
+        StatedPercent => PayPercent is not null,
+        StatedCoupon => Coupon is not null,
+        StatedPresale => Presale is not null,
+        StatedFinalPayment => FinalPaymentDay is not null,
+        StatedPrice p => _prices.ContainsKey(p.ProductKey),
+        StatedShippingHours => ShippingHours is not null,
+        StatedShipBy => ShipByDays is not null,
+        StatedDates => FirstDay is not null || LastDay is not null,
+        _ => false,
+    };
+
+    private PromoFinding? CompareThreshold(StatedThreshold st)
+    {
+        foreach (var (t, a) in _tiers)
+        {
+            if (st.Threshold == t && st.Amount == a)
+            {
+                // 每满 promises the discount repeats (满600减100…); wrong when it does not.
+                if (st.PerEvery && !PerEvery)
+                    return Finding(st, "threshold_discount", "满减规则说错", FormatThresholdRule(), FormatThreshold(st.Threshold, st.Amount, true));
+                return null;
+            }
+        }
+        if (PerEvery && _tiers.Count == 1)
+        {
+            // 每满300减50 also means 满600减100 (within the cap): a correct worked example.
+            var (t, a) = _tiers[0];
+            var k = st.Threshold / t;
+            if (k == decimal.Truncate(k) && k >= 1 && st.Amount == k * a && (Cap is null || st.Amount <= Cap)) return null;
+        }
+        var sameAmount = _tiers.FirstOrDefault(x => x.Amount == st.Amount);
+        var sameThreshold = _tiers.FirstOrDefault(x => x.Threshold == st.Threshold);
+        string headline;
+        (decimal T, decimal A) nearest;
+        if (sameAmount.Threshold != 0) { headline = "满减门槛说错"; nearest = sameAmount; }
+        else if (sameThreshold.Threshold != 0) { headline = "满减金额说错"; nearest = sameThreshold; }
+        else { headline = "满减说错"; nearest = _tiers[0]; }
+        var expected = _tiers.Count == 1 ? FormatThresholdRule() : FormatThreshold(nearest.T, nearest.A, PerEvery);
+        return Finding(st, "threshold_discount", headline, expected, FormatThreshold(st.Threshold, st.Amount, st.PerEvery));
+    }
+
+    private PromoFinding? CompareDates(StatedDates sd, PromoText text)
+    {
+        var expected = FormatDays();
+        if (expected is null) return null;
+        bool SameDay(DateOnly? d, int m, int day) => d is { } x && x.Month == m && x.Day == day;
+        bool EndMatches(int m, int day) => SameDay(LastDay, m, day)
+            // 到11月12日 for an end at 11-12 00:00 is how people say it; accept both.
+            || (End is { } e && TimeZoneInfo.ConvertTime(e, Zone).TimeOfDay == TimeSpan.Zero && SameDay(EndDay, m, day));
+        string stated;
+        bool ok;
+        switch (sd.Claim)
+        {
+            case DateClaim.Starts:
+                if (FirstDay is null) return null;
+                ok = SameDay(FirstDay, sd.Month, sd.Day);
+                stated = $"{sd.Month}月{sd.Day}日开始";
+                break;
+            case DateClaim.Ends:
+                if (LastDay is null) return null;
+                ok = EndMatches(sd.Month, sd.Day);
+                stated = $"{sd.Month}月{sd.Day}日结束";
+                break;
+            case DateClaim.Range:
+                ok = (FirstDay is null || SameDay(FirstDay, sd.Month, sd.Day)) && (LastDay is null || EndMatches(sd.ToMonth, sd.ToDay));
+                stated = $"{sd.Month}月{sd.Day}日至{sd.ToMonth}月{sd.ToDay}日";
+                break;
+            default:
+                ok = InRange(sd.Month, sd.Day);
+                stated = $"{sd.Month}月{sd.Day}日当天";
+                break;
+        }
+        return ok ? null : Finding(sd, "dates", "活动日期说错", expected, stated);
+    }
+
+    private bool InRange(int month, int day)
+    {
+        if (FirstDay is null && LastDay is null) return true;
+        var years = new HashSet<int>();
+        if (FirstDay is { } f) years.Add(f.Year);
+        if (LastDay is { } l) years.Add(l.Year);
+        foreach (var y in years)
+        {
+            if (day > DateTime.DaysInMonth(y, month)) continue;
+            var d = new DateOnly(y, month, day);
+            if ((FirstDay is null || d >= FirstDay) && (LastDay is null || d <= LastDay)) return true;
+        }
+        return false;
+    }
+
+    private string? FormatDays()
+    {
+        if (FirstDay is null && LastDay is null) return null;
+        static string F(DateOnly d) => $"{d.Month}月{d.Day}日";
+        if (FirstDay is { } f && LastDay is { } l) return f == l ? $"{F(f)}当天" : $"{F(f)}至{F(l)}";
+        return FirstDay is { } s ? $"{F(s)}开始" : $"{F(LastDay!.Value)}结束";
+    }
+
+    private PromoFinding Finding(StatedTerm t, string kind, string headline, string expected, string stated)
+        => new(this, kind, headline, expected, stated, t.Start, t.Length);
+
+    private string FormatThresholdRule()
+    {
+        var rungs = string.Join("，", _tiers.Select(x => FormatThreshold(x.Threshold, x.Amount, PerEvery)));
+        if (!PerEvery) return rungs;
+        return Cap is { } cap ? $"{rungs}，最多减{Money(cap)}" : $"{rungs}，上不封顶";
+    }
+
+    internal static string FormatThreshold(decimal t, decimal a, bool perEvery) => $"{(perEvery ? "每满" : "满")}{Money(t)}减{Money(a)}";
+
+    private static string FormatPercent(decimal percent, int? items)
+    {
+        var zhe = Money(percent / 10);
+        return items is { } n ? $"满{n}件{zhe}折" : $"{zhe}折";
+    }
+
+    private static string FormatCoupon(decimal? face, decimal? threshold)
+    {
+        var f = face is { } x ? $"{Money(x)}元券" : "券";
+        return threshold switch
+        {
+            null => f,
+            0 => $"{f}（无门槛）",
+            { } t => $"满{Money(t)}可用{f}",
+        };
+    }
+
+    private static string FormatPresale(decimal deposit, decimal? offset)
+        => offset is { } o && o != deposit ? $"定金{Money(deposit)}抵{Money(o)}" : $"定金{Money(deposit)}";
+
+    internal static string Money(decimal v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private DateOnly LocalDate(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, Zone).DateTime);
+
+    /// <summary>Folds a configured name the same way agent text is folded, so 双十一 in config finds 双11 in chat.</summary>
+    public static string FoldName(string name) => PromoText.Fold(name).Text;
+
+    internal enum InstantParse { Ok, Missing, NoOffset, Invalid }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?<offset>[zZ]|[+-]\d{2}:?\d{2})?$")]
+    private static partial Regex IsoInstant();
+
+    /// <summary>Parses an ISO-8601 instant that must carry its UTC offset (a bare local time is ambiguous).</summary>
+    internal static InstantParse TryParseInstant(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text)) return InstantParse.Missing;
+        var trimmed = text.Trim();
+        var shape = IsoInstant().Match(trimmed);
+        if (!shape.Success || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out value)) return InstantParse.Invalid;
+        return shape.Groups["offset"].Success ? InstantParse.Ok : InstantParse.NoOffset;
+    }
+
+    internal static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id)) return false;
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var found)) return false;
+        zone = found;
+        return true;
+    }
+}

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Alerting.Core.Rules.PromotionAnswers;
+
+/// <summary>A promotion term an agent stated; <c>Start</c>/<c>Length</c> index the folded text.</summary>
+internal abstract record StatedTerm(int Start, int Length);
+
+/// <summary>满<c>Threshold</c>减<c>Amount</c> (每满 when <c>PerEvery</c>).</summary>
+internal sealed record StatedThreshold(int Start, int Length, decimal Threshold, decimal Amount, bool PerEvery) : StatedTerm(Start, Length);
+
+/// <summary>封顶 statement; <c>Cap</c> null = 上不封顶.</summary>
+internal sealed record StatedCap(int Start, int Length, decimal? Cap) : StatedTerm(Start, Length);
+
+/// <summary><c>Percent</c> of the price paid (85 = 8.5折), optionally for <c>Items</c> items.</summary>
+internal sealed record StatedPercent(int Start, int Length, decimal Percent, int? Items) : StatedTerm(Start, Length);
+
+/// <summary>Coupon face value and/or threshold (0 = 无门槛); null = not stated.</summary>
+internal sealed record StatedCoupon(int Start, int Length, decimal? FaceValue, decimal? Threshold) : StatedTerm(Start, Length);
+
+/// <summary>定金 and what it counts for (null = not stated).</summary>
+internal sealed record StatedPresale(int Start, int Length, decimal Deposit, decimal? Offset) : StatedTerm(Start, Length);
+
+/// <summary>尾款 start date.</summary>
+internal sealed record StatedFinalPayment(int Start, int Length, int Month, int Day) : StatedTerm(Start, Length);
+
+/// <summary>Price of a configured product (<c>ProductKey</c> is the folded product name).</summary>
+internal sealed record StatedPrice(int Start, int Length, string ProductKey, decimal Price) : StatedTerm(Start, Length);
+
+/// <summary>Ships within <c>Hours</c>.</summary>
+internal sealed record StatedShippingHours(int Start, int Length, int Hours) : StatedTerm(Start, Length);
+
+/// <summary>Ships before a date.</summary>
+internal sealed record StatedShipBy(int Start, int Length, int Month, int Day) : StatedTerm(Start, Length);
+
+/// <summary>What the agent said about the promotion's dates.</summary>
+internal enum DateClaim
+{
+    /// <summary>Starts on the date (11月1日开始).</summary>
+    Starts,
+    /// <summary>Ends on the date (到11月11日, 11月11日结束).</summary>
+    Ends,
+    /// <summary>Runs from the first to the second date (11.1-11.11).</summary>
+    Range,
+    /// <summary>Is on that day (双11当天, 只有11月11日).</summary>
+    OnDay,
+}
+
+/// <summary>A date claim; <c>ToMonth</c>/<c>ToDay</c> only for <see cref="DateClaim.Range"/>.</summary>
+internal sealed record StatedDates(int Start, int Length, DateClaim Claim, int Month, int Day, int ToMonth, int ToDay) : StatedTerm(Start, Length);
+
+/// <summary>
+/// Finds promotion terms in folded agent text (<see cref="PromoText"/>). Each pattern tolerates the
+/// usual ways people write a term (满300-50, 300减50, 满300元立减50元, 每满300减50, 定金50抵100…);
+/// numbers already arrive as Arabic digits. Spans never overlap: patterns run from the most specific
+/// to the loosest and a later match that overlaps an earlier one is dropped.
+/// </summary>
+internal static partial class StatedTermExtractor
+{
+    private const string Num = @"\d+(?:\.\d+)?";
+    private const string Pre = @"(?:¥|\$|rmb|人民币)?";
+    private const string Post = @"(?:元钱|元|块钱|块|rmb|人民币)?";
+    private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
+
+    [GeneratedRegex(@"(?<every>每)?满" + Pre + @"(?<t>" + Num + @")(?![\d件个样单份双瓶盒])" + Post + @"(?:的话|以上|及以上)?,?(?:就|可|可以|能|即|立|直接|再|都|会|还|马上)*(?:减|-|省|优惠|少)(?:去|掉|免)?" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
+    private static partial Regex ThresholdWithMan();
+
+    [GeneratedRegex(@"(?<![\d.满])(?<every>每)?" + Pre + @"(?<t>" + Num + @")(?!\d)(?:元|块)?(?:立减|减)" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
+    private static partial Regex ThresholdBare();
+
+    [GeneratedRegex(@"上不封顶|不封顶|无上限|没有上限|不设上限")]
+    private static partial Regex NoCap();
+
+    [GeneratedRegex(@"(?:最多|最高|封顶|上限)(?:是|为)?(?:可以?|能)?(?:减|优惠|省|抵)?" + Pre + @"(?<c>" + Num + @")(?![\d%折])" + Post + @"|(?<![\d.])(?<c>" + Num + @")" + Post + @"封顶")]
+    private static partial Regex Cap();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?<n>\d{1,2})件)?(?:打|享|是|为)?(?<z>\d{1,2}(?:\.\d)?)折(?!叠|扣|价券)|(?<z1>\d)点(?<z2>\d)折|(?<![件品])(?<half>半价)")]
+    private static partial Regex Percent();
+
+    [GeneratedRegex(@"(?<![\d.])" + Pre + @"(?<f>" + Num + @")(?!\d)" + Post + @"的?(?<free>无门槛)?的?(?:优惠券|代金券|红包|券)|(?:优惠券|代金券|券)的?(?:面额|面值|金额)?(?:是|为|:|有)?" + Pre + @"(?<f>" + Num + @")(?![\d折%.])(?:元钱|元|块钱|块|rmb)")]
+    private static partial Regex CouponFace();
+
+    [GeneratedRegex(@"满" + Pre + @"(?<t>" + Num + @")(?![\d件个])" + Post + @"(?:才|就|即)?(?:可以?|能)?(?:用|使用)")]
+    private static partial Regex CouponThreshold();
+
+    [GeneratedRegex(@"无门槛")]
+    private static partial Regex NoThreshold();
+
+    private const string Offset = @"(?:,?(?:可|能|可以|就|直接|最高|最多|再)*(?:抵扣|抵用|抵|膨胀为|膨胀到|膨胀成|翻倍为|当作?|顶)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post + @")?";
+
+    [GeneratedRegex(@"(?:定金|订金)(?:是|为|只要|仅需|只需|需要|要|付|交|:)*" + Pre + @"(?<d>" + Num + @")(?![\d%折])" + Post + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"的?(?:定金|订金)" + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"(?:抵扣|抵|膨胀为|膨胀到|当)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post)]
+    private static partial Regex Presale();
+
+    [GeneratedRegex(@"尾款(?:在|于|从|是|时间|支付时间|:|可以|要)*" + Date)]
+    private static partial Regex FinalPayment();
+
+    [GeneratedRegex(@"(?:到手价|活动价|券后价|现价|价格|售价|单价|特价|秒杀价|优惠价|只要|只需|仅需|仅售|才|卖)(?:是|为|:|只要|仅|就|都)*" + Pre + @"(?<p>" + Num + @")(?![\d%折件个天月日号])")]
+    private static partial Regex PriceKeyword();
+
+    [GeneratedRegex(@"^(?:现在|目前|活动期间|这次|今天|活动)?(?:是|为|:|只要|就)*" + Pre + @"(?<p>" + Num + @")(?!\d)(?:元钱|元|块钱|块)")]
+    private static partial Regex PriceUnitRightAfter();
+
+    [GeneratedRegex(@"原价|日常价|吊牌价|划线价|专柜价|平时|平常|之前|以前|原来")]
+    private static partial Regex NotPromotionPrice();
+
+    [GeneratedRegex(@"(?<![\d.])(?<h>\d{1,3})个?(?:小时|h|钟头)(?:内|之内|以内)?(?:就|可以|会|能|都|必)*(?:发货|发出|发)|(?<![\d.])(?<days>\d{1,2})个?天(?:内|之内|以内)(?:就|可以|会|能|都|必)*(?:发货|发出|发)")]
+    private static partial Regex ShippingHours();
+
+    [GeneratedRegex(Date + @"(?:\d{1,2}(?:点|:\d{2}))?(?:之前|以前|前)(?:就|可以|会|能|都|必)*(?:发货|发出)")]
+    private static partial Regex ShipBy();
+
+    [GeneratedRegex(Date)]
+    private static partial Regex DateOnly();
+
+    [GeneratedRegex(@"^(?:-|~|至|到)" + Date)]
+    private static partial Regex DateRangeTail();
+
+    [GeneratedRegex(@"^(?:(?:晚上|凌晨|早上|上午|中午|下午)?\d{1,2}(?:点|:\d{2})(?:整)?)?(?:正式)?(?:开始|起|开抢|开启|开售|开卖)")]
+    private static partial Regex StartsAfter();
+
+    [GeneratedRegex(@"^(?:(?:晚上|凌晨|早上|上午|中午|下午)?\d{1,2}(?:点|:\d{2})(?:整)?)?(?:结束|截止|为止)")]
+    private static partial Regex EndsAfter();
+
+    [GeneratedRegex(@"(?:到|至|截止到?|截至|持续到)$")]
+    private static partial Regex EndsBefore();
+
+    [GeneratedRegex(@"^(?:当天|当日|那天|那一天|一天)")]
+    private static partial Regex OnDayAfter();
+
+    [GeneratedRegex(@"(?:只有|仅限|只在|就在|仅在)$")]
+    private static partial Regex OnDayBefore();
+
+    /// <summary>Extracts stated terms; <paramref name="productKeys"/> are folded product names of configured prices.</summary>
+    /// <remarks>
+    /// <paramref name="masked"/> is <paramref name="text"/> with promotion names masked (amounts are read from
+    /// it); dates are read from the unmasked text so 双11当天 still counts as a day.
+    /// </remarks>
+    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys)
+    {
+        var s = masked.Text;
+        var found = new List<StatedTerm>();
+        if (s.Length == 0) return found;
+        var taken = new List<(int Start, int End)>();
+        var mentionsCoupon = s.Contains('券') || s.Contains("红包", StringComparison.Ordinal);
+        var mentionsPresale = s.Contains("定金", StringComparison.Ordinal) || s.Contains("订金", StringComparison.Ordinal)
+            || s.Contains("预售", StringComparison.Ordinal) || s.Contains("膨胀", StringComparison.Ordinal);
+
+        bool Take(int start, int length)
+        {
+            var end = start + length;
+            foreach (var (ts, te) in taken)
+                if (start < te && ts < end) return false;
+            taken.Add((start, end));
+            return true;
+        }
+
+        if (mentionsPresale)
+        {
+            foreach (Match m in Presale().Matches(s))
+            {
+                // The bare "50抵100" form needs an explicit offset; a lone number is no deposit.
+                var deposit = Dec(m.Groups["d"]);
+                var offset = m.Groups["o"].Success ? Dec(m.Groups["o"]) : (decimal?)null;
+                if (deposit <= 0) continue;
+                if (Take(m.Index, m.Length)) found.Add(new StatedPresale(m.Index, m.Length, deposit, offset));
+            }
+            foreach (Match m in FinalPayment().Matches(s))
+            {
+                var (month, day) = MonthDay(m);
+                if (Take(m.Index, m.Length)) found.Add(new StatedFinalPayment(m.Index, m.Length, month, day));
+            }
+        }
+
+        var sawThreshold = false;
+        foreach (var regex in new[] { ThresholdWithMan(), ThresholdBare() })
+        {
+            foreach (Match m in regex.Matches(s))
+            {
+                var t = Dec(m.Groups["t"]);
+                var a = Dec(m.Groups["a"]);
+                if (t <= 0 || a <= 0 || a >= t) continue;
+                if (!Take(m.Index, m.Length)) continue;
+                sawThreshold = true;
+                // 满300减50的券 / 领券满300减50: a coupon stated in 满减 form.
+                if (mentionsCoupon && NearCouponWord(s, m.Index, m.Index + m.Length))
+                    found.Add(new StatedCoupon(m.Index, m.Length, a, t));
+                else
+                    found.Add(new StatedThreshold(m.Index, m.Length, t, a, m.Groups["every"].Success));
+            }
+        }
+        if (sawThreshold)
+        {
+            foreach (Match m in NoCap().Matches(s))
+                if (Take(m.Index, m.Length)) found.Add(new StatedCap(m.Index, m.Length, null));
+            foreach (Match m in Cap().Matches(s))
+                if (Take(m.Index, m.Length)) found.Add(new StatedCap(m.Index, m.Length, Dec(m.Groups["c"])));
+        }
+
+        if (mentionsCoupon)
+        {
+            foreach (Match m in CouponFace().Matches(s))
+            {
+                var face = Dec(m.Groups["f"]);
+                if (face <= 0 || !Take(m.Index, m.Length)) continue;
+                found.Add(new StatedCoupon(m.Index, m.Length, face, m.Groups["free"].Success ? 0 : null));
+            }
+            foreach (Match m in CouponThreshold().Matches(s))
+                if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, Dec(m.Groups["t"])));
+            foreach (Match m in NoThreshold().Matches(s))
+                if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, 0));
+        }
+
+        foreach (Match m in Percent().Matches(s))
+        {
+            decimal percent;
+            if (m.Groups["half"].Success) percent = 50;
+            else if (m.Groups["z1"].Success) percent = Dec(m.Groups["z1"]) * 10 + Dec(m.Groups["z2"]);
+            else
+            {
+                var z = Dec(m.Groups["z"]);
+                if (z > 0 && z < 10) percent = z * 10;
+                else if (z >= 10 && z < 100 && decimal.Truncate(z) == z) percent = z;
+                else continue;
+            }
+            int? items = m.Groups["n"].Success ? int.Parse(m.Groups["n"].ValueSpan, CultureInfo.InvariantCulture) : null;
+            if (Take(m.Index, m.Length)) found.Add(new StatedPercent(m.Index, m.Length, percent, items));
+        }
+
+        foreach (Match m in ShipBy().Matches(s))
+        {
+            var (month, day) = MonthDay(m);
+            if (Take(m.Index, m.Length)) found.Add(new StatedShipBy(m.Index, m.Length, month, day));
+        }
+        foreach (Match m in ShippingHours().Matches(s))
+        {
+            var hours = m.Groups["h"].Success
+                ? int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture)
+                : int.Parse(m.Groups["days"].ValueSpan, CultureInfo.InvariantCulture) * 24;
+            if (hours > 0 && Take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
+        }
+
+        foreach (var product in productKeys)
+            ExtractPrices(s, product, found, Take);
+
+        ExtractDates(text.Text, found, Take);
+        found.Sort((x, y) => x.Start.CompareTo(y.Start));
+        return found;
+    }
+
+    private static void ExtractPrices(string s, string product, List<StatedTerm> found, Func<int, int, bool> take)
+    {
+        for (var at = s.IndexOf(product, StringComparison.Ordinal); at >= 0; at = s.IndexOf(product, at + 1, StringComparison.Ordinal))
+        {
+            var from = at + product.Length;
+            var to = from;
+            // The price belongs to the product only within the same clause, a few characters on.
+            while (to < s.Length && to - from < 16 && s[to] is not ('。' or '!' or '?' or ';' or '；')) to++;
+            var window = s[from..to];
+            Match? hit = null;
+            var direct = PriceUnitRightAfter().Match(window);
+            if (direct.Success) hit = direct;
+            else
+            {
+                foreach (Match m in PriceKeyword().Matches(window))
+                {
+                    var before = window[Math.Max(0, m.Index - 4)..(m.Index + Math.Min(m.Length, 4))];
+                    if (NotPromotionPrice().IsMatch(before)) continue;
+                    hit = m;
+                    break;
+                }
+            }
+            if (hit is null) continue;
+            var p = hit.Groups["p"];
+            var start = from + p.Index;
+            // Extend the span over a following 元/块 so the evidence shows the unit too.
+            var length = p.Length;
+            if (start + length < s.Length && s[start + length] is '元' or '块') length++;
+            if (take(start, length)) found.Add(new StatedPrice(start, length, product, Dec(p)));
+        }
+    }
+
+    private static void ExtractDates(string s, List<StatedTerm> found, Func<int, int, bool> take)
+    {
+        var consumedUntil = 0;
+        foreach (Match m in DateOnly().Matches(s))
+        {
+            if (m.Index < consumedUntil) continue;
+            var (month, day) = MonthDay(m);
+            var end = m.Index + m.Length;
+            var after = s[end..];
+            var before = s[..m.Index];
+            var tail = DateRangeTail().Match(after);
+            if (tail.Success)
+            {
+                var (toMonth, toDay) = MonthDay(tail);
+                var length = m.Length + tail.Length;
+                consumedUntil = m.Index + length;
+                if (take(m.Index, length))
+                    found.Add(new StatedDates(m.Index, length, DateClaim.Range, month, day, toMonth, toDay));
+                continue;
+            }
+            DateClaim? claim = null;
+            var claimEnd = end;
+            Match k;
+            if ((k = StartsAfter().Match(after)).Success) { claim = DateClaim.Starts; claimEnd = end + k.Length; }
+            else if ((k = EndsAfter().Match(after)).Success) { claim = DateClaim.Ends; claimEnd = end + k.Length; }
+            else if (EndsBefore().IsMatch(before)) claim = DateClaim.Ends;
+            else if ((k = OnDayAfter().Match(after)).Success) { claim = DateClaim.OnDay; claimEnd = end + k.Length; }
+            else if (OnDayBefore().IsMatch(before)) claim = DateClaim.OnDay;
+            if (claim is null) continue;
+            if (take(m.Index, m.Length))
+                found.Add(new StatedDates(m.Index, claimEnd - m.Index, claim.Value, month, day, 0, 0));
+        }
+    }
+
+    private static bool NearCouponWord(string s, int start, int end)
+    {
+        var from = Math.Max(0, start - 6);
+        var to = Math.Min(s.Length, end + 4);
+        var near = s.AsSpan(from, to - from);
+        return near.Contains('券') || near.Contains("红包", StringComparison.Ordinal);
+    }
+
+    private static (int Month, int Day) MonthDay(Match m)
+    {
+        var month = int.Parse(m.Groups["m"].ValueSpan, CultureInfo.InvariantCulture);
+        var day = m.Groups["dsame"].Success ? month : int.Parse(m.Groups["d"].ValueSpan, CultureInfo.InvariantCulture);
+        return (month, day);
+    }
+
+    private static decimal Dec(Group g)
+        => decimal.Parse(g.ValueSpan, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+}
