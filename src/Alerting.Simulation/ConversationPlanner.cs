@@ -82,10 +82,12 @@ internal sealed class ConversationPlanner
             Product = product,
             Variant = rng.Pick(product.Variants),
             Size = rng.Pick(product.Sizes),
-            Size2 = rng.Pick(product.Sizes),
+            Size2 = "",
             AgentNick = _nicknames[owner],
         };
         SetPromotion(ctx, promo, rng);
+        var otherSizes = product.Sizes.Where(s => s != ctx.Size).ToArray();
+        ctx.Size2 = otherSizes.Length > 0 ? rng.Pick(otherSizes) : ctx.Size;
 
         var preSales = rng.Chance(_options.PreSalesShare);
         var questionTurns = rng.Between(1, 3);

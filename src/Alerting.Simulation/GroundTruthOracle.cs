@@ -26,6 +26,7 @@ internal static class GroundTruthOracle
         var unansweredFired = false;
         string? owner = conv.InitialOwner;
 
+        // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
         {
             emit(Make(ExpectedAlert.UnansweredBuyer, conv, owner, [waitingFirst!.MessageId!], eventTime, dueAt, new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -106,7 +107,8 @@ internal static class GroundTruthOracle
         if (waitingFirst is not null && !unansweredFired)
         {
             var deadline = Time(waitingFirst.AtMs + timeoutMs);
-            FireUnanswered(deadline, deadline, "deadline");
+            // "cut": MessageCount ended the stream inside this conversation (its reply was never emitted).
+            FireUnanswered(deadline, deadline, conv.Emitted < conv.Events.Count ? "cut" : "deadline");
         }
     }
 

@@ -342,9 +342,16 @@ internal static class Vocabulary
 
     public static Topic[] AfterSalesTopics { get; } = [Topic.Refund, Topic.Return, Topic.LateParcel, Topic.LateParcel];
 
-    public static string BuyerQuestion(Topic topic, TalkContext ctx, SimRandom rng) => Fill(rng.Pick(BuyerQuestions[topic]), ctx, rng) + rng.Pick(BuyerEndings);
+    public static string BuyerQuestion(Topic topic, TalkContext ctx, SimRandom rng)
+    {
+        var text = Fill(rng.Pick(BuyerQuestions[topic]), ctx, rng);
+        // A question that already ends in a particle (吗, 呢…) only gets punctuation.
+        var endings = text.EndsWith('？') || text.EndsWith('?') ? [""] : "吗呢啊呀吧".Contains(text[^1], StringComparison.Ordinal) ? PunctuationEndings : BuyerEndings;
+        return text + rng.Pick(endings);
+    }
 
     private static readonly string[] BuyerEndings = ["", "", "？", "?", "呀", "啊", "呢", "～", "？？"];
+    private static readonly string[] PunctuationEndings = ["", "？", "?", "？？", "～"];
 
     public static string Buyer(IReadOnlyList<string> lines, TalkContext ctx, SimRandom rng) => Fill(rng.Pick(lines), ctx, rng);
 
