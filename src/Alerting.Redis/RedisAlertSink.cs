@@ -102,7 +102,11 @@ public sealed partial class RedisAlertSink
                     {
                         if (Volatile.Read(ref results[i]) < 0) pending.Add(RunAsync(db, calls[i], results, i));
                     }
-                    await Task.WhenAll(pending).WaitAsync(token).ConfigureAwait(false);
+                    var all = Task.WhenAll(pending);
+                    // If this attempt times out, its replies may still fail later; observe them so they
+                    // do not surface as unobserved task exceptions. The retry re-sends what is missing.
+                    _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    await all.WaitAsync(token).ConfigureAwait(false);
                 },
                 (this, calls, results, start, end),
                 ct).ConfigureAwait(false);

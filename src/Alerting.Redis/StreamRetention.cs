@@ -41,8 +41,8 @@ public sealed record RetentionReport(DateTimeOffset Now, IReadOnlyList<StreamRet
 /// Age-based retention of the alert streams (contracts §2): removes entries older than
 /// <see cref="RedisAlertingOptions.Retention"/> with <c>XTRIM MINID</c> (exact, never MAXLEN), but never
 /// an entry that a consumer group still holds: the MINID is capped at every group's oldest pending
-/// entry (XPENDING summary) and at its last-delivered id (XINFO GROUPS), so unacknowledged and
-/// undelivered entries survive. Reads and the trim are separate calls; that is safe because in
+/// entry (XPENDING summary) and at the first entry after its last-delivered id (XINFO GROUPS), so
+/// unacknowledged and undelivered entries survive. Reads and the trim are separate calls; that is safe because in
 /// between a group can only acknowledge (shrinking its pending list) or read newer entries.
 /// Streams are discovered with <c>SCAN MATCH alerts:stream:*</c> on every connected primary — in
 /// Redis Cluster SCAN is per node, so each primary is scanned. A failing stream is logged and
@@ -117,13 +117,17 @@ public sealed partial class StreamRetention
                 if (EntryId.TryParse(pending.LowestPendingMessageId, out var lowest) && lowest < minId)
                     (minId, block, blockingGroup) = (lowest, RetentionBlock.Pending, g.Name);
             }
+            // Entries after last-delivered-id have not been read by this group: keep them. The
+            // last delivered entry itself may go once it is acknowledged (the pending cap above
+            // protects it until then); keeping it would pin one old entry of every idle store forever.
             var lastDelivered = EntryId.TryParse(g.LastDeliveredId, out var ld) ? ld : new EntryId(0, 0);
-            if (lastDelivered < minId)
-                (minId, block, blockingGroup) = (lastDelivered, RetentionBlock.Undelivered, g.Name);
+            var firstUndelivered = new EntryId(lastDelivered.Ms, lastDelivered.Seq + 1);
+            if (firstUndelivered < minId)
+                (minId, block, blockingGroup) = (firstUndelivered, RetentionBlock.Undelivered, g.Name);
         }
 
         long trimmed = 0;
-        if (minId > new EntryId(0, 0))
+        if (minId > new EntryId(0, 1))
             trimmed = (long)await db.ExecuteAsync("XTRIM", stream, "MINID", minId.ToString()).ConfigureAwait(false);
 
         if (block == RetentionBlock.None)
@@ -134,7 +138,7 @@ public sealed partial class StreamRetention
         if (first.Length == 0 || !EntryId.TryParse(first[0].Id, out var oldest) || !(oldest < cutoff))
             return new StreamRetentionResult(stream, trimmed, minId.ToString(), RetentionBlock.None, null, null, null);
         var age = now - DateTimeOffset.FromUnixTimeMilliseconds(oldest.Ms);
-        return new StreamRetentionResult(stream, trimmed, minId > new EntryId(0, 0) ? minId.ToString() : null, block, blockingGroup, oldest.ToString(), age);
+        return new StreamRetentionResult(stream, trimmed, minId > new EntryId(0, 1) ? minId.ToString() : null, block, blockingGroup, oldest.ToString(), age);
     }
 
     private readonly record struct EntryId(long Ms, long Seq) : IComparable<EntryId>

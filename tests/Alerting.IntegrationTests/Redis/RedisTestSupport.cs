@@ -33,16 +33,30 @@ internal sealed class RedisTestHost : IAsyncDisposable
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),
             BreakerBreakDuration = TimeSpan.FromMilliseconds(500),
         };
-        configure?.Invoke(options);
-        Assert.Empty(options.Validate());
-        var connection = await RedisConnection.ConnectAsync(options);
-        return new RedisTestHost(server, connection, options);
+        try
+        {
+            configure?.Invoke(options);
+            Assert.Empty(options.Validate());
+            var connection = await RedisConnection.ConnectAsync(options);
+            return new RedisTestHost(server, connection, options);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Connection.DisposeAsync();
-        await Server.DisposeAsync();
+        try
+        {
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            await Server.DisposeAsync();
+        }
     }
 }
 
