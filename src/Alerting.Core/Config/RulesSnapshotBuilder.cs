@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Alerting.Core.Pipeline;
 using Alerting.Core.Rules;
+using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
 using Alerting.Core.Rules.RudeLanguage;
 using Alerting.Core.Rules.SlowResponse;
@@ -26,7 +27,7 @@ public static class RulesSnapshotBuilder
 {
     public const string SectionName = "Rules";
 
-    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "SlowResponse", "UnansweredBuyer"];
+    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions"]), StringComparer.OrdinalIgnoreCase);
 
@@ -83,9 +84,10 @@ public static class RulesSnapshotBuilder
         var conversation = BindAt<ConversationOptions>(config, "Conversation", path, problems);
         var rude = BindAt<RudeLanguageOptions>(config, "RudeLanguage", path, problems);
         var promo = BindAt<WrongPromoAnswerOptions>(config, "WrongPromoAnswer", path, problems);
+        var claims = BindAt<ForbiddenClaimOptions>(config, "ForbiddenClaim", path, problems);
         var slow = BindAt<SlowResponseOptions>(config, "SlowResponse", path, problems);
         var unanswered = BindAt<UnansweredBuyerOptions>(config, "UnansweredBuyer", path, problems);
-        if (problems.Count > before || conversation is null || rude is null || promo is null || slow is null || unanswered is null)
+        if (problems.Count > before || conversation is null || rude is null || promo is null || claims is null || slow is null || unanswered is null)
             return null;
 
         // Values that came from the global sections are reported under the global path once (by the
@@ -95,6 +97,7 @@ public static class RulesSnapshotBuilder
         found.AddRange(conversation.Validate($"{scope}:Conversation"));
         found.AddRange(RudeLanguageRule.Validate(rude, $"{scope}:RudeLanguage"));
         found.AddRange(WrongPromoAnswerRule.Validate(promo, promotions, scope));
+        found.AddRange(ForbiddenClaimRule.Validate(claims, $"{scope}:ForbiddenClaim"));
         found.AddRange(slow.Validate($"{scope}:SlowResponse"));
         found.AddRange(unanswered.Validate($"{scope}:UnansweredBuyer"));
         if (found.Count > 0)
@@ -113,6 +116,7 @@ public static class RulesSnapshotBuilder
             var list = new List<IChatRule>();
             if (rude.Enabled) list.Add(new RudeLanguageRule(rude));
             if (promo.Enabled) list.Add(new WrongPromoAnswerRule(promo, promotions));
+            if (claims.Enabled) list.Add(new ForbiddenClaimRule(claims));
             if (slow.Enabled) list.Add(slowRule);
             if (unanswered.Enabled) list.Add(unansweredRule);
             return new StoreRules(shopId, conversation, slowRule, unansweredRule, list);

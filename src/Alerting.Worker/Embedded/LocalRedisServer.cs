@@ -15,6 +15,27 @@ namespace Alerting.Worker.Embedded;
 public sealed class LocalRedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+
+    // Safety net: a test that never disposes its server must not leave redis-server running.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Process> Running = new();
+
+    static LocalRedisServer()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var p in Running.Values)
+            {
+                try
+                {
+                    if (!p.HasExited) p.Kill();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+            }
+        };
+    }
     private readonly string _executable;
     private readonly bool _appendOnly;
     private Process? _process;
@@ -89,7 +110,9 @@ public sealed class LocalRedisServer : IAsyncDisposable
         {
             psi.ArgumentList.Add(arg);
         }
+        _process?.Dispose();
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_executable}");
+        Running[_process.Id] = _process;
         _paused = false;
 
         var clock = Stopwatch.StartNew();
@@ -119,6 +142,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
             _process.Kill();
             await _process.WaitForExitAsync();
         }
+        Running.TryRemove(_process.Id, out _);
     }
 
     /// <summary>Freezes the server (SIGSTOP): connections stay open, nothing is answered.</summary>
@@ -140,9 +164,10 @@ public sealed class LocalRedisServer : IAsyncDisposable
         if (_process is { HasExited: false })
         {
             if (_paused) Resume();
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        if (_process is not null) Running.TryRemove(_process.Id, out _);
         _process?.Dispose();
         try
         {

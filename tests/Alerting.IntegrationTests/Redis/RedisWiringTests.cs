@@ -28,7 +28,7 @@ public sealed class RedisWiringTests
     [Fact]
     public async Task AddAlertingRedis_BoundToRealServer_SinkWritesAndStoreLoads()
     {
-        await using var server = await Infrastructure.RedisServer.StartNewAsync();
+        await using var server = await RedisServer.StartNewAsync();
         await using var provider = Build(new() { ["Redis:ConnectionString"] = server.ConnectionString, ["Redis:BatchSize"] = "7" });
 
         Assert.Equal(7, provider.GetRequiredService<RedisAlertingOptions>().BatchSize);

@@ -1,0 +1,1 @@
+global using RedisServer = Alerting.Worker.Embedded.LocalRedisServer;
