@@ -147,7 +147,7 @@ public sealed class ChatStreamConsumer
                 using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 Flush(grace.Token);
             }
-            consumer.Commit();
+            CommitStored(consumer);
         }
         catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException)
         {
@@ -155,6 +155,18 @@ public sealed class ChatStreamConsumer
         }
         consumer.Close();
         _logger.LogInformation("Left consumer group {Group}", _options.GroupId);
+    }
+
+    /// <summary>Commits the stored offsets now; nothing stored since the last (auto) commit is not an error.</summary>
+    private static void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+        }
     }
 
     private void Handle(ConsumeResult<byte[]?, byte[]?> record)
@@ -299,7 +311,7 @@ public sealed class ChatStreamConsumer
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 Flush(cts.Token);
-                consumer.Commit();
+                CommitStored(consumer);
             }
             catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
             {
