@@ -46,15 +46,19 @@ public sealed class PhraseMatcher
     private readonly PatternInfo[] _phraseInfo;
     private readonly AhoCorasickAutomaton? _allowed;
     private readonly PatternInfo[] _allowedInfo;
+    private readonly string[] _phraseForms;
+    private readonly string[] _allowedForms;
 
     /// <param name="phrases">Phrases to find; a match reports the phrase's index in this list. Equal normalized forms: the later phrase wins.</param>
-    /// <param name="allowed">Whitelist: an allowed phrase overlapping a match suppresses it, unless it lies strictly inside the match.</param>
+    /// <param name="allowed">Whitelist: an allowed phrase overlapping a match suppresses it, unless it lies strictly inside the match and is part of the phrase itself.</param>
     /// <param name="settings">Normalizations applied to phrases and text alike.</param>
     public PhraseMatcher(IReadOnlyList<string> phrases, IReadOnlyList<string> allowed, NormalizationSettings settings)
     {
         _settings = settings;
         var phraseUnits = phrases.Select(p => NormalizeToCodePoints(p, settings)).ToList();
         var allowedUnits = allowed.Select(p => NormalizeToCodePoints(p, settings)).ToList();
+        _phraseForms = [.. phraseUnits.Select(ToText)];
+        _allowedForms = [.. allowedUnits.Select(ToText)];
 
         // Alphabet: every code point used by a phrase or an allowed phrase gets a class 1..N.
         var alphabet = new Dictionary<int, int>();
@@ -86,8 +90,13 @@ public sealed class PhraseMatcher
     /// </summary>
     public static string Normalize(string phrase, NormalizationSettings settings)
     {
-        var sb = new StringBuilder(phrase.Length);
-        foreach (var cp in NormalizeToCodePoints(phrase, settings)) sb.Append(char.ConvertFromUtf32(cp));
+        return ToText(NormalizeToCodePoints(phrase, settings));
+    }
+
+    private static string ToText(int[] codePoints)
+    {
+        var sb = new StringBuilder(codePoints.Length);
+        foreach (var cp in codePoints) sb.Append(char.ConvertFromUtf32(cp));
         return sb.ToString();
     }
 
@@ -106,22 +115,24 @@ public sealed class PhraseMatcher
         {
             List<PhraseMatch>? allowedSpans = null;
             Walk(text, _allowed, _allowedInfo, collapse: false, ref allowedSpans);
-            if (allowedSpans is not null) found.RemoveAll(m => IsSuppressed(m, allowedSpans));
+            if (allowedSpans is not null) found.RemoveAll(m => IsSuppressed(m, allowedSpans, _phraseForms, _allowedForms));
         }
         if (found.Count == 0) return false;
         (matches ??= []).AddRange(found);
         return true;
     }
 
-    private static bool IsSuppressed(PhraseMatch m, List<PhraseMatch> allowedSpans)
+    private static bool IsSuppressed(PhraseMatch m, List<PhraseMatch> allowedSpans, string[] phraseForms, string[] allowedForms)
     {
         foreach (var a in allowedSpans)
         {
             var overlaps = a.Start < m.End && m.Start < a.End;
             if (!overlaps) continue;
-            // An allowed word inside a longer rude phrase (干嘛 in 问那么多干嘛) does not excuse it.
+            // An allowed word that is literally part of a longer rude phrase (干嘛 in 问那么多干嘛) does not
+            // excuse it. One that only sits inside the span because repeats were collapsed (妈妈 in
+            // 你妈妈的, read as 你妈的) does.
             var strictlyInside = a.Start >= m.Start && a.End <= m.End && a.Length < m.Length;
-            if (!strictlyInside) return true;
+            if (!strictlyInside || !phraseForms[m.Phrase].Contains(allowedForms[a.Phrase], StringComparison.Ordinal)) return true;
         }
         return false;
     }
