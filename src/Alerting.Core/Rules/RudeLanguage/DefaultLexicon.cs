@@ -1,0 +1,198 @@
+namespace Alerting.Core.Rules.RudeLanguage;
+
+/// <summary>
+/// The built-in lexicon and whitelist of <c>rude_language</c>, curated for Chinese e-commerce
+/// customer service (agents talking to buyers). Shipped as source so no resource file is needed.
+/// Line format of <see cref="TermsText"/>: <c>category | severity | term | variant, variant … [| whole]</c>;
+/// <c>#</c> starts a comment. See <c>README.md</c> next to this file for the reasoning behind the choices.
+/// </summary>
+public static class DefaultLexicon
+{
+    /// <summary>The built-in terms, one per line (format in the class summary).</summary>
+    public const string TermsText = """
+        # ---- insult 辱骂 ----
+        insult | high | 傻逼 | 煞笔, 沙比, 傻b, 傻比, 傻笔, 煞比, 沙逼, 傻屄, 煞逼, 傻x, 傻叉, 傻插, sb, shabi, sha bi
+        insult | high | 二逼 | 二b, 2逼, 二屄
+        insult | medium | 装逼 | 装b
+        insult | high | 傻屌 |
+        insult | medium | 傻瓜 |
+        insult | high | 傻子 |
+        insult | high | 你傻啊 | 你傻吗, 你是不是傻, 你傻不傻
+        insult | high | 白痴 |
+        insult | high | 弱智 |
+        insult | high | 智障 | mdzz, 妈的智障
+        insult | high | 脑残 | 脑瘫
+        insult | high | 低能 | 低能儿
+        insult | high | 蠢货 | 蠢猪, 蠢蛋, 笨猪
+        insult | medium | 笨蛋 |
+        insult | medium | 愚蠢 |
+        insult | medium | 二货 |
+        insult | high | 猪脑子 | 猪脑袋, 你是猪吗, 你是猪啊, 你个猪头, 猪头猪脑
+        insult | high | 废物 | 窝囊废
+        insult | high | 贱人 | 贱骨头, 犯贱
+        insult | critical | 贱货 | 贱种, 贱逼
+        insult | high | 王八蛋 | 王八羔子
+        insult | high | 混蛋 | 混账东西
+        insult | high | 狗东西 | 狗杂种
+        insult | critical | 狗日的 | 狗娘养的
+        insult | critical | 杂种 |
+        insult | critical | 畜生 | 畜牲
+        insult | high | 禽兽 |
+        insult | high | 人渣 | 败类
+        insult | high | 神经病 | sjb
+        insult | high | 你有病吧 | 你有病啊, 你是不是有病, 有病吧你, 你有毛病
+        insult | high | 没脑子 | 没长脑子, 脑子进水, 脑子有病, 脑子有坑, 脑子被驴踢
+        insult | high | 丑八怪 |
+        insult | high | 不要脸 | 要不要脸
+        insult | critical | 臭不要脸 |
+        insult | high | 你算老几 | 你算什么东西, 你是什么东西
+        insult | high | 狗屎 | 吃屎, 狗屁
+        insult | high | 你放屁 | 屁话
+        insult | medium | 沙雕 |
+        insult | high | 死变态 |
+        # ---- profanity 脏话 ----
+        profanity | high | 你妈 | 尼玛, 泥马, 你马, 尼马, 你🐴, 尼🐴, 你🐎
+        profanity | high | 他妈的 | 他马的, 他妈滴, 特么, 特么的, 他喵的, tmd, 你他妈
+        profanity | high | 你妈的 | 你马的, 尼玛的
+        profanity | medium | 妈的 | 玛德, 🐴的
+        profanity | critical | 操你妈 | 草泥马, 艹你妈, 肏你妈, 草你妈, 操尼玛, 草拟吗, 草你马, 曹尼玛, 操你🐴, cnm, cnmb, 操你妈逼
+        profanity | critical | 你妈逼 | nmb, 你妈了个逼, nmlgb, 你妈个逼
+        profanity | critical | 我去你妈了个逼 | wqnmlgb
+        profanity | critical | 你妈死了 | nmsl, 你妈没了, 你马死了
+        profanity | critical | 去你妈的 | qnmd, 去你马的
+        profanity | critical | 日你妈 | rnm, 日你大爷
+        profanity | critical | 干你娘 | 干你妈, 操你娘
+        profanity | high | 操你 | 艹你, 草你
+        profanity | medium | 操 | 艹, 肏, cao
+        profanity | medium | 卧槽 | 我草, 我操, 窝草, 卧草, 我艹
+        profanity | medium | 扯淡 | 扯犊子, 扯蛋
+        profanity | high | 滚蛋 | 滚犊子, 滚粗, 滚开, 滚一边, 滚远点, 给我滚, 你滚, 滚吧, 一边凉快去, 边儿去
+        # ---- English and pinyin profanity ----
+        profanity | high | fuck | fucking, fucked, fucker, fuckin, fck, fuk, fuq, fking, fxck, fvck, what the fuck
+        profanity | critical | motherfucker | motherfucking
+        profanity | medium | shit | shitty, bullshit
+        profanity | high | bitch | bitches
+        profanity | critical | son of a bitch |
+        profanity | high | asshole | dumbass, jackass
+        profanity | high | bastard |
+        profanity | high | idiot | moron
+        profanity | high | retard | retarded
+        profanity | medium | stupid |
+        profanity | medium | wtf | what the hell
+        profanity | high | shut up | stfu
+        profanity | high | gtfo | get the fuck out, piss off, screw you, go to hell
+        profanity | medium | get lost | loser
+        profanity | low | damn | damn it, crap
+        profanity | medium | dick |
+        profanity | critical | cunt |
+        # ---- sexual 低俗 ----
+        sexual | critical | 鸡巴 | jb, 鸡吧
+        sexual | medium | 屌 |
+        sexual | critical | 骚货 | 骚逼
+        sexual | critical | 婊子 | 绿茶婊, 臭婊子
+        sexual | high | 约炮 |
+        sexual | high | 屁眼 |
+        sexual | high | pussy | slut, whore
+        # ---- discrimination 歧视 ----
+        discrimination | high | 穷鬼 | 穷逼, 穷光蛋
+        discrimination | high | 乡巴佬 | 土包子
+        discrimination | high | 残废 | 瘸子
+        discrimination | high | 死胖子 | 肥猪
+        discrimination | critical | 黑鬼 | nigger, nigga
+        discrimination | high | 娘炮 | 基佬
+        discrimination | critical | 老不死 |
+        # ---- threat 威胁 ----
+        threat | critical | 弄死你 | 打死你, 砍死你, 杀了你, 宰了你, 废了你, 整死你
+        threat | critical | 去死 | 去死吧, 你去死, 怎么不去死, 让你死
+        threat | high | 找死 |
+        threat | high | 揍你 |
+        threat | high | 你给我等着 | 你等着瞧, 走着瞧, 让你好看, 收拾你
+        threat | critical | 知道你住哪 | 知道你家在哪, 人肉你, 找人弄你
+        threat | high | 曝光你 |
+        # ---- bad_attitude 服务态度 ----
+        bad_attitude | high | 爱买不买 | 爱买就买, 不买拉倒, 不买就滚
+        bad_attitude | high | 爱要不要 | 不要拉倒, 爱退不退, 爱换不换, 爱咋咋地, 爱咋咋滴, 爱咋地咋地, 爱怎么样就怎么样, 爱怎么着就怎么着
+        bad_attitude | high | 爱信不信 |
+        bad_attitude | medium | 信不信由你 |
+        bad_attitude | medium | 你自己看 | | whole
+        bad_attitude | low | 自己看吧 | 自己看去, 自己看啊
+        bad_attitude | high | 不会自己看吗 | 自己不会看吗, 不会自己看啊, 自己不会看啊, 自己不会看, 不会看吗
+        bad_attitude | medium | 看不懂吗 | 看不懂啊, 看不懂字吗
+        bad_attitude | high | 不识字吗 | 不识字啊, 没长眼, 眼瞎, 瞎了吗, 你瞎啊, 你瞎吗, 眼睛瞎了
+        bad_attitude | medium | 听不懂吗 | 听不懂啊, 听懂了没有, 听明白没有
+        bad_attitude | high | 听不懂人话 | 听得懂人话吗, 说人话, 听不懂中文吗
+        bad_attitude | high | 烦不烦 | 你烦不烦, 别烦我, 不要烦我, 别来烦我, 有完没完
+        bad_attitude | low | 烦死了 | 烦死人
+        bad_attitude | low | 不知道 | 不清楚, 不晓得, 不了解 | whole
+        bad_attitude | medium | 我怎么知道 | 我哪知道, 我哪儿知道, 鬼知道, 天知道
+        bad_attitude | medium | 自己去查 | 自己查去, 自己查吧, 自己百度, 不会自己查吗, 自己不会查吗
+        bad_attitude | high | 问那么多干嘛 | 问这么多干嘛, 问那么多干什么, 问这么多干什么, 问什么问, 问个屁
+        bad_attitude | medium | 别问了 | 别问我, 别再问了, 不要再问了
+        bad_attitude | medium | 说了多少遍 | 说过多少次了, 说了多少次, 讲了多少遍, 说了几遍了
+        bad_attitude | medium | 随便你 | | whole
+        bad_attitude | medium | 随你便 | 随你的便
+        bad_attitude | low | 没空 |
+        bad_attitude | high | 没时间理你 | 懒得理你, 懒得跟你说, 不想理你, 懒得跟你解释
+        bad_attitude | high | 关我什么事 | 关我屁事, 关我啥事, 管我什么事, 关我毛事
+        bad_attitude | medium | 跟我有什么关系 | 和我有什么关系, 与我无关, 不关我的事, 不关我事, 我管不着, 那是你的事, 你自己的问题, 是你自己的问题
+        bad_attitude | medium | 自己想办法 |
+        bad_attitude | medium | 怪我咯 | 怪我喽, 怪我啰
+        bad_attitude | high | 活该 | 自作自受
+        bad_attitude | high | 少废话 | 废话少说, 别废话, 那么多废话, 闭嘴, 给我闭嘴
+        bad_attitude | high | 看清楚再问 | 看清楚了再问, 看清楚再说
+        bad_attitude | high | 买不起就别买 | 买不起别买, 穷就别买, 没钱别买, 没钱就别买, 嫌贵别买, 嫌贵就别买, 嫌贵去别家, 买不起就别问
+        bad_attitude | medium | 去别家买 | 去别家吧, 找别人去, 别家去买
+        bad_attitude | high | 不会用就别用 | 不会用就别买, 不会用别买
+        bad_attitude | high | 差评就差评 | 随便差评, 随便你差评, 爱给差评就给, 随便投诉, 有本事去投诉, 有本事你投诉, 投诉也没用, 投诉我也没用, 你去投诉啊
+        bad_attitude | medium | 你懂什么 | 你懂不懂, 懂不懂啊
+        bad_attitude | medium | 你烦死了 |
+        """;
+
+    /// <summary>Built-in allowed words: everyday words that contain a term (操作 contains 操, 马上 makes 你马上 look like 你马).</summary>
+    public const string WhitelistText = """
+        操作 曹操 体操 操心 操场 节操 情操 操劳 操控 操纵 出操 早操 操守 贞操 操办 操练 操盘 操持 操刀 做操 操课 广播操 健身操 操作系统
+        干嘛 手机 傻瓜相机 傻瓜式 傻瓜机 傻子瓜子
+        马上 马桶 马甲 马克 马卡龙 马丁 马尾 马赛克 马达 马来 马拉松 马虎 马鞍 马蹄 马车 马路 马戏 马铃薯 马术 马匹 马球 马自达 马云 马海毛 马面裙 马夹 马靴 马扎 马可 马尔代夫 马蜂 马齿苋 马鞭 马头 马力 马赛 马场 马褂 马桶刷 马桶盖 马卡 马踏
+        妈妈 妈咪 我妈的 老妈的 给妈的 送妈的 宝妈的
+        其他 吉他 他妈妈
+        滚筒 滚轮 滚动 滚珠 滚烫 滚刷 滚边 滚针 滚圆 滚石 滚雪球 滚滚 滚梳 滚开水 水滚开 烧滚开 滚开了
+        去死皮 去死角 去死细胞 去死茧 死皮 死角 死心 死海
+        废物利用 废物回收 废物处理 废物箱
+        猪头肉 肥猪肉 混蛋白 低能耗 低能量 低能效 变态辣
+        空调 空间 空位 空房 空座 空气 空余 空格 空白 空瓶 空箱 空盒 空车 空运 空腹 空心 空中 空军 空姐 空档 空缺 空置
+        草莓 草地 草原 草稿 草本 花草 草帽 青草 水草 草绿 草木 草坪 草席 草药 草编 草酸 草鱼 草根 草图 草率 草丛 草案 草皮 草垫 草籽 草拟 草书
+        狗屎运 玛德琳
+        闭嘴巴
+        """;
+
+    /// <summary>Parses <see cref="TermsText"/> into fresh, mutable term objects.</summary>
+    public static List<RudeLanguageTerm> Terms() => ParseTerms(TermsText);
+
+    /// <summary>Parses <see cref="WhitelistText"/> (words separated by whitespace).</summary>
+    public static List<string> Whitelist()
+        => [.. WhitelistText.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>Parses lines in the <see cref="TermsText"/> format; used for the built-in lexicon and by tests.</summary>
+    public static List<RudeLanguageTerm> ParseTerms(string text)
+    {
+        var terms = new List<RudeLanguageTerm>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var fields = line.Split('|');
+            if (fields.Length < 3) throw new FormatException($"lexicon line needs 'category | severity | term': {line}");
+            terms.Add(new RudeLanguageTerm
+            {
+                Category = fields[0].Trim(),
+                Severity = fields[1].Trim(),
+                Term = fields[2].Trim(),
+                Variants = fields.Length > 3
+                    ? [.. fields[3].Split(',').Select(v => v.Trim()).Where(v => v.Length > 0)]
+                    : [],
+                WholeMessage = fields.Length > 4 && fields[4].Trim() == "whole",
+            });
+        }
+        return terms;
+    }
+}
