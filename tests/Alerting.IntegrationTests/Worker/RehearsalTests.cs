@@ -73,6 +73,11 @@ public sealed class RehearsalTests(ITestOutputHelper output) : IAsyncLifetime
             var got = replayed.Where(a => a.Rule == rule && a.Status == AlertStatus.Firing).Select(a => a.AlertId).ToHashSet();
             output.WriteLine($"  {rule,-20} expected {exp.Count,4}  replayed {got.Count,4}  missed {exp.Except(got).Count()}  extra {got.Except(exp).Count()}");
         }
+        var texts = messages.ToDictionary(m => m.Message.MessageId, m => m.Message.Text);
+        foreach (var miss in expected.Where(e => !replayFiring.Contains(e.AlertId)))
+            output.WriteLine($"  missed {miss.Rule} {miss.ConversationId}: {string.Join(" | ", miss.MessageIds.Select(id => texts[id]))}");
+        foreach (var extra in replayed.Where(a => a.Status == AlertStatus.Firing && !expectedIds.Contains(a.AlertId)))
+            output.WriteLine($"  extra  {extra.Rule} {extra.ConversationId}: {extra.Summary} | {string.Join(" | ", extra.MessageIds.Select(id => texts[id]))}");
 
         // Replay equals the ground truth, rule by rule (no misses, no extras).
         Assert.Equal(expectedIds.Order(), replayFiring.Order());
