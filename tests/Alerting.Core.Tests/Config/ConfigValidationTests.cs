@@ -1,0 +1,94 @@
+using Alerting.Core.Config;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerting.Core.Tests.Config;
+
+public sealed class ConfigValidationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("alerting-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void OutOfRangeValue_IsReportedWithFilePathAndReason()
+    {
+        var file = Write("10-global.json", """{ "Rules": { "SlowResponse": { "ThresholdSeconds": -5 } } }""");
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Null(snapshot);
+        var p = Assert.Single(problems);
+        Assert.Equal(file, p.File);
+        Assert.Equal("Rules:SlowResponse:ThresholdSeconds", p.Path);
+        Assert.Contains("was -5", p.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownField_IsRefused()
+    {
+        Write("10-global.json", """{ "Rules": { "UnansweredBuyer": { "ThresholdSecs": 60 } } }""");
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Null(snapshot);
+        Assert.Contains(problems, p => p.Path == "Rules:UnansweredBuyer" && p.Reason.Contains("ThresholdSecs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownSection_IsRefused()
+    {
+        Write("a.json", """{ "Rules": { "SlowResponses": { } } }""");
+        var (_, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Contains(problems, p => p.Path == "Rules:SlowResponses" && p.Reason.StartsWith("unknown section", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BrokenJson_IsReportedWithFileAndLine()
+    {
+        var file = Write("20-stores/shop-a.json", "{\n  \"Rules\": {\n    \"Stores\": { \"shop-a\": { ]\n  }\n}");
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Null(snapshot);
+        var p = Assert.Single(problems);
+        Assert.Equal(file, p.File);
+        Assert.Contains("line 3", p.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StoreOverride_WinsForThatStoreOnly_AndLaterFilesOverrideEarlier()
+    {
+        Write("10-global.json", """{ "Rules": { "SlowResponse": { "ThresholdSeconds": 40 } } }""");
+        Write("20-stores/shop-a.json", """{ "Rules": { "Stores": { "shop-a": { "SlowResponse": { "ThresholdSeconds": 20 } } } } }""");
+        Write("30-tonight.json", """{ "Rules": { "SlowResponse": { "ThresholdSeconds": 45 } } }""");
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Empty(problems);
+        Assert.Equal(20, snapshot!.ForShop("shop-a").SlowResponse.Options.ThresholdSeconds);
+        Assert.Equal(45, snapshot.ForShop("shop-b").SlowResponse.Options.ThresholdSeconds);
+    }
+
+    [Fact]
+    public void Reload_RejectsABadChange_KeepsLastGood_ThenAcceptsAGoodOne()
+    {
+        var file = Write("rules.json", """{ "Rules": { "UnansweredBuyer": { "ThresholdSeconds": 120 } } }""");
+        var (source, problems) = ReloadingRulesSource.Start(_dir, false, null, NullLogger.Instance, new FakeTimeProvider(), TimeSpan.Zero);
+        Assert.Empty(problems);
+        using var rules = source!;
+        var good = rules.Current;
+
+        File.WriteAllText(file, """{ "Rules": { "UnansweredBuyer": { "ThresholdSeconds": "soon" } } }""");
+        Assert.False(rules.CheckForChanges());
+        Assert.Same(good, rules.Current);
+        Assert.Equal(1, rules.ReloadsRejected);
+        Assert.Contains(rules.LastRejection, p => p.Path.StartsWith("Rules:UnansweredBuyer", StringComparison.Ordinal) && p.File == file);
+
+        File.WriteAllText(file, """{ "Rules": { "UnansweredBuyer": { "ThresholdSeconds": 90 } } }""");
+        Assert.True(rules.CheckForChanges());
+        Assert.Equal(90, rules.Current.Defaults.UnansweredBuyer.Options.ThresholdSeconds);
+        Assert.NotEqual(good.Version, rules.Current.Version);
+        Assert.Empty(rules.LastRejection);
+    }
+}
