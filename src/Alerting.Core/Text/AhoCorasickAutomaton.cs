@@ -98,6 +98,9 @@ internal sealed class AhoCorasickAutomaton
         }
     }
 
+    /// <summary>The root's dense transition row, indexed by symbol (hot path of the scan).</summary>
+    public ReadOnlySpan<int> RootRow => _rootNext;
+
     /// <summary>Number of states, root included.</summary>
     public int StateCount { get; }
 

@@ -102,12 +102,15 @@ public sealed class RudeLanguageRuleTests
         var message = Agent("亲，您好，这款连衣裙有S、M、L三个码，马上给您发货哦。Hello, the USB cable is 2m long.");
         var alerts = new List<Alert>();
         var context = new Rules.RuleContext();
-        for (var i = 0; i < 100; i++) DefaultRule.Evaluate(message, context, alerts); // warm up (tiering)
+        for (var i = 0; i < 1000; i++) DefaultRule.Evaluate(message, context, alerts); // warm up (tiering)
+        const int Messages = 10_000;
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++) DefaultRule.Evaluate(message, context, alerts);
+        for (var i = 0; i < Messages; i++) DefaultRule.Evaluate(message, context, alerts);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Empty(alerts);
-        Assert.Equal(0, allocated);
+        // Less than one byte per message: nothing is allocated per message (a one-off runtime
+        // allocation, e.g. while a method is promoted to optimized code, is tolerated).
+        Assert.True(allocated < Messages, $"{allocated} bytes allocated for {Messages} clean messages");
     }
 
     [Fact]
