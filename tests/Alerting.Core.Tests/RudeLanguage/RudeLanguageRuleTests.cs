@@ -62,6 +62,18 @@ public sealed class RudeLanguageRuleTests
     }
 
     [Fact]
+    public void Evaluate_MoreSevereMatchInsideALongerOne_IsKeptAndSetsTheSeverity()
+    {
+        var rule = new RudeLanguageRule(new RudeLanguageOptions
+        {
+            AddTerms = [new RudeLanguageTerm { Term = "说你傻逼", Category = "insult", Severity = "low" }],
+        });
+        var alert = EvaluateOne(rule, "不是说你傻逼")!;
+        Assert.Equal(Severity.High, alert.Severity);
+        Assert.Equal(["说你傻逼", "傻逼"], Matches(alert).Select(m => m.Term));
+    }
+
+    [Fact]
     public void Evaluate_WhenAgentIdMissing_UsesSenderId()
     {
         var alert = Assert.Single(Evaluate(DefaultRule, Agent("傻逼", agentId: null)));

@@ -44,8 +44,9 @@ public sealed class RudeLanguageOptions
     public List<string> RemoveTerms { get; set; } = [];
 
     /// <summary>
-    /// Global allowed words: a match overlapped by an allowed word is dropped, unless the allowed
-    /// word lies strictly inside the match. Added to the built-in whitelist. Default empty.
+    /// Global allowed words: a match overlapped by an allowed word is dropped (操作 drops 操), unless the
+    /// allowed word is part of the matched phrase itself (干嘛 does not excuse 问那么多干嘛). Added to the
+    /// built-in whitelist. Default empty.
     /// Example: <c>"Whitelist": [ "傻瓜式操作" ]</c>.
     /// </summary>
     public List<string> Whitelist { get; set; } = [];

@@ -29,7 +29,7 @@ public sealed class RudeLanguageRule : IChatRule
     public RudeLanguageRule(RudeLanguageOptions options)
     {
         Options = options;
-        _settings = ToSettings(options.Normalization);
+        _settings = ToSettings(options.Normalization ?? new RudeLanguageNormalizationOptions());
         var lexicon = EffectiveTerms(options, _settings);
         var phrases = new List<string>();
         var phraseTerm = new List<int>();
@@ -109,7 +109,7 @@ public sealed class RudeLanguageRule : IChatRule
         alerts.Add(BuildAlert(message, matches));
     }
 
-    /// <summary>Drops whole-message terms that are not the whole message and matches inside a longer one.</summary>
+    /// <summary>Drops whole-message terms that are not the whole message, and matches inside a longer, at least as severe one.</summary>
     private List<PhraseMatch> SelectMatches(string text, List<PhraseMatch> found)
     {
         found.RemoveAll(m => _terms[_phraseTerm[m.Phrase]].WholeMessage && !IsWholeMessage(text, m));
@@ -120,8 +120,12 @@ public sealed class RudeLanguageRule : IChatRule
         var kept = new List<PhraseMatch>(found.Count);
         foreach (var m in found)
         {
-            var contained = kept.Exists(k => k.Start <= m.Start && m.End <= k.End);
-            if (!contained) kept.Add(m);
+            // A match inside a longer one adds nothing, unless it is more severe (then it is shown,
+            // so the alert's severity is always explained by its evidence).
+            var covered = false;
+            foreach (var k in kept)
+                if (k.Start <= m.Start && m.End <= k.End && TermOf(k).Severity >= TermOf(m).Severity) covered = true;
+            if (!covered) kept.Add(m);
         }
         return kept;
     }
