@@ -74,6 +74,14 @@ public sealed class RudeLanguageRuleTests
     }
 
     [Fact]
+    public void Evaluate_TwoWholeMessageTermsTogether_BothFire()
+    {
+        var alert = EvaluateOne(DefaultRule, "不知道，随便你！")!;
+        Assert.Equal(["不知道", "随便你"], Matches(alert).Select(m => m.Term));
+        Assert.Null(EvaluateOne(DefaultRule, "不知道您喜欢哪款，随便你挑"));
+    }
+
+    [Fact]
     public void Evaluate_WhenAgentIdMissing_UsesSenderId()
     {
         var alert = Assert.Single(Evaluate(DefaultRule, Agent("傻逼", agentId: null)));

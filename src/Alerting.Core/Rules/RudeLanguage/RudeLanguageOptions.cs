@@ -82,7 +82,7 @@ public sealed class RudeLanguageTerm
 
     /// <summary>
     /// When true the term fires only if it is (nearly) the whole reply: everything else in the message
-    /// is punctuation, emoji or a filler (我 亲 啊 呀 呢 吧 哦 嗯 …). Default <c>false</c>.
+    /// is punctuation, emoji, a filler (我 亲 啊 呀 呢 吧 哦 嗯 …) or another match. Default <c>false</c>.
     /// Example: <c>true</c> for <c>"不知道"</c>, innocent in "我不知道您的尺码，麻烦告诉我".
     /// </summary>
     public bool WholeMessage { get; set; }
