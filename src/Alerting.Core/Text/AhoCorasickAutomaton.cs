@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Alerting.Core.Text;
 
 /// <summary>
@@ -98,17 +101,30 @@ internal sealed class AhoCorasickAutomaton
         }
     }
 
+    /// <summary>The root's dense transition row, indexed by symbol (hot path of the scan).</summary>
+    public ReadOnlySpan<int> RootRow => _rootNext;
+
     /// <summary>Number of states, root included.</summary>
     public int StateCount { get; }
 
     /// <summary>The state after reading <paramref name="symbol"/> in <paramref name="state"/> (goto, then failure links).</summary>
+    /// <remarks>States and symbols come from this automaton, so array accesses skip bounds checks on this hot path.</remarks>
     public int Next(int state, int symbol)
     {
+        ref var edgeStart = ref MemoryMarshal.GetArrayDataReference(_edgeStart);
+        ref var edgeSymbol = ref MemoryMarshal.GetArrayDataReference(_edgeSymbol);
+        ref var fail = ref MemoryMarshal.GetArrayDataReference(_fail);
         while (state != 0)
         {
-            var target = Goto(state, symbol);
-            if (target > 0) return target;
-            state = _fail[state];
+            int e = Unsafe.Add(ref edgeStart, state), end = Unsafe.Add(ref edgeStart, state + 1);
+            // Most states have one or two edges: a linear scan beats a binary search there.
+            for (; e < end; e++)
+            {
+                var label = Unsafe.Add(ref edgeSymbol, e);
+                if (label == symbol) return _edgeTarget[e];
+                if (label > symbol) break;
+            }
+            state = Unsafe.Add(ref fail, state);
         }
         return (uint)symbol < (uint)_rootNext.Length ? _rootNext[symbol] : 0;
     }
@@ -118,7 +134,6 @@ internal sealed class AhoCorasickAutomaton
     {
         if (state == 0) return (uint)symbol < (uint)_rootNext.Length ? _rootNext[symbol] : 0;
         int lo = _edgeStart[state], hi = _edgeStart[state + 1];
-        // Most states have one or two edges: a linear scan beats a binary search there.
         for (var e = lo; e < hi; e++)
         {
             var label = _edgeSymbol[e];
@@ -132,7 +147,7 @@ internal sealed class AhoCorasickAutomaton
     public int InSymbol(int state) => _inSymbol[state];
 
     /// <summary>First state on the suffix chain of <paramref name="state"/> that ends a pattern, or -1.</summary>
-    public int FirstOutput(int state) => _output[state];
+    public int FirstOutput(int state) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_output), state);
 
     /// <summary>The next pattern-ending state after <paramref name="outputState"/> on the suffix chain, or -1.</summary>
     public int NextOutput(int outputState) => _nextOutput[outputState];

@@ -111,15 +111,23 @@ public sealed class PhraseMatcher
         Walk(text, _phrases, _phraseInfo, _settings.CollapseRepeats, ref found);
         if (found is null) return false;
 
-        if (_allowed is not null)
-        {
-            List<PhraseMatch>? allowedSpans = null;
-            Walk(text, _allowed, _allowedInfo, collapse: false, ref allowedSpans);
-            if (allowedSpans is not null) found.RemoveAll(m => IsSuppressed(m, allowedSpans, _phraseForms, _allowedForms));
-        }
+        if (_allowed is not null) RemoveSuppressed(text, found);
         if (found.Count == 0) return false;
         (matches ??= []).AddRange(found);
         return true;
+    }
+
+    // Kept out of FindAll and free of lambdas: a closure there would be allocated on every call,
+    // clean or not (Roslyn hoists display classes to the method scope in optimized builds).
+    private void RemoveSuppressed(ReadOnlySpan<char> text, List<PhraseMatch> found)
+    {
+        List<PhraseMatch>? allowedSpans = null;
+        Walk(text, _allowed!, _allowedInfo, collapse: false, ref allowedSpans);
+        if (allowedSpans is null) return;
+        var kept = 0;
+        for (var i = 0; i < found.Count; i++)
+            if (!IsSuppressed(found[i], allowedSpans, _phraseForms, _allowedForms)) found[kept++] = found[i];
+        found.RemoveRange(kept, found.Count - kept);
     }
 
     private static bool IsSuppressed(PhraseMatch m, List<PhraseMatch> allowedSpans, string[] phraseForms, string[] allowedForms)
@@ -141,6 +149,7 @@ public sealed class PhraseMatcher
     {
         Span<int> ring = stackalloc int[MaxPhraseLength]; // original start index of the last units fed
         ref var classes = ref MemoryMarshal.GetArrayDataReference(_classes);
+        var rootRow = automaton.RootRow;
         int state = 0, units = 0, spaceStart = 0;
         var pendingSpace = false;
         for (var i = 0; i < text.Length; i++)
@@ -189,22 +198,25 @@ public sealed class PhraseMatcher
                 }
             }
 
-            if (pendingSpace)
+            if (state == 0)
             {
+                // Most characters of the alphabet start no phrase: stay at the root without touching the ring.
                 pendingSpace = false;
-                if (state != 0)
+                state = rootRow[cls];
+                if (state == 0) continue;
+            }
+            else
+            {
+                if (pendingSpace)
                 {
+                    pendingSpace = false;
                     var latinGap = IsLatinBefore(text, spaceStart) && TextFolding.IsLatinAlphanumeric(text[start]);
                     if (latinGap || !_settings.SkipInsertedSymbols)
                     {
-                        if (_spaceClass == 0)
+                        // Between Latin words a space is a real character ("screw you"), fed as one unit.
+                        state = _spaceClass == 0 ? 0 : automaton.Next(state, _spaceClass);
+                        if (state != 0)
                         {
-                            state = 0;
-                        }
-                        else
-                        {
-                            // Between Latin words a space is a real character ("screw you"), fed as one unit.
-                            state = automaton.Next(state, _spaceClass);
                             ring[units & RingMask] = spaceStart;
                             units++;
                             if (automaton.FirstOutput(state) >= 0)
@@ -212,12 +224,15 @@ public sealed class PhraseMatcher
                         }
                     }
                 }
+
+                if (collapse && state != 0 && automaton.InSymbol(state) == cls && automaton.Goto(state, cls) == 0)
+                    continue; // 傻傻傻逼 reads as 傻逼; the run's first character stays the unit's start
+
+                state = automaton.Next(state, cls);
+                if (state == 0) continue;
             }
 
-            if (collapse && state != 0 && automaton.InSymbol(state) == cls && automaton.Goto(state, cls) == 0)
-                continue; // 傻傻傻逼 reads as 傻逼; the run's first character stays the unit's start
-
-            state = automaton.Next(state, cls);
+            // Only units that leave the automaton off the root are recorded: every unit of a match does.
             ring[units & RingMask] = start;
             units++;
             if (automaton.FirstOutput(state) >= 0)

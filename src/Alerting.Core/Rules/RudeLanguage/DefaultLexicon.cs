@@ -13,7 +13,7 @@ public static class DefaultLexicon
         # ---- insult 辱骂 ----
         insult | high | 傻逼 | 煞笔, 沙比, 傻b, 傻比, 傻笔, 煞比, 沙逼, 傻屄, 煞逼, 傻x, 傻叉, 傻插, sb, shabi, sha bi
         insult | high | 二逼 | 二b, 2逼, 二屄
-        insult | medium | 装逼 | 装b
+        insult | medium | 装逼 |
         insult | high | 傻屌 |
         insult | medium | 傻瓜 |
         insult | high | 傻子 |
@@ -48,7 +48,6 @@ public static class DefaultLexicon
         insult | high | 你算老几 | 你算什么东西, 你是什么东西
         insult | high | 狗屎 | 吃屎, 狗屁
         insult | high | 你放屁 | 屁话
-        insult | medium | 沙雕 |
         insult | high | 死变态 |
         # ---- profanity 脏话 ----
         profanity | high | 你妈 | 尼玛, 泥马, 你马, 尼马, 你🐴, 尼🐴, 你🐎
@@ -62,7 +61,7 @@ public static class DefaultLexicon
         profanity | critical | 去你妈的 | qnmd, 去你马的
         profanity | critical | 日你妈 | rnm, 日你大爷
         profanity | critical | 干你娘 | 干你妈, 操你娘
-        profanity | high | 操你 | 艹你, 草你
+        profanity | high | 操你 | 艹你
         profanity | medium | 操 | 艹, 肏, cao
         profanity | medium | 卧槽 | 我草, 我操, 窝草, 卧草, 我艹
         profanity | medium | 扯淡 | 扯犊子, 扯蛋
@@ -86,7 +85,7 @@ public static class DefaultLexicon
         profanity | medium | dick |
         profanity | critical | cunt |
         # ---- sexual 低俗 ----
-        sexual | critical | 鸡巴 | jb, 鸡吧
+        sexual | critical | 鸡巴 | jb
         sexual | medium | 屌 |
         sexual | critical | 骚货 | 骚逼
         sexual | critical | 婊子 | 绿茶婊, 臭婊子
@@ -103,10 +102,10 @@ public static class DefaultLexicon
         discrimination | critical | 老不死 |
         # ---- threat 威胁 ----
         threat | critical | 弄死你 | 打死你, 砍死你, 杀了你, 宰了你, 废了你, 整死你
-        threat | critical | 去死 | 去死吧, 你去死, 怎么不去死, 让你死
+        threat | critical | 去死 | 去死吧, 你去死, 怎么不去死
         threat | high | 找死 |
         threat | high | 揍你 |
-        threat | high | 你给我等着 | 你等着瞧, 走着瞧, 让你好看, 收拾你
+        threat | high | 你给我等着 | 你等着瞧, 走着瞧
         threat | critical | 知道你住哪 | 知道你家在哪, 人肉你, 找人弄你
         threat | high | 曝光你 |
         # ---- bad_attitude 服务态度 ----
@@ -117,12 +116,12 @@ public static class DefaultLexicon
         bad_attitude | medium | 你自己看 | | whole
         bad_attitude | low | 自己看吧 | 自己看去, 自己看啊
         bad_attitude | high | 不会自己看吗 | 自己不会看吗, 不会自己看啊, 自己不会看啊, 自己不会看, 不会看吗
-        bad_attitude | medium | 看不懂吗 | 看不懂啊, 看不懂字吗
+        bad_attitude | low | 看不懂吗 | 看不懂啊, 看不懂字吗
         bad_attitude | high | 不识字吗 | 不识字啊, 没长眼, 眼瞎, 瞎了吗, 你瞎啊, 你瞎吗, 眼睛瞎了
         bad_attitude | medium | 听不懂吗 | 听不懂啊, 听懂了没有, 听明白没有
         bad_attitude | high | 听不懂人话 | 听得懂人话吗, 说人话, 听不懂中文吗
         bad_attitude | high | 烦不烦 | 你烦不烦, 别烦我, 不要烦我, 别来烦我, 有完没完
-        bad_attitude | low | 烦死了 | 烦死人
+        bad_attitude | low | 烦死了 | 烦死人 | whole
         bad_attitude | low | 不知道 | 不清楚, 不晓得, 不了解 | whole
         bad_attitude | medium | 我怎么知道 | 我哪知道, 我哪儿知道, 鬼知道, 天知道
         bad_attitude | medium | 自己去查 | 自己查去, 自己查吧, 自己百度, 不会自己查吗, 自己不会查吗
@@ -131,7 +130,7 @@ public static class DefaultLexicon
         bad_attitude | medium | 说了多少遍 | 说过多少次了, 说了多少次, 讲了多少遍, 说了几遍了
         bad_attitude | medium | 随便你 | | whole
         bad_attitude | medium | 随你便 | 随你的便
-        bad_attitude | low | 没空 |
+        bad_attitude | low | 没空 | | whole
         bad_attitude | high | 没时间理你 | 懒得理你, 懒得跟你说, 不想理你, 懒得跟你解释
         bad_attitude | high | 关我什么事 | 关我屁事, 关我啥事, 管我什么事, 关我毛事
         bad_attitude | medium | 跟我有什么关系 | 和我有什么关系, 与我无关, 不关我的事, 不关我事, 我管不着, 那是你的事, 你自己的问题, 是你自己的问题
@@ -153,10 +152,10 @@ public static class DefaultLexicon
         操作 曹操 体操 操心 操场 节操 情操 操劳 操控 操纵 出操 早操 操守 贞操 操办 操练 操盘 操持 操刀 做操 操课 广播操 健身操 操作系统
         干嘛 手机 傻瓜相机 傻瓜式 傻瓜机 傻子瓜子
         马上 马桶 马甲 马克 马卡龙 马丁 马尾 马赛克 马达 马来 马拉松 马虎 马鞍 马蹄 马车 马路 马戏 马铃薯 马术 马匹 马球 马自达 马云 马海毛 马面裙 马夹 马靴 马扎 马可 马尔代夫 马蜂 马齿苋 马鞭 马头 马力 马赛 马场 马褂 马桶刷 马桶盖 马卡 马踏
-        妈妈 妈咪 我妈的 老妈的 给妈的 送妈的 宝妈的
+        妈妈 妈咪 我妈的 老妈的 给妈的 送妈的 宝妈的 姨妈 舅妈 姑妈 大妈 后妈 干妈 奶妈 爸妈 婆妈 孕妈 辣妈
         其他 吉他 他妈妈
         滚筒 滚轮 滚动 滚珠 滚烫 滚刷 滚边 滚针 滚圆 滚石 滚雪球 滚滚 滚梳 滚开水 水滚开 烧滚开 滚开了
-        去死皮 去死角 去死细胞 去死茧 死皮 死角 死心 死海
+        去死皮 去死角 去死细胞 去死茧 死皮 死角 死心 死海 死机
         废物利用 废物回收 废物处理 废物箱
         猪头肉 肥猪肉 混蛋白 低能耗 低能量 低能效 变态辣
         空调 空间 空位 空房 空座 空气 空余 空格 空白 空瓶 空箱 空盒 空车 空运 空腹 空心 空中 空军 空姐 空档 空缺 空置

@@ -44,8 +44,9 @@ public sealed class RudeLanguageOptions
     public List<string> RemoveTerms { get; set; } = [];
 
     /// <summary>
-    /// Global allowed words: a match overlapped by an allowed word is dropped, unless the allowed
-    /// word lies strictly inside the match. Added to the built-in whitelist. Default empty.
+    /// Global allowed words: a match overlapped by an allowed word is dropped (操作 drops 操), unless the
+    /// allowed word is part of the matched phrase itself (干嘛 does not excuse 问那么多干嘛). Added to the
+    /// built-in whitelist. Default empty.
     /// Example: <c>"Whitelist": [ "傻瓜式操作" ]</c>.
     /// </summary>
     public List<string> Whitelist { get; set; } = [];
@@ -81,7 +82,7 @@ public sealed class RudeLanguageTerm
 
     /// <summary>
     /// When true the term fires only if it is (nearly) the whole reply: everything else in the message
-    /// is punctuation, emoji or a filler (我 亲 啊 呀 呢 吧 哦 嗯 …). Default <c>false</c>.
+    /// is punctuation, emoji, a filler (我 亲 啊 呀 呢 吧 哦 嗯 …) or another match. Default <c>false</c>.
     /// Example: <c>true</c> for <c>"不知道"</c>, innocent in "我不知道您的尺码，麻烦告诉我".
     /// </summary>
     public bool WholeMessage { get; set; }

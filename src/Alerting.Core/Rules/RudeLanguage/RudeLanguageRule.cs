@@ -25,11 +25,13 @@ public sealed class RudeLanguageRule : IChatRule
     private readonly CompiledTerm[] _terms;     // by canonical term
     private readonly int[] _phraseTerm;         // phrase index → index into _terms
     private readonly NormalizationSettings _settings;
+    private readonly bool _enabled;
 
     public RudeLanguageRule(RudeLanguageOptions options)
     {
         Options = options;
-        _settings = ToSettings(options.Normalization);
+        _enabled = options.Enabled;
+        _settings = ToSettings(options.Normalization ?? new RudeLanguageNormalizationOptions());
         var lexicon = EffectiveTerms(options, _settings);
         var phrases = new List<string>();
         var phraseTerm = new List<int>();
@@ -100,7 +102,7 @@ public sealed class RudeLanguageRule : IChatRule
     public void Evaluate(ChatMessage message, RuleContext context, List<Alert> alerts)
     {
         if (message.Sender != SenderKind.Agent || message.Event != ChatEventKind.Message) return;
-        if (!Options.Enabled || message.Text.Length == 0) return;
+        if (!_enabled || message.Text.Length == 0) return;
         List<PhraseMatch>? found = null;
         if (!_matcher.FindAll(message.Text, ref found)) return;
 
@@ -109,10 +111,10 @@ public sealed class RudeLanguageRule : IChatRule
         alerts.Add(BuildAlert(message, matches));
     }
 
-    /// <summary>Drops whole-message terms that are not the whole message and matches inside a longer one.</summary>
+    /// <summary>Drops whole-message terms that are not the whole message, and matches inside a longer, at least as severe one.</summary>
     private List<PhraseMatch> SelectMatches(string text, List<PhraseMatch> found)
     {
-        found.RemoveAll(m => _terms[_phraseTerm[m.Phrase]].WholeMessage && !IsWholeMessage(text, m));
+        found.RemoveAll(m => TermOf(m).WholeMessage && !IsWholeMessage(text, m, found));
         // Longest first at each start, then most severe, so a contained or duplicate match is seen after its container.
         found.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
             : a.Length != b.Length ? b.Length.CompareTo(a.Length)
@@ -120,24 +122,37 @@ public sealed class RudeLanguageRule : IChatRule
         var kept = new List<PhraseMatch>(found.Count);
         foreach (var m in found)
         {
-            var contained = kept.Exists(k => k.Start <= m.Start && m.End <= k.End);
-            if (!contained) kept.Add(m);
+            // A match inside a longer one adds nothing, unless it is more severe (then it is shown,
+            // so the alert's severity is always explained by its evidence).
+            var covered = false;
+            foreach (var k in kept)
+                if (k.Start <= m.Start && m.End <= k.End && TermOf(k).Severity >= TermOf(m).Severity) covered = true;
+            if (!covered) kept.Add(m);
         }
         return kept;
     }
 
-    private static bool IsWholeMessage(string text, PhraseMatch m)
+    /// <summary>
+    /// True when everything outside <paramref name="m"/> is punctuation, emoji, a filler character or
+    /// part of another match ("不知道，随便你" is two curt replies, not an innocent sentence).
+    /// </summary>
+    private static bool IsWholeMessage(string text, PhraseMatch m, List<PhraseMatch> all)
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (i == m.Start)
-            {
-                i = m.End - 1;
-                continue;
-            }
             var c = text[i];
             if (TextFolding.RoleOf(c) != CharRole.Word) continue;
-            if (!WholeMessageFillers.Contains(TraditionalChinese.ToSimplified(c))) return false;
+            if (WholeMessageFillers.Contains(TraditionalChinese.ToSimplified(c))) continue;
+            var covered = false;
+            foreach (var other in all)
+            {
+                if (other.Start <= i && i < other.End)
+                {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) return false;
         }
         return true;
     }
