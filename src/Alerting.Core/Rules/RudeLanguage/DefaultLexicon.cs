@@ -40,7 +40,7 @@ public static class DefaultLexicon
         insult | high | 禽兽 |
         insult | high | 人渣 | 败类
         insult | high | 神经病 | sjb
-        insult | high | 你有病吧 | 你有病啊, 你是不是有病, 有病吧你, 你有毛病
+        insult | high | 你有病吧 | 你有病啊, 你是不是有病, 有病吧你, 你有毛病, 有病吧
         insult | high | 没脑子 | 没长脑子, 脑子进水, 脑子有病, 脑子有坑, 脑子被驴踢
         insult | high | 丑八怪 |
         insult | high | 不要脸 | 要不要脸
@@ -113,7 +113,7 @@ public static class DefaultLexicon
         bad_attitude | high | 爱要不要 | 不要拉倒, 爱退不退, 爱换不换, 爱咋咋地, 爱咋咋滴, 爱咋地咋地, 爱怎么样就怎么样, 爱怎么着就怎么着
         bad_attitude | high | 爱信不信 |
         bad_attitude | medium | 信不信由你 |
-        bad_attitude | medium | 你自己看 | | whole
+        bad_attitude | medium | 你自己看 | 你自己去看
         bad_attitude | low | 自己看吧 | 自己看去, 自己看啊
         bad_attitude | high | 不会自己看吗 | 自己不会看吗, 不会自己看啊, 自己不会看啊, 自己不会看, 不会看吗
         bad_attitude | low | 看不懂吗 | 看不懂啊, 看不懂字吗
@@ -162,6 +162,7 @@ public static class DefaultLexicon
         草莓 草地 草原 草稿 草本 花草 草帽 青草 水草 草绿 草木 草坪 草席 草药 草编 草酸 草鱼 草根 草图 草率 草丛 草案 草皮 草垫 草籽 草拟 草书
         狗屎运 玛德琳
         闭嘴巴
+        你自己看一下 你自己看看
         """;
 
     /// <summary>Parses <see cref="TermsText"/> into fresh, mutable term objects.</summary>
