@@ -18,8 +18,17 @@ public sealed class ConversationOptions
     /// </summary>
     public List<string> ClosingPhrases { get; set; } = [];
 
+    /// <summary>Opening hours; waiting outside them does not count toward the timing thresholds. Default: always open.</summary>
+    public BusinessHoursOptions BusinessHours { get; set; } = new();
+
+    private BusinessHours? _hours;
+
+    /// <summary>The compiled <see cref="BusinessHours"/> (built once per config version).</summary>
+    internal BusinessHours Hours => _hours ??= Pipeline.BusinessHours.From(BusinessHours);
+
     public IEnumerable<ConfigProblem> Validate(string path)
     {
+        foreach (var p in BusinessHours.Validate($"{path}:BusinessHours")) yield return p;
         for (var i = 0; i < ClosingPhrases.Count; i++)
             if (string.IsNullOrWhiteSpace(ClosingPhrases[i]))
                 yield return new ConfigProblem($"{path}:ClosingPhrases:{i}", "must not be empty");

@@ -79,6 +79,8 @@ public sealed class PartitionPipeline
         if (message.SentAt > state.LastActivityAt) state.LastActivityAt = message.SentAt;
 
         _context.Conversation = state;
+        _context.Hours = store.Conversation.Hours;
+        _context.StoreOpen = store.Conversation.Hours.IsOpen(message.SentAt);
         _context.Watermark = Watermark;
         _context.ConfigVersion = snapshot.Version;
         var rules = store.Rules;
@@ -137,7 +139,7 @@ public sealed class PartitionPipeline
                 return;
             case ChatEventKind.Close:
                 if (state.IsWaiting)
-                    _context.ClosedWhileWaiting = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply);
+                    _context.ClosedWhileWaiting = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply, store.Conversation.Hours);
                 return;
         }
 
@@ -147,10 +149,10 @@ public sealed class PartitionPipeline
                 OnBuyerMessage(message, state, store);
                 break;
             case SenderKind.Agent:
-                OnHumanReply(message, state);
+                OnHumanReply(message, state, store);
                 break;
             case SenderKind.Bot:
-                if (store.Conversation.BotRepliesAnswer) OnHumanReply(message, state);
+                if (store.Conversation.BotRepliesAnswer) OnHumanReply(message, state, store);
                 break;
             case SenderKind.System:
                 break;
@@ -170,7 +172,7 @@ public sealed class PartitionPipeline
             state.WaitingSince = message.SentAt;
             state.WaitingCount = 1;
             state.UnansweredFired = false;
-            Schedule(state, message.SentAt + store.UnansweredBuyer.Threshold);
+            Schedule(state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
             return;
         }
 
@@ -180,26 +182,26 @@ public sealed class PartitionPipeline
             // Arrived out of order: the wait really started with this earlier message.
             state.FirstWaitingMessageId = message.MessageId;
             state.WaitingSince = message.SentAt;
-            Schedule(state, message.SentAt + store.UnansweredBuyer.Threshold);
+            Schedule(state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
         }
     }
 
-    private void OnHumanReply(ChatMessage message, ConversationState state)
+    private void OnHumanReply(ChatMessage message, ConversationState state, StoreRules store)
     {
         if (message.Sender == SenderKind.Agent) state.OwnerAgentId = message.AgentId ?? message.SenderId;
         if (message.SentAt > state.LastHumanReplyAt) state.LastHumanReplyAt = message.SentAt;
         if (!state.IsWaiting || message.SentAt < state.WaitingSince) return;
 
-        _context.Answered = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply);
+        _context.Answered = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply, store.Conversation.Hours);
         state.HasHumanReply = true;
         if (state.Deadline != default) PendingDeadlines--;
         state.EndWaiting();
     }
 
-    private static AnsweredWait WaitOf(ConversationState state, DateTimeOffset until, bool isFirst)
+    private static AnsweredWait WaitOf(ConversationState state, DateTimeOffset until, bool isFirst, BusinessHours hours)
         => new(state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount, isFirst,
             state.UnansweredFired ? Rules.UnansweredBuyer.UnansweredBuyerRule.AlertIdFor(state.ConversationId, state.FirstWaitingMessageId!) : null,
-            until - state.WaitingSince);
+            hours.CountedBetween(state.WaitingSince, until));
 
     private void Schedule(ConversationState state, DateTimeOffset deadline)
     {
@@ -218,8 +220,10 @@ public sealed class PartitionPipeline
             // Entries go stale when a wait ends, is re-armed earlier or the conversation is gone;
             // skipping them here is cheaper than removing them from the heap.
             if (state.Removed || !state.IsWaiting || state.UnansweredFired || state.Deadline.UtcTicks != at) continue;
-            var rule = snapshot.ForShop(state.ShopId).UnansweredBuyer;
-            if (rule.OnDeadline(state, state.Deadline, alerts))
+            var store = snapshot.ForShop(state.ShopId);
+            var rule = store.UnansweredBuyer;
+            var counted = store.Conversation.Hours.CountedBetween(state.WaitingSince, state.Deadline);
+            if (rule.OnDeadline(state, state.Deadline, counted, alerts))
             {
                 state.UnansweredFired = true;
                 state.Deadline = default;
@@ -230,7 +234,7 @@ public sealed class PartitionPipeline
             {
                 // The threshold was raised by a reload since the deadline was armed.
                 PendingDeadlines--;
-                var newDeadline = state.WaitingSince + rule.Threshold;
+                var newDeadline = store.Conversation.Hours.AddCounted(state.WaitingSince, rule.Threshold);
                 state.Deadline = default;
                 Schedule(state, newDeadline > watermark ? newDeadline : watermark.AddTicks(1));
             }

@@ -40,7 +40,9 @@ public sealed class UnansweredBuyerRule : IChatRule
 
         if (context.ClosedWhileWaiting is { } closed && closed.UnansweredAlertId is null)
         {
-            alerts.Add(Firing(context.Conversation, closed, message.SentAt, context.Conversation.OwnerAgentId, "close"));
+            // Outside business hours a close fires only if the counted wait already reached the threshold.
+            if (context.StoreOpen || closed.CountedWait >= Threshold)
+                alerts.Add(Firing(context.Conversation, closed, message.SentAt, context.Conversation.OwnerAgentId, "close"));
             return;
         }
 
@@ -51,7 +53,7 @@ public sealed class UnansweredBuyerRule : IChatRule
             // trails by the allowed disorder): the buyer did wait past the threshold, so the alert is
             // raised now with the deadline as its time, and resolved by this very reply.
             if (answered.CountedWait < Threshold) return;
-            alerts.Add(Firing(context.Conversation, answered, answered.WaitingSince + Threshold, context.Conversation.OwnerAgentId, "deadline"));
+            alerts.Add(Firing(context.Conversation, answered, context.DeadlineOf(answered.WaitingSince, Threshold), context.Conversation.OwnerAgentId, "deadline"));
         }
         alerts.Add(Resolved(message, answered));
     }
@@ -60,11 +62,11 @@ public sealed class UnansweredBuyerRule : IChatRule
     /// Called by the pipeline when the watermark passes <paramref name="state"/>'s deadline while the
     /// buyer still waits. Returns false when the (reloaded) threshold is not reached yet.
     /// </summary>
-    public bool OnDeadline(ConversationState state, DateTimeOffset deadline, List<Alert> alerts)
+    public bool OnDeadline(ConversationState state, DateTimeOffset deadline, TimeSpan countedWait, List<Alert> alerts)
     {
         if (!Options.Enabled || state.FirstWaitingMessageId is null) return false;
-        if (deadline - state.WaitingSince < Threshold) return false;
-        var wait = new AnsweredWait(state.FirstWaitingMessageId, state.WaitingSince, state.WaitingCount, false, null, deadline - state.WaitingSince);
+        if (countedWait < Threshold) return false;
+        var wait = new AnsweredWait(state.FirstWaitingMessageId, state.WaitingSince, state.WaitingCount, false, null, countedWait);
         alerts.Add(Firing(state, wait, deadline, state.OwnerAgentId, "deadline"));
         return true;
     }
