@@ -43,6 +43,7 @@ public sealed class PhraseMatcher
     private readonly Dictionary<int, int> _astralClasses = [];
     private readonly int _spaceClass;
     private readonly AhoCorasickAutomaton _phrases;
+    private readonly ushort[]? _phraseRootByChar; // char → state after it at the root (0: stays at the root); see Walk
     private readonly PatternInfo[] _phraseInfo;
     private readonly AhoCorasickAutomaton? _allowed;
     private readonly PatternInfo[] _allowedInfo;
@@ -76,6 +77,7 @@ public sealed class PhraseMatcher
         for (var c = 0; c <= 0xFFFF; c++) _classes[c] = ClassOf((char)c, alphabet, settings);
 
         _phrases = Build(phraseUnits, alphabet, out _phraseInfo);
+        _phraseRootByChar = BuildRootByChar(_phrases);
         _allowed = allowedUnits.Any(u => u.Length > 0) ? Build(allowedUnits, alphabet, out _allowedInfo) : null;
         _allowedInfo ??= [];
     }
@@ -108,7 +110,7 @@ public sealed class PhraseMatcher
     public bool FindAll(ReadOnlySpan<char> text, ref List<PhraseMatch>? matches)
     {
         List<PhraseMatch>? found = null;
-        Walk(text, _phrases, _phraseInfo, _settings.CollapseRepeats, ref found);
+        Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found);
         if (found is null) return false;
 
         if (_allowed is not null) RemoveSuppressed(text, found);
@@ -122,7 +124,7 @@ public sealed class PhraseMatcher
     private void RemoveSuppressed(ReadOnlySpan<char> text, List<PhraseMatch> found)
     {
         List<PhraseMatch>? allowedSpans = null;
-        Walk(text, _allowed!, _allowedInfo, collapse: false, ref allowedSpans);
+        Walk(text, _allowed!, null, _allowedInfo, collapse: false, ref allowedSpans);
         if (allowedSpans is null) return;
         var kept = 0;
         for (var i = 0; i < found.Count; i++)
@@ -145,7 +147,28 @@ public sealed class PhraseMatcher
         return false;
     }
 
-    private void Walk(ReadOnlySpan<char> text, AhoCorasickAutomaton automaton, PatternInfo[] info, bool collapse, ref List<PhraseMatch>? found)
+    private const ushort RootSlowPath = 0xFFFF;
+
+    /// <summary>
+    /// Folds the class table and the root row into one table, so that at the root (where a clean
+    /// text spends almost all its time) a character costs one load and one well-predicted branch.
+    /// Characters whose handling needs more than that (surrogates) map to <see cref="RootSlowPath"/>.
+    /// </summary>
+    private ushort[]? BuildRootByChar(AhoCorasickAutomaton automaton)
+    {
+        if (automaton.StateCount >= RootSlowPath) return null; // does not fit: the general path handles everything
+        var table = new ushort[65536];
+        var rootRow = automaton.RootRow;
+        for (var c = 0; c <= 0xFFFF; c++)
+        {
+            var cls = _classes[c];
+            if (cls == HighSurrogateCode) table[c] = RootSlowPath;
+            else if (cls != 0 && cls < FirstSpecial) table[c] = (ushort)rootRow[cls];
+        }
+        return table;
+    }
+
+    private void Walk(ReadOnlySpan<char> text, AhoCorasickAutomaton automaton, ushort[]? rootByChar, PatternInfo[] info, bool collapse, ref List<PhraseMatch>? found)
     {
         Span<int> ring = stackalloc int[MaxPhraseLength]; // original start index of the last units fed
         ref var classes = ref MemoryMarshal.GetArrayDataReference(_classes);
@@ -154,6 +177,26 @@ public sealed class PhraseMatcher
         var pendingSpace = false;
         for (var i = 0; i < text.Length; i++)
         {
+            if (state == 0 && rootByChar is not null)
+            {
+                // At the root, nothing but a phrase's first character matters: symbols, breaks,
+                // spaces and characters that start no phrase all leave the state at the root.
+                ref var root = ref MemoryMarshal.GetArrayDataReference(rootByChar);
+                int next = 0;
+                while (i < text.Length && (next = Unsafe.Add(ref root, (int)text[i])) == 0) i++;
+                if (i == text.Length) break;
+                pendingSpace = false;
+                if (next != RootSlowPath)
+                {
+                    state = next;
+                    ring[units & RingMask] = i;
+                    units++;
+                    if (automaton.FirstOutput(state) >= 0)
+                        ReportOutputs(text, automaton, info, state, units, ring, i + 1, automaton.InSymbol(state), collapse, ref found);
+                    continue;
+                }
+            }
+
             int cls = Unsafe.Add(ref classes, (int)text[i]);
             if (cls == 0)
             {
