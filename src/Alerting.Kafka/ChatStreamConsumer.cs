@@ -48,6 +48,7 @@ public sealed class ChatStreamConsumer
     private readonly KafkaOptions _options;
     private readonly IRulesSource _rules;
     private readonly IAlertSink _sink;
+    private readonly IPartitionStateStore? _stateStore;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<TopicPartition, PartitionSlot> _partitions = [];
@@ -55,12 +56,14 @@ public sealed class ChatStreamConsumer
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterProducer? _deadLetters;
     private bool _flushing;
+    private bool _inRebalance;
 
-    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger)
+    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null)
     {
         _options = options;
         _rules = rules;
         _sink = sink;
+        _stateStore = stateStore;
         _time = time;
         _logger = logger;
     }
@@ -86,7 +89,7 @@ public sealed class ChatStreamConsumer
         using var deadLetters = new DeadLetterProducer(_options, _logger);
         _deadLetters = deadLetters;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
+            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned, stoppingToken))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
@@ -229,6 +232,9 @@ public sealed class ChatStreamConsumer
         _flushing = true;
         try
         {
+            // Rule state is captured now, with the offset it corresponds to, before any wait: records
+            // handled while we wait belong to the next batch and the next checkpoint.
+            var checkpoints = CaptureCheckpoints();
             if (batch.DeadLetters.Count > 0)
             {
                 _deadLetters!.Send(batch.DeadLetters, ct);
@@ -238,6 +244,11 @@ public sealed class ChatStreamConsumer
             {
                 WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
                 Status.AddAlerts(batch.Alerts.Count);
+            }
+            foreach (var c in checkpoints)
+            {
+                if (!_partitions.ContainsKey(c.Partition)) continue; // revoked meanwhile: no longer ours to write
+                WaitKeepingMembership(_stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct), ct);
             }
             foreach (var (tp, offset) in batch.Offsets)
             {
@@ -259,6 +270,22 @@ public sealed class ChatStreamConsumer
         }
     }
 
+    private List<Checkpoint> CaptureCheckpoints()
+    {
+        var list = new List<Checkpoint>();
+        if (_stateStore is null) return list;
+        foreach (var (tp, slot) in _partitions)
+        {
+            if (slot.NextOffset < 0) continue;
+            var (changed, removed) = slot.Pipeline.TakeChanges();
+            if (changed.Count == 0 && removed.Count == 0 && slot.SavedOffset == slot.NextOffset) continue;
+            var encoded = changed.Select(s => KeyValuePair.Create(s.ConversationId, ConversationStateCodec.Encode(s))).ToList();
+            list.Add(new Checkpoint(tp, slot.NextOffset, encoded, removed));
+            slot.SavedOffset = slot.NextOffset;
+        }
+        return list;
+    }
+
     /// <summary>
     /// Waits for the sink. If that takes long (Redis down), pauses every assigned partition and keeps
     /// calling Consume so the group does not evict this member; resumes once the write is durable.
@@ -267,6 +294,13 @@ public sealed class ChatStreamConsumer
     private void WaitKeepingMembership(Task write, CancellationToken ct)
     {
         if (write.Wait(TimeSpan.FromMilliseconds(500), ct)) { write.GetAwaiter().GetResult(); return; }
+        if (_inRebalance)
+        {
+            // Consume must not be called from inside a rebalance callback: just wait (bounded by ct).
+            write.Wait(ct);
+            write.GetAwaiter().GetResult();
+            return;
+        }
         var consumer = _consumer!;
         var paused = consumer.Assignment.ToList();
         consumer.Pause(paused);
@@ -291,13 +325,53 @@ public sealed class ChatStreamConsumer
         }
     }
 
-    private void OnAssigned(List<TopicPartition> assigned)
+    /// <summary>
+    /// New partitions: restore each one's checkpointed rule state and start consuming at the offset the
+    /// checkpoint corresponds to, so the records after it are replayed into the restored state. Without
+    /// a checkpoint the partition starts from its committed offset (or the reset policy).
+    /// </summary>
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> assigned, CancellationToken ct)
     {
+        var starts = new List<TopicPartitionOffset>();
         foreach (var tp in assigned)
-            if (!_partitions.ContainsKey(tp))
-                _partitions[tp] = new PartitionSlot(new PartitionPipeline(_rules, _time)) { LastArrival = _time.GetTimestamp() };
+        {
+            var slot = new PartitionSlot(new PartitionPipeline(_rules, _time)) { LastArrival = _time.GetTimestamp() };
+            var start = Offset.Unset;
+            if (_stateStore is not null)
+            {
+                var checkpoint = WaitForRestore(_stateStore.LoadAsync(tp.Topic, tp.Partition.Value, ct), tp, ct);
+                if (checkpoint is not null)
+                {
+                    slot.Pipeline.Restore(checkpoint.Conversations.Values.Select(ConversationStateCodec.Decode));
+                    slot.NextOffset = slot.SavedOffset = checkpoint.NextOffset;
+                    start = new Offset(checkpoint.NextOffset);
+                    _logger.LogInformation("Partition {Partition}: restored {Count} conversation(s), resuming at offset {Offset}",
+                        tp.Partition.Value, checkpoint.Conversations.Count, checkpoint.NextOffset);
+                }
+            }
+            _partitions[tp] = slot;
+            starts.Add(new TopicPartitionOffset(tp, start));
+        }
         Status.AssignedPartitions = _partitions.Count;
         _logger.LogInformation("Assigned {Partitions}", string.Join(", ", assigned.Select(p => p.Partition.Value)));
+        return starts;
+    }
+
+    /// <summary>Restoring is not optional: a partition is not consumed without its state (the store's own retry policy applies).</summary>
+    private static PartitionStateCheckpoint? WaitForRestore(Task<PartitionStateCheckpoint?> load, TopicPartition tp, CancellationToken ct)
+    {
+        try
+        {
+            return load.GetAwaiter().GetResult();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidOperationException($"checkpoint of {tp} cannot be read by this release: {ex.Message}", ex);
+        }
+        finally
+        {
+            ct.ThrowIfCancellationRequested();
+        }
     }
 
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> revoked)
@@ -307,6 +381,7 @@ public sealed class ChatStreamConsumer
         // its wait), the revoked partitions' offsets are simply not stored; the next owner replays.
         if (!_flushing)
         {
+            _inRebalance = true;
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -316,6 +391,10 @@ public sealed class ChatStreamConsumer
             catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
             {
                 _logger.LogWarning("Flush on revoke incomplete ({Reason}); the new owner will replay", ex.Message);
+            }
+            finally
+            {
+                _inRebalance = false;
             }
         }
         foreach (var tpo in revoked) _partitions.Remove(tpo.TopicPartition);
@@ -336,7 +415,10 @@ public sealed class ChatStreamConsumer
         public PartitionPipeline Pipeline { get; } = pipeline;
         public long LastArrival { get; set; }
         public long NextOffset { get; set; } = -1;
+        public long SavedOffset { get; set; } = -1;
     }
+
+    private sealed record Checkpoint(TopicPartition Partition, long NextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> Changed, IReadOnlyCollection<string> Removed);
 
     private sealed class Batch
     {

@@ -115,16 +115,30 @@ public sealed class PartitionPipeline
         return (changed, removed);
     }
 
-    /// <summary>Restores checkpointed state (before any record is applied) and re-arms pending deadlines.</summary>
-    public void Restore(IEnumerable<ConversationState> states, DateTimeOffset maxSentAt, DateTimeOffset watermark)
+    /// <summary>
+    /// Restores checkpointed conversations (before any record is applied) and re-arms their pending
+    /// deadlines. The clock resumes from the latest activity in the restored state less the allowed
+    /// disorder; deadlines that passed while nobody owned the partition fire as the clock moves on,
+    /// with their original deadline as eventTime.
+    /// </summary>
+    public void Restore(IEnumerable<ConversationState> states)
     {
         foreach (var state in states)
         {
             _conversations[state.ConversationId] = state;
-            if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) Schedule(state, state.Deadline);
+            if (state.LastActivityAt > MaxSentAt) MaxSentAt = state.LastActivityAt;
+            if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default)
+            {
+                var deadline = state.Deadline;
+                state.Deadline = default;
+                Schedule(state, deadline);
+            }
         }
-        if (maxSentAt > MaxSentAt) MaxSentAt = maxSentAt;
-        if (watermark > Watermark) Watermark = watermark;
+        if (MaxSentAt != DateTimeOffset.MinValue)
+        {
+            var watermark = MaxSentAt - _rules.Current.AllowedDisorder;
+            if (watermark > Watermark) Watermark = watermark;
+        }
     }
 
     public IEnumerable<ConversationState> Conversations => _conversations.Values;

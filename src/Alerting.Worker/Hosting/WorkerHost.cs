@@ -1,5 +1,6 @@
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
+using Alerting.Core.Pipeline;
 using Alerting.Kafka;
 using Alerting.Redis;
 using Microsoft.Extensions.Configuration;
@@ -30,9 +31,20 @@ internal static class WorkerHost
         builder.Services.AddSingleton(WorkerSettings.Kafka(configuration));
         builder.Services.AddAlertingRedis(configuration.GetSection(RedisAlertingOptions.SectionName));
         builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>()));
+        builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
         return builder.Build();
+    }
+
+    /// <summary>Partition checkpoints in Redis, per consumer group.</summary>
+    private sealed class RedisStateStore(PartitionCheckpointStore store, string group) : IPartitionStateStore
+    {
+        public Task SaveAsync(string topic, int partition, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
+            => store.SaveAsync(group, topic, partition, nextOffset, changed, removed, ct);
+
+        public async Task<PartitionStateCheckpoint?> LoadAsync(string topic, int partition, CancellationToken ct)
+            => await store.LoadAsync(group, topic, partition, ct) is { } c ? new PartitionStateCheckpoint(c.NextOffset, c.Entries) : null;
     }
 
     /// <summary>The Redis adapter seen through the pipeline's sink contract.</summary>

@@ -1,0 +1,95 @@
+using System.Text;
+
+namespace Alerting.Core.Pipeline;
+
+/// <summary>
+/// Binary form of a <see cref="ConversationState"/> for partition checkpoints. Versioned: a reader
+/// refuses a version it does not know (so a rollback never misreads a newer checkpoint silently —
+/// see the delivery doc next to the Kafka adapter for what happens then).
+/// </summary>
+public static class ConversationStateCodec
+{
+    public const byte Version = 1;
+
+    public static byte[] Encode(ConversationState s)
+    {
+        using var buffer = new MemoryStream(128);
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Version);
+            w.Write(s.ConversationId);
+            w.Write(s.ShopId);
+            WriteOptional(w, s.OwnerAgentId);
+            WriteOptional(w, s.FirstWaitingMessageId);
+            WriteOptional(w, s.LastAskedPromotionId);
+            WriteTime(w, s.WaitingSince);
+            WriteTime(w, s.LastHumanReplyAt);
+            WriteTime(w, s.LastActivityAt);
+            WriteTime(w, s.Deadline);
+            WriteTime(w, s.LastAskedAt);
+            w.Write(s.WaitingCount);
+            w.Write((byte)((s.UnansweredFired ? 1 : 0) | (s.HasHumanReply ? 2 : 0)));
+        }
+        return buffer.ToArray();
+    }
+
+    public static ConversationState Decode(byte[] bytes)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        var version = r.ReadByte();
+        if (version != Version)
+            throw new InvalidDataException($"conversation state format {version} is not supported by this release (expects {Version})");
+        var state = new ConversationState { ConversationId = r.ReadString(), ShopId = r.ReadString() };
+        state.OwnerAgentId = ReadOptional(r);
+        state.FirstWaitingMessageId = ReadOptional(r);
+        state.LastAskedPromotionId = ReadOptional(r);
+        state.WaitingSince = ReadTime(r);
+        state.LastHumanReplyAt = ReadTime(r);
+        state.LastActivityAt = ReadTime(r);
+        state.Deadline = ReadTime(r);
+        state.LastAskedAt = ReadTime(r);
+        state.WaitingCount = r.ReadInt32();
+        var flags = r.ReadByte();
+        state.UnansweredFired = (flags & 1) != 0;
+        state.HasHumanReply = (flags & 2) != 0;
+        return state;
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        if (value is not null) w.Write(value);
+    }
+
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void WriteTime(BinaryWriter w, DateTimeOffset t)
+    {
+        w.Write(t.UtcTicks);
+        w.Write((short)t.Offset.TotalMinutes);
+    }
+
+    private static DateTimeOffset ReadTime(BinaryReader r)
+    {
+        var ticks = r.ReadInt64();
+        var offset = TimeSpan.FromMinutes(r.ReadInt16());
+        return ticks == 0 && offset == TimeSpan.Zero ? default : new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(offset);
+    }
+}
+
+/// <summary>
+/// Where a partition's rule state is checkpointed together with the offset it corresponds to
+/// (the Redis adapter in production). Saves are incremental: only conversations changed or removed
+/// since the previous save.
+/// </summary>
+public interface IPartitionStateStore
+{
+    /// <summary>Durably applies the changes and records <paramref name="nextOffset"/> in one atomic step.</summary>
+    Task SaveAsync(string topic, int partition, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct);
+
+    /// <summary>The partition's checkpoint, or null when it has none.</summary>
+    Task<PartitionStateCheckpoint?> LoadAsync(string topic, int partition, CancellationToken ct);
+}
+
+/// <summary>A partition's checkpointed state: the next offset to consume and every open conversation.</summary>
+public sealed record PartitionStateCheckpoint(long NextOffset, IReadOnlyDictionary<string, byte[]> Conversations);
