@@ -3,6 +3,8 @@ using Alerting.Core.Config;
 using Alerting.Core.Pipeline;
 using Alerting.Kafka;
 using Alerting.Redis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,9 +15,19 @@ namespace Alerting.Worker.Hosting;
 /// <summary>Builds the worker host: the same wiring for <c>run</c>, <c>demo</c> and the tests.</summary>
 internal static class WorkerHost
 {
+    /// <summary>Default listen address of the health endpoints (<c>Worker:HttpUrls</c>; empty turns HTTP off).</summary>
+    public const string DefaultHttpUrls = "http://0.0.0.0:8080";
+
     public static IHost Build(IConfiguration configuration, ReloadingRulesSource rules, Action<ILoggingBuilder>? logging = null, TimeSpan? shutdownTimeout = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var urls = configuration["Worker:HttpUrls"] ?? DefaultHttpUrls;
+        if (urls.Length > 0)
+        {
+            builder.WebHost.UseKestrelCore();
+            builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+            builder.Services.AddRoutingCore();
+        }
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -34,7 +46,13 @@ internal static class WorkerHost
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
-        return builder.Build();
+        var app = builder.Build();
+        if (urls.Length > 0)
+        {
+            app.UseRouting();
+            HealthEndpoints.Map(app);
+        }
+        return app;
     }
 
     /// <summary>Partition checkpoints in Redis, per consumer group.</summary>

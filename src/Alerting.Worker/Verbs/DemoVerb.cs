@@ -75,6 +75,7 @@ internal static class DemoVerb
             ["Kafka:Topic"] = Topic,
             ["Kafka:GroupId"] = "alerting-demo",
             ["Redis:ConnectionString"] = redisServer.ConnectionString,
+            ["Worker:HttpUrls"] = "http://127.0.0.1:0",
         }).Build();
         using var host = WorkerHost.Build(configuration, rules, l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
 
@@ -85,11 +86,14 @@ internal static class DemoVerb
 
         await host.StartAsync(stop.Token);
         var status = host.Services.GetRequiredService<ChatStreamConsumer>().Status;
+        var health = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         Console.WriteLine($$"""
 
             Kafka (embedded)  {{kafka.BootstrapServers}}   topic {{Topic}} ({{partitions}} partitions), dead letters {{Topic}}.dlq
             Redis             {{redisServer.ConnectionString}}   streams alerts:stream:{<shopId>}, channels alerts / alerts:rule:<rule> / alerts:shop:<shopId>
             Rules config      {{rulesFile}}  (edit it while the demo runs: it reloads)
+            Worker health     {{health}}/readyz  (JSON: partitions, Redis, config version, counts)
             Chat time runs {{speed}}x faster than the wall clock, starting {{AlertJson.FormatTime(generator.Options.Start)}}.
             Alerts appear below as Redis publishes them. Ctrl+C stops.
 

@@ -37,7 +37,7 @@ public sealed class WorkerProcess : IAsyncDisposable
                  {
                      $"Kafka:BootstrapServers={bootstrap}", $"Kafka:Topic={topic}", $"Kafka:DeadLetterTopic={topic}.dlq", $"Kafka:GroupId={group}",
                      "Kafka:IdleTickMs=100", "Kafka:Consumer:session.timeout.ms=6000", "Kafka:Consumer:heartbeat.interval.ms=500",
-                     $"Redis:ConnectionString={redis}", "Logging:LogLevel:Default=Warning",
+                     $"Redis:ConnectionString={redis}", "Logging:LogLevel:Default=Warning", "Worker:HttpUrls=http://127.0.0.1:0",
                  })
         {
             psi.ArgumentList.Add(setting);

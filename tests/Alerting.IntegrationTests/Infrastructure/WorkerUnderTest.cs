@@ -25,6 +25,10 @@ public sealed class WorkerUnderTest : IAsyncDisposable
 
     public ConsumerStatus Status => _host.Services.GetRequiredService<ChatStreamConsumer>().Status;
 
+    /// <summary>Where the health endpoints listen (a free loopback port).</summary>
+    public Uri BaseAddress => new(_host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     /// <summary>Starts a worker; <paramref name="configPath"/> is a rules file or folder (null for defaults).</summary>
     public static async Task<WorkerUnderTest> StartAsync(string bootstrap, string topic, string group, string redis, string? configPath = null, TimeSpan? reloadPoll = null)
     {
@@ -38,6 +42,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             ["Kafka:Consumer:session.timeout.ms"] = "6000",
             ["Kafka:Consumer:heartbeat.interval.ms"] = "500",
             ["Redis:ConnectionString"] = redis,
+            ["Worker:HttpUrls"] = "http://127.0.0.1:0",
         };
         var loaded = ConfigFiles.Load(configPath);
         Assert.True(loaded.Root is not null, string.Join("; ", loaded.Problems));
