@@ -45,11 +45,6 @@ internal static class DemoVerb
         if (minutes is { } m) stop.CancelAfter(TimeSpan.FromMinutes(m));
 
         Console.WriteLine("Starting the embedded demo: Kafka-protocol broker (librdkafka mock cluster), redis-server, generator, worker …");
-        await using var redisServer = await LocalRedisServer.StartNewAsync();
-        using var kafka = EmbeddedKafkaCluster.Start(brokers: 1);
-        kafka.CreateTopic(Topic, partitions);
-        kafka.CreateTopic(Topic + ".dlq", 1);
-
         var generator = new ChatTrafficGenerator(new SimulationOptions
         {
             Seed = seed,
@@ -57,37 +52,17 @@ internal static class DemoVerb
             MessageCount = long.MaxValue,
             ConversationsPerMinute = perMinute,
         });
-        var configDir = Directory.CreateTempSubdirectory("alerting-demo-");
-        var rulesFile = Path.Combine(configDir.FullName, "rules.json");
-        await File.WriteAllTextAsync(rulesFile, DemoRulesJson(generator.Promotions), stop.Token);
-
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        var (rules, problems) = ReloadingRulesSource.Start(rulesFile, false, null, loggerFactory.CreateLogger("Alerting.Config"), TimeProvider.System, TimeSpan.FromSeconds(2));
-        if (rules is null)
-        {
-            foreach (var p in problems) Console.Error.WriteLine($"  {p}");
-            return 1;
-        }
-        using var _ = rules;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
-            ["Kafka:Topic"] = Topic,
-            ["Kafka:GroupId"] = "alerting-demo",
-            ["Redis:ConnectionString"] = redisServer.ConnectionString,
-            ["Worker:HttpUrls"] = "http://127.0.0.1:0",
-        }).Build();
-        using var host = WorkerHost.Build(configuration, rules, l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
-
+        await using var stack = await EmbeddedStack.StartAsync(generator.Promotions, partitions, stop.Token);
+        var redisServer = stack.Redis;
+        var kafka = stack.Kafka;
+        var rulesFile = stack.RulesFile;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
         var counts = new ConcurrentDictionary<string, int>();
         var printLock = new Lock();
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("alerts"), (_, json) => PrintAlert(json!, counts, printLock));
 
-        await host.StartAsync(stop.Token);
-        var status = host.Services.GetRequiredService<ChatStreamConsumer>().Status;
-        var health = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var status = stack.Status;
+        var health = stack.HealthAddress;
         Console.WriteLine($$"""
 
             Kafka (embedded)  {{kafka.BootstrapServers}}   topic {{Topic}} ({{partitions}} partitions), dead letters {{Topic}}.dlq
@@ -118,9 +93,8 @@ internal static class DemoVerb
 
         Console.WriteLine("Stopping: generator, worker (flush, commit, leave group), broker, redis-server …");
         await producer;
-        await host.StopAsync(CancellationToken.None);
+        await stack.Host.StopAsync(CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done. {status.Records} records processed, {status.DeadLettered} dead-lettered, alerts: {FormatCounts(counts)}"));
-        try { configDir.Delete(true); } catch (IOException) { }
         return 0;
     }
 
@@ -193,7 +167,7 @@ internal static class DemoVerb
         return JsonSerializer.Serialize(new { Rules = new { Stores = stores } }, IndentedJson);
     }
 
-    private static async Task<bool> EnsureRedisInstalledAsync()
+    internal static async Task<bool> EnsureRedisInstalledAsync()
     {
         if (LocalRedisServer.IsInstalled) return true;
         const string how = "sudo apt-get install -y redis-server";

@@ -299,6 +299,9 @@ internal static partial class StatedTermExtractor
                     found.Add(new StatedDates(m.Index, length, DateClaim.Range, month, day, toMonth, toDay));
                 continue;
             }
+            // A date about something else (the final payment, shipping, a refund) says nothing about
+            // the promotion's own dates, even when the conversation is about the promotion.
+            if (OtherDateSubject(before, after)) continue;
             DateClaim? claim = null;
             var claimEnd = end;
             Match k;
@@ -311,6 +314,21 @@ internal static partial class StatedTermExtractor
             if (take(m.Index, m.Length))
                 found.Add(new StatedDates(m.Index, claimEnd - m.Index, claim.Value, month, day, 0, 0));
         }
+    }
+
+    private static readonly string[] OtherDateSubjects = ["尾款", "定金", "订金", "发货", "到货", "送达", "签收", "退款", "到账", "售后", "物流"];
+
+    private static readonly string[] OtherDateActions = ["发货", "到货", "送达", "签收", "支付", "付尾款", "到账", "退款", "退回"];
+
+    private static bool OtherDateSubject(string before, string after)
+    {
+        var near = before.AsSpan(Math.Max(0, before.Length - 8));
+        foreach (var word in OtherDateSubjects)
+            if (near.Contains(word.AsSpan(), StringComparison.Ordinal)) return true;
+        var next = after.AsSpan(0, Math.Min(after.Length, 10));
+        foreach (var word in OtherDateActions)
+            if (next.Contains(word.AsSpan(), StringComparison.Ordinal)) return true;
+        return false;
     }
 
     private static bool NearCouponWord(string s, int start, int end)
