@@ -1,0 +1,20 @@
+using Alerting.Benchmarks;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- [BenchmarkDotNet args]   e.g. --filter '*Rude*'
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- state-size [--conversations N] [--shared-ids]
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- replay-vs-jsondocument [--messages N] [--repeat N]
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- rude-allocations
+return args.FirstOrDefault() switch
+{
+    "state-size" => StateSizeCommand.Run(args[1..]),
+    "replay-vs-jsondocument" => ReplayComparisonCommand.Run(args[1..]),
+    "rude-allocations" => RudeAllocationsCommand.Run(),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
