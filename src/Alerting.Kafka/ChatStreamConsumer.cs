@@ -177,7 +177,7 @@ public sealed class ChatStreamConsumer
         var tp = record.TopicPartition;
         if (!_partitions.TryGetValue(tp, out var slot))
         {
-            slot = new PartitionSlot(new PartitionPipeline(_rules, _time));
+            slot = new PartitionSlot(new PartitionPipeline(_rules, _time, trackChanges: _stateStore is not null));
             _partitions[tp] = slot;
         }
         slot.LastArrival = _time.GetTimestamp();
@@ -335,7 +335,7 @@ public sealed class ChatStreamConsumer
         var starts = new List<TopicPartitionOffset>();
         foreach (var tp in assigned)
         {
-            var slot = new PartitionSlot(new PartitionPipeline(_rules, _time)) { LastArrival = _time.GetTimestamp() };
+            var slot = new PartitionSlot(new PartitionPipeline(_rules, _time, trackChanges: _stateStore is not null)) { LastArrival = _time.GetTimestamp() };
             var start = Offset.Unset;
             if (_stateStore is not null)
             {

@@ -41,6 +41,10 @@ public static class ChatMessageParser
 
         string? messageId = null, conversationId = null, shopId = null, senderId = null, agentId = null, text = null;
         string? senderRaw = null, eventRaw = null, sentAtRaw = null;
+        Span<char> timeChars = stackalloc char[64];
+        SenderKind? sender = null;
+        ChatEventKind? kind = null;
+        DateTimeOffset? sentAt = null;
 
         while (reader.Read())
         {
@@ -70,6 +74,14 @@ public static class ChatMessageParser
             }
             if (reader.TokenType != JsonTokenType.String)
                 return Fail($"field '{FieldName(field)}' must be a string, found {reader.TokenType}");
+            // The enum-like fields and the time are read in place, without a string per record.
+            if (field == Field.Sender && (sender = SenderOf(ref reader)) is not null) { senderRaw = "ok"; continue; }
+            if (field == Field.Event && (kind = EventOf(ref reader)) is not null) { eventRaw = null; continue; }
+            if (field == Field.SentAt && !reader.ValueIsEscaped && reader.ValueSpan.Length is > 0 and <= 64)
+            {
+                var n = System.Text.Encoding.UTF8.GetChars(reader.ValueSpan, timeChars);
+                if (TryParseSentAt(timeChars[..n], out var t)) { sentAt = t; sentAtRaw = "ok"; continue; }
+            }
             var value = reader.GetString()!;
             switch (field)
             {
@@ -80,7 +92,7 @@ public static class ChatMessageParser
                 case Field.SenderId: senderId = value; break;
                 case Field.AgentId: agentId = value.Length == 0 ? null : value; break;
                 case Field.Text: text = value; break;
-                case Field.SentAt: sentAtRaw = value; break;
+                case Field.SentAt: sentAtRaw = value; if (TryParseSentAt(value, out var escaped)) sentAt = escaped; break;
                 case Field.Event: eventRaw = value; break;
             }
         }
@@ -95,30 +107,14 @@ public static class ChatMessageParser
         if (string.IsNullOrEmpty(senderId)) return Missing("senderId");
         if (string.IsNullOrEmpty(sentAtRaw)) return Missing("sentAt");
 
-        SenderKind sender;
-        switch (senderRaw)
-        {
-            case "buyer": sender = SenderKind.Buyer; break;
-            case "agent": sender = SenderKind.Agent; break;
-            case "bot": sender = SenderKind.Bot; break;
-            case "system": sender = SenderKind.System; break;
-            default: return Fail($"unknown sender '{senderRaw}': expected buyer, agent, bot or system");
-        }
-
-        var kind = ChatEventKind.Message;
-        switch (eventRaw)
-        {
-            case null or "message": break;
-            case "transfer": kind = ChatEventKind.Transfer; break;
-            case "close": kind = ChatEventKind.Close; break;
-            default: return Fail($"unknown event '{eventRaw}': expected message, transfer or close");
-        }
-
-        if (!TryParseSentAt(sentAtRaw, out var sentAt))
+        if (sender is null) return Fail($"unknown sender '{senderRaw}': expected buyer, agent, bot or system");
+        if (eventRaw is not null) return Fail($"unknown event '{eventRaw}': expected message, transfer or close");
+        var eventKind = kind ?? ChatEventKind.Message;
+        if (sentAt is null)
             return Fail($"field 'sentAt' is not an ISO-8601 time with offset: '{sentAtRaw}'");
 
-        if (kind == ChatEventKind.Message && text is null) return Missing("text");
-        if (kind == ChatEventKind.Transfer && agentId is null)
+        if (eventKind == ChatEventKind.Message && text is null) return Missing("text");
+        if (eventKind == ChatEventKind.Transfer && agentId is null)
             return Fail("a transfer event needs 'agentId' (the new owner)");
 
         return new ParseResult(new ChatMessage
@@ -126,17 +122,37 @@ public static class ChatMessageParser
             MessageId = messageId,
             ConversationId = conversationId,
             ShopId = shopId,
-            Sender = sender,
+            Sender = sender.Value,
             SenderId = senderId,
             AgentId = agentId,
             Text = text ?? "",
-            SentAt = sentAt,
-            Event = kind,
+            SentAt = sentAt.Value,
+            Event = eventKind,
         }, null);
     }
 
+    private static SenderKind? SenderOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("buyer"u8)) return SenderKind.Buyer;
+        if (reader.ValueTextEquals("agent"u8)) return SenderKind.Agent;
+        if (reader.ValueTextEquals("bot"u8)) return SenderKind.Bot;
+        if (reader.ValueTextEquals("system"u8)) return SenderKind.System;
+        return null;
+    }
+
+    private static ChatEventKind? EventOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("message"u8)) return ChatEventKind.Message;
+        if (reader.ValueTextEquals("transfer"u8)) return ChatEventKind.Transfer;
+        if (reader.ValueTextEquals("close"u8)) return ChatEventKind.Close;
+        return null;
+    }
+
     /// <summary>ISO-8601 with an explicit offset (or Z); a time without offset is ambiguous and refused.</summary>
-    public static bool TryParseSentAt(string raw, out DateTimeOffset value)
+    public static bool TryParseSentAt(string raw, out DateTimeOffset value) => TryParseSentAt(raw.AsSpan(), out value);
+
+    /// <inheritdoc cref="TryParseSentAt(string, out DateTimeOffset)"/>
+    public static bool TryParseSentAt(ReadOnlySpan<char> raw, out DateTimeOffset value)
     {
         value = default;
         if (raw.Length < 20) return false;

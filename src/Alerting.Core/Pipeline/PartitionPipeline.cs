@@ -27,10 +27,14 @@ public sealed class PartitionPipeline
     private readonly RuleContext _context = new();
     private DateTimeOffset _nextEviction = DateTimeOffset.MinValue;
 
-    public PartitionPipeline(IRulesSource rules, TimeProvider wallClock)
+    private readonly bool _trackChanges;
+
+    /// <param name="trackChanges">Record changed and removed conversations for <see cref="TakeChanges"/> (live worker with checkpoints); replay leaves it off.</param>
+    public PartitionPipeline(IRulesSource rules, TimeProvider wallClock, bool trackChanges = false)
     {
         _rules = rules;
         _wallClock = wallClock;
+        _trackChanges = trackChanges;
     }
 
     /// <summary>Largest sentAt applied so far (MinValue before the first record).</summary>
@@ -70,7 +74,7 @@ public sealed class PartitionPipeline
             if (message.Event == ChatEventKind.Close) { StampAlerts(alerts, first, snapshot); return; }
             state = new ConversationState { ConversationId = message.ConversationId, ShopId = message.ShopId };
             _conversations.Add(message.ConversationId, state);
-            _removed.Remove(message.ConversationId);
+            if (_trackChanges) _removed.Remove(message.ConversationId);
         }
 
         _context.Answered = null;
@@ -87,7 +91,7 @@ public sealed class PartitionPipeline
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
-        else _changed.Add(state);
+        else if (_trackChanges) _changed.Add(state);
 
         StampAlerts(alerts, first, snapshot);
     }
@@ -242,7 +246,7 @@ public sealed class PartitionPipeline
                 state.UnansweredFired = true;
                 state.Deadline = default;
                 PendingDeadlines--;
-                _changed.Add(state);
+                if (_trackChanges) _changed.Add(state);
             }
             else if (rule.Options.Enabled)
             {
@@ -276,6 +280,7 @@ public sealed class PartitionPipeline
         if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) PendingDeadlines--;
         state.Removed = true;
         _conversations.Remove(state.ConversationId);
+        if (!_trackChanges) return;
         _changed.Remove(state);
         _removed.Add(state.ConversationId);
     }

@@ -19,7 +19,7 @@ internal sealed class ChatScript
         var built = RulesSnapshotBuilder.Build(new ConfigurationBuilder().AddInMemoryCollection(config.Select(c => new KeyValuePair<string, string?>(c.Key, c.Value))).Build());
         Assert.True(built.Snapshot is not null, string.Join("; ", built.Problems));
         Rules = built.Snapshot!;
-        Pipeline = new PartitionPipeline(new FixedRulesSource(Rules), new FakeTimeProvider(Origin));
+        Pipeline = new PartitionPipeline(new FixedRulesSource(Rules), new FakeTimeProvider(Origin), trackChanges: true);
     }
 
     public RulesSnapshot Rules { get; }

@@ -48,10 +48,13 @@ public sealed class ForbiddenClaimRule : IChatRule
         }
         // Longest first, so 全网最低价 is reported rather than 最低价 inside it.
         _terms = terms.Select(kv => (kv.Key, kv.Value.Term, kv.Value.Severity)).OrderByDescending(t => t.Key.Length).ToArray();
+        _starts = PromotionAnswers.PromoText.StartChars(_terms.Select(t => t.Key), numerals: false);
         _allow = DefaultAllow.Concat(options.Allow).Where(a => !string.IsNullOrWhiteSpace(a)).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     public ForbiddenClaimOptions Options { get; }
+
+    private readonly System.Buffers.SearchValues<char> _starts;
 
     public string Name => RuleName;
 
@@ -78,6 +81,8 @@ public sealed class ForbiddenClaimRule : IChatRule
     public void Evaluate(ChatMessage message, RuleContext context, List<Alert> alerts)
     {
         if (!Options.Enabled || message.Sender != SenderKind.Agent || message.Event != ChatEventKind.Message || string.IsNullOrEmpty(message.Text)) return;
+        // Nothing to fold when no term can even begin in the text (the common case).
+        if (!message.Text.AsSpan().ContainsAny(_starts)) return;
         // Numerals are not converted: 100%有效 and 百分百有效 are listed as written.
         var text = PromoText.Fold(message.Text, convertNumerals: false);
         var s = text.Text;

@@ -11,6 +11,29 @@ namespace Alerting.Core.Rules.PromotionAnswers;
 /// </summary>
 internal sealed class PromoText
 {
+    private const string ChineseNumerals = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟";
+
+    /// <summary>
+    /// Every character that can begin one of <paramref name="foldedKeys"/> in raw text (before folding):
+    /// the key's first character, its full-width and upper-case forms, and Chinese numerals when numerals
+    /// are folded. A text containing none of them cannot contain any key, so a rule can skip folding it.
+    /// </summary>
+    public static System.Buffers.SearchValues<char> StartChars(IEnumerable<string> foldedKeys, bool numerals)
+    {
+        var chars = new HashSet<char>();
+        foreach (var key in foldedKeys)
+        {
+            if (key.Length == 0) continue;
+            var c = key[0];
+            chars.Add(c);
+            if (c is >= 'a' and <= 'z') { chars.Add(char.ToUpperInvariant(c)); chars.Add((char)(char.ToUpperInvariant(c) + 0xFEE0)); }
+            if (c is >= '!' and <= '~') chars.Add((char)(c + 0xFEE0));
+            if (c == '¥') chars.Add('￥');
+            if (numerals && char.IsAsciiDigit(c)) foreach (var n in ChineseNumerals) chars.Add(n);
+        }
+        return System.Buffers.SearchValues.Create([.. chars]);
+    }
+
     private readonly int[] _origStart;
     private readonly int[] _origEnd;
 

@@ -21,6 +21,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly Dictionary<string, PromotionTerms> _byId;
     private readonly (string Key, PromotionTerms Promotion)[] _names;
     private readonly string[] _productKeys;
+    private readonly System.Buffers.SearchValues<char> _nameStarts;
 
     public WrongPromoAnswerRule(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions)
     {
@@ -33,6 +34,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // Longest names first so 双11预售 wins over 双11 at the same position.
         _names = _terms.SelectMany(t => t.NameKeys.Select(k => (k, t))).OrderByDescending(x => x.k.Length).ToArray();
         _productKeys = _terms.SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
+        _nameStarts = PromoText.StartChars(_names.Select(n => n.Key), numerals: true);
     }
 
     public WrongPromoAnswerOptions Options { get; }
@@ -44,6 +46,12 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     {
         if (!Options.Enabled || _terms.Length == 0 || message.Event != ChatEventKind.Message || string.IsNullOrEmpty(message.Text)) return;
         if (message.Sender is not (SenderKind.Buyer or SenderKind.Agent)) return;
+
+        // Most chat names no promotion: skip folding unless a name can occur or (for an agent) the
+        // buyer's question keeps a promotion on topic.
+        if (!message.Text.AsSpan().ContainsAny(_nameStarts)
+            && (message.Sender == SenderKind.Buyer || !OnTopic(context.Conversation, message.SentAt)))
+            return;
 
         var text = PromoText.Fold(message.Text);
         var mentions = FindMentions(text.Text);
@@ -135,6 +143,11 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly record struct Mention(int Start, int Length, PromotionTerms Promotion);
 
     /// <summary>Non-overlapping name/alias occurrences, left to right; the longer name wins a tie.</summary>
+    private bool OnTopic(Pipeline.ConversationState conversation, DateTimeOffset sentAt)
+        => conversation.LastAskedPromotionId is not null
+           && Options.AskedPromotionWindow > TimeSpan.Zero
+           && (sentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow;
+
     private List<Mention> FindMentions(string s)
     {
         var found = new List<Mention>();
