@@ -4,10 +4,22 @@ namespace Alerting.Core.Pipeline;
 /// Per-conversation state kept by a partition's pipeline: who holds the conversation and whether a
 /// buyer is waiting for a human answer. Kept deliberately small (one waiting period is the first
 /// waiting message id, its time and a count, never every id) because a partition may hold a million
-/// open conversations. Mutated only by the partition's single pipeline thread.
+/// open conversations: times are stored as UTC ticks with one shared offset (the latest record's),
+/// flags in one byte, and store/agent ids are interned by the pipeline. Mutated only by the
+/// partition's single pipeline thread.
 /// </summary>
 public sealed class ConversationState
 {
+    private long _waitingSince;
+    private long _lastHumanReplyAt;
+    private long _lastActivityAt;
+    private long _deadline;
+    private long _lastAskedAt;
+    private short _offsetMinutes;
+    private byte _flags;
+
+    private const byte FiredFlag = 1, RepliedFlag = 2, RemovedFlag = 4;
+
     public required string ConversationId { get; init; }
     public required string ShopId { get; init; }
 
@@ -17,43 +29,58 @@ public sealed class ConversationState
     /// <summary>First buyer message of the current waiting period; null when no buyer is waiting.</summary>
     public string? FirstWaitingMessageId { get; set; }
 
-    /// <summary>sentAt of <see cref="FirstWaitingMessageId"/> (original offset kept for alert times).</summary>
-    public DateTimeOffset WaitingSince { get; set; }
+    /// <summary>sentAt of <see cref="FirstWaitingMessageId"/>.</summary>
+    public DateTimeOffset WaitingSince { get => Get(_waitingSince); set => _waitingSince = Set(value); }
 
     /// <summary>Buyer messages in the current waiting period.</summary>
     public int WaitingCount { get; set; }
 
     /// <summary>True once <c>unanswered_buyer</c> fired for the current waiting period.</summary>
-    public bool UnansweredFired { get; set; }
+    public bool UnansweredFired { get => (_flags & FiredFlag) != 0; set => SetFlag(FiredFlag, value); }
 
-    /// <summary>True once any human reply was seen (so the next reply is not the first response).</summary>
-    public bool HasHumanReply { get; set; }
+    /// <summary>True once a human reply ended a waiting period (so the next is not the first response).</summary>
+    public bool HasHumanReply { get => (_flags & RepliedFlag) != 0; set => SetFlag(RepliedFlag, value); }
 
     /// <summary>Latest sentAt of a human reply; a buyer message sent before it counts as answered.</summary>
-    public DateTimeOffset LastHumanReplyAt { get; set; }
+    public DateTimeOffset LastHumanReplyAt { get => Get(_lastHumanReplyAt); set => _lastHumanReplyAt = Set(value); }
 
     /// <summary>Largest sentAt seen in this conversation (idle eviction is measured from it).</summary>
-    public DateTimeOffset LastActivityAt { get; set; }
+    public DateTimeOffset LastActivityAt { get => Get(_lastActivityAt); set => _lastActivityAt = Set(value); }
 
     /// <summary>Event time at which the pending unanswered deadline falls due; default when none.</summary>
-    public DateTimeOffset Deadline { get; set; }
+    public DateTimeOffset Deadline { get => Get(_deadline); set => _deadline = Set(value); }
 
     /// <summary>The promotion a buyer last asked about (set by the promotion rule).</summary>
     public string? LastAskedPromotionId { get; set; }
 
     /// <summary>When the buyer asked about <see cref="LastAskedPromotionId"/>.</summary>
-    public DateTimeOffset LastAskedAt { get; set; }
+    public DateTimeOffset LastAskedAt { get => Get(_lastAskedAt); set => _lastAskedAt = Set(value); }
 
     public bool IsWaiting => FirstWaitingMessageId is not null;
 
     /// <summary>Set when the pipeline dropped this conversation (closed or idle); stale deadline entries skip it.</summary>
-    internal bool Removed { get; set; }
+    internal bool Removed { get => (_flags & RemovedFlag) != 0; set => SetFlag(RemovedFlag, value); }
+
+    /// <summary>UTC ticks of the pending deadline (0 when none), for the deadline queue.</summary>
+    internal long DeadlineTicks => _deadline;
 
     internal void EndWaiting()
     {
         FirstWaitingMessageId = null;
         WaitingCount = 0;
         UnansweredFired = false;
-        Deadline = default;
+        _deadline = 0;
     }
+
+    private DateTimeOffset Get(long utcTicks)
+        => utcTicks == 0 ? default : new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_offsetMinutes));
+
+    private long Set(DateTimeOffset value)
+    {
+        if (value == default) return 0;
+        _offsetMinutes = (short)value.Offset.TotalMinutes;
+        return value.UtcTicks;
+    }
+
+    private void SetFlag(byte flag, bool on) => _flags = on ? (byte)(_flags | flag) : (byte)(_flags & ~flag);
 }

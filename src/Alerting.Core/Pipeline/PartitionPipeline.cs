@@ -25,6 +25,7 @@ public sealed class PartitionPipeline
     private readonly HashSet<ConversationState> _changed = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly RuleContext _context = new();
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private DateTimeOffset _nextEviction = DateTimeOffset.MinValue;
 
     private readonly bool _trackChanges;
@@ -72,7 +73,7 @@ public sealed class PartitionPipeline
         if (!_conversations.TryGetValue(message.ConversationId, out var state))
         {
             if (message.Event == ChatEventKind.Close) { StampAlerts(alerts, first, snapshot); return; }
-            state = new ConversationState { ConversationId = message.ConversationId, ShopId = message.ShopId };
+            state = new ConversationState { ConversationId = message.ConversationId, ShopId = Intern(message.ShopId) };
             _conversations.Add(message.ConversationId, state);
             if (_trackChanges) _removed.Remove(message.ConversationId);
         }
@@ -153,7 +154,7 @@ public sealed class PartitionPipeline
         {
             case ChatEventKind.Transfer:
                 // The buyer keeps waiting; the new owner inherits the wait and the alert names them.
-                state.OwnerAgentId = message.AgentId;
+                state.OwnerAgentId = Intern(message.AgentId);
                 return;
             case ChatEventKind.Close:
                 if (state.IsWaiting)
@@ -179,7 +180,7 @@ public sealed class PartitionPipeline
 
     private void OnBuyerMessage(ChatMessage message, ConversationState state, StoreRules store)
     {
-        if (message.AgentId is not null && state.OwnerAgentId is null) state.OwnerAgentId = message.AgentId;
+        if (message.AgentId is not null && state.OwnerAgentId is null) state.OwnerAgentId = Intern(message.AgentId);
         // Sent before a human reply that already arrived: that reply answered it.
         if (state.LastHumanReplyAt != default && message.SentAt <= state.LastHumanReplyAt) return;
 
@@ -206,7 +207,7 @@ public sealed class PartitionPipeline
 
     private void OnHumanReply(ChatMessage message, ConversationState state, StoreRules store)
     {
-        if (message.Sender == SenderKind.Agent) state.OwnerAgentId = message.AgentId ?? message.SenderId;
+        if (message.Sender == SenderKind.Agent) state.OwnerAgentId = Intern(message.AgentId ?? message.SenderId);
         if (message.SentAt > state.LastHumanReplyAt) state.LastHumanReplyAt = message.SentAt;
         if (!state.IsWaiting || message.SentAt < state.WaitingSince) return;
 
@@ -220,6 +221,19 @@ public sealed class PartitionPipeline
         => new(state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount, isFirst,
             state.UnansweredFired ? Rules.UnansweredBuyer.UnansweredBuyerRule.AlertIdFor(state.ConversationId, state.FirstWaitingMessageId!) : null,
             hours.CountedBetween(state.WaitingSince, until));
+
+    /// <summary>
+    /// One string per store and agent id per partition, so a million open conversations do not each
+    /// keep their own copy (bounded: past 100,000 distinct ids new ones are kept as they are).
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    private string? Intern(string? value)
+    {
+        if (value is null) return null;
+        if (_names.TryGetValue(value, out var pooled)) return pooled;
+        if (_names.Count < 100_000) _names[value] = value;
+        return value;
+    }
 
     private void Schedule(ConversationState state, DateTimeOffset deadline)
     {
@@ -237,7 +251,7 @@ public sealed class PartitionPipeline
             _deadlines.Dequeue();
             // Entries go stale when a wait ends, is re-armed earlier or the conversation is gone;
             // skipping them here is cheaper than removing them from the heap.
-            if (state.Removed || !state.IsWaiting || state.UnansweredFired || state.Deadline.UtcTicks != at) continue;
+            if (state.Removed || !state.IsWaiting || state.UnansweredFired || state.DeadlineTicks != at) continue;
             var store = snapshot.ForShop(state.ShopId);
             var rule = store.UnansweredBuyer;
             var counted = store.Conversation.Hours.CountedBetween(state.WaitingSince, state.Deadline);
