@@ -22,6 +22,8 @@ internal sealed class EmbeddedStack : IAsyncDisposable
 {
     public const string Topic = "chat.messages";
 
+    private bool _started;
+
     private EmbeddedStack(LocalRedisServer redis, EmbeddedKafkaCluster kafka, DirectoryInfo configDir, string rulesFile, ReloadingRulesSource rules, IHost host, ILoggerFactory loggers)
     {
         Redis = redis;
@@ -46,7 +48,7 @@ internal sealed class EmbeddedStack : IAsyncDisposable
     public string? HealthAddress => Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
 
     /// <summary>Starts broker, Redis and the worker; returns null (after printing why) when the config is refused.</summary>
-    public static async Task<EmbeddedStack> StartAsync(IEnumerable<SimulatedPromotion> promotions, int partitions, CancellationToken ct)
+    public static async Task<EmbeddedStack> StartAsync(IEnumerable<SimulatedPromotion> promotions, int partitions, CancellationToken ct, bool startWorker = true)
     {
         var redis = await LocalRedisServer.StartNewAsync();
         var kafka = EmbeddedKafkaCluster.Start(brokers: 1);
@@ -68,13 +70,22 @@ internal sealed class EmbeddedStack : IAsyncDisposable
             ["Worker:HttpUrls"] = "http://127.0.0.1:0",
         }).Build();
         var host = WorkerHost.Build(configuration, rules, l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
-        await host.StartAsync(ct);
-        return new EmbeddedStack(redis, kafka, configDir, rulesFile, rules, host, loggers);
+        var stack = new EmbeddedStack(redis, kafka, configDir, rulesFile, rules, host, loggers);
+        if (startWorker) await stack.StartWorkerAsync(ct);
+        return stack;
+    }
+
+    /// <summary>Starts the worker (when the stack was created without it, e.g. to build a backlog first).</summary>
+    public async Task StartWorkerAsync(CancellationToken ct)
+    {
+        if (_started) return;
+        await Host.StartAsync(ct);
+        _started = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Host.StopAsync(CancellationToken.None);
+        if (_started) await Host.StopAsync(CancellationToken.None);
         Host.Dispose();
         Rules.Dispose();
         Kafka.Dispose();

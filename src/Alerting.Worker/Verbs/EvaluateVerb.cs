@@ -56,9 +56,13 @@ internal static class EvaluateVerb
 
     /// <summary>Every alert event in every store stream (<c>alerts:stream:*</c>, all primaries).</summary>
     public static async Task<List<Alert>> ReadStreamsAsync(IConnectionMultiplexer redis)
+        => (await ReadStreamEntriesAsync(redis)).Select(e => e.Alert).ToList();
+
+    /// <summary>Every alert event with the time Redis appended it (the entry id's milliseconds).</summary>
+    public static async Task<List<(Alert Alert, long EntryUnixMs)>> ReadStreamEntriesAsync(IConnectionMultiplexer redis)
     {
         var db = redis.GetDatabase();
-        var alerts = new List<Alert>();
+        var alerts = new List<(Alert, long)>();
         foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
             await foreach (var key in server.KeysAsync(pattern: "alerts:stream:*", pageSize: 500))
             {
@@ -68,7 +72,7 @@ internal static class EvaluateVerb
                     var entries = await db.StreamRangeAsync(key, last, "+", count: 1000);
                     var fresh = last == "-" ? entries : entries.Skip(1).ToArray();
                     if (fresh.Length == 0) break;
-                    alerts.AddRange(fresh.Select(e => AlertJson.Parse(e["alert"]!)));
+                    alerts.AddRange(fresh.Select(e => (AlertJson.Parse(e["alert"]!), long.Parse(((string)e.Id!).Split('-')[0], CultureInfo.InvariantCulture))));
                     last = entries[^1].Id!;
                 }
             }

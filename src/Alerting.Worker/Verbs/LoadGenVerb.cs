@@ -18,7 +18,7 @@ internal static class LoadGenVerb
     public static async Task<int> RunAsync(string[] args)
     {
         var a = new VerbArguments(args, "output", "kafka", "topic", "embedded", "ground-truth", "messages", "conversations-per-minute",
-            "rate", "profile", "seed", "stores", "rude-rate", "wrong-promo-rate", "slow-rate", "unanswered-rate", "partitions", "min-precision", "min-recall");
+            "rate", "profile", "seed", "stores", "rude-rate", "wrong-promo-rate", "slow-rate", "unanswered-rate", "partitions", "min-precision", "min-recall", "backlog");
         var options = new SimulationOptions
         {
             Seed = (int)a.GetDouble("seed", 1),
@@ -41,7 +41,9 @@ internal static class LoadGenVerb
         try { generator = new ChatTrafficGenerator(options); }
         catch (ArgumentException ex) { throw new UsageException(ex.Message); }
 
-        var groundTruth = a.Get("ground-truth") ?? (a.Get("output") is { } o ? Path.ChangeExtension(o, null) + ".expected.jsonl" : "expected-alerts.jsonl");
+        var groundTruth = a.Get("ground-truth")
+            ?? (a.Get("output") is { } o ? Path.ChangeExtension(o, null) + ".expected.jsonl"
+                : a.Get("embedded") is not null ? Path.Combine(Path.GetTempPath(), $"alerting-expected-{Environment.ProcessId}.jsonl") : "expected-alerts.jsonl");
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
@@ -81,36 +83,114 @@ internal static class LoadGenVerb
         }
 
         return await RehearseAsync(generator, options, rate, profile, (int)a.GetDouble("partitions", 8), groundTruth,
-            a.GetDouble("min-precision", 0.99), a.GetDouble("min-recall", 0.99), stop.Token);
+            a.GetDouble("min-precision", 0.99), a.GetDouble("min-recall", 0.99), a.Get("backlog") is "true", stop.Token);
     }
 
+    /// <summary>
+    /// The whole path on one machine. Live mode (default): traffic is produced while the worker runs
+    /// (at <c>--rate</c>, shaped by <c>--profile</c>) and the latency from produce to the alert's stream
+    /// entry is measured for alerts a record raises at once. Backlog mode: everything is produced first,
+    /// then a bare Confluent.Kafka consume loop and the worker each drain it, and both rates are printed.
+    /// Either way the alerts in Redis are evaluated against the ground truth.
+    /// </summary>
     private static async Task<int> RehearseAsync(ChatTrafficGenerator generator, SimulationOptions options, double rate, string profile, int partitions,
-        string groundTruth, double minPrecision, double minRecall, CancellationToken ct)
+        string groundTruth, double minPrecision, double minRecall, bool backlog, CancellationToken ct)
     {
         if (!await DemoVerb.EnsureRedisInstalledAsync()) return 1;
-        Console.Error.WriteLine("Rehearsal: embedded broker + redis-server + worker …");
-        await using var stack = await EmbeddedStack.StartAsync(generator.Promotions, partitions, ct);
+        Console.Error.WriteLine($"Rehearsal ({(backlog ? "backlog" : "live")}): embedded broker + redis-server + worker …");
+        await using var stack = await EmbeddedStack.StartAsync(generator.Promotions, partitions, ct, startWorker: !backlog);
         var run = generator.CreateRun();
+        var producedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
-        Produce(stack.Kafka.BootstrapServers, EmbeddedStack.Topic, run.Messages, options.MessageCount!.Value, rate, profile, ct);
+        Produce(stack.Kafka.BootstrapServers, EmbeddedStack.Topic, run.Messages, options.MessageCount!.Value, rate, profile, ct,
+            backlog ? null : (id, unixMs) => producedAt[id] = unixMs);
+        var produceTime = clock.Elapsed;
         var produced = run.MessageCount;
+
+        double? bareRate = null;
+        if (backlog)
+        {
+            bareRate = BareConsumeRate(stack.Kafka.BootstrapServers, EmbeddedStack.Topic, produced);
+            clock.Restart();
+            await stack.StartWorkerAsync(ct);
+        }
         Console.Error.WriteLine($"waiting for the worker to process {produced} records …");
-        while (stack.Status.Records < produced && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+        while (stack.Status.Records < produced && !ct.IsCancellationRequested) await Task.Delay(20, ct);
         var processed = clock.Elapsed;
+        // Quiet partitions follow the wall clock from their last record: give them the allowed
+        // disorder (plus a tick) to reach the final clock, so deadlines due by then have fired.
+        await Task.Delay(stack.Rules.Current.AllowedDisorder + TimeSpan.FromSeconds(1.5), ct);
         var until = run.LastSentAt ?? options.Start;
         var expected = run.ExpectedAlertsDueBy(until).ToList();
         GroundTruthFile.Write(groundTruth, expected);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis.ConnectionString);
-        var alerts = await EvaluateVerb.ReadStreamsAsync(redis);
+        var entries = await EvaluateVerb.ReadStreamEntriesAsync(redis);
+        var alerts = entries.Select(e => e.Alert).ToList();
         var scores = Evaluation.Compare(expected, alerts, until);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{produced} messages produced and processed in {processed.TotalSeconds:0.0}s ({produced / processed.TotalSeconds:0} msg/s end to end); {alerts.Count} alert events in Redis; ground truth {groundTruth}"));
+        if (backlog)
+        {
+            var workerRate = produced / processed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"backlog of {produced} records: bare consume loop {bareRate:0} msg/s, worker (parse, rules, Redis, checkpoints, commits) {workerRate:0} msg/s, ratio {workerRate / bareRate:0.00}"));
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{produced} records produced in {produceTime.TotalSeconds:0.0}s ({produced / produceTime.TotalSeconds:0} msg/s offered), all processed after {processed.TotalSeconds:0.0}s"));
+            PrintLatency(entries, producedAt);
+        }
+        Console.WriteLine($"{alerts.Count} alert events in Redis; ground truth {groundTruth}");
         Console.WriteLine(Evaluation.Format(scores));
         return EvaluateVerb.Verdict(scores, minPrecision, minRecall);
     }
 
-    private static void Produce(string bootstrap, string topic, IEnumerable<SimulatedMessage> messages, long total, double rate, string profile, CancellationToken ct)
+    /// <summary>
+    /// Produce → durable stream entry, for alerts raised by a record itself (rude, wrong promotion,
+    /// forbidden claim: the first message; slow response: the reply). Deadline alerts are left out:
+    /// they fire on the event-time clock, not on a record.
+    /// </summary>
+    private static void PrintLatency(IReadOnlyList<(Alert Alert, long EntryUnixMs)> entries, Dictionary<string, long> producedAt)
+    {
+        var latencies = new List<double>();
+        foreach (var (alert, entryMs) in entries)
+        {
+            if (alert.Status != AlertStatus.Firing || alert.Rule == "unanswered_buyer" || alert.MessageIds.Count == 0) continue;
+            var trigger = alert.Rule == "slow_response" && alert.MessageIds.Count > 1 ? alert.MessageIds[1] : alert.MessageIds[0];
+            if (producedAt.TryGetValue(trigger, out var sent)) latencies.Add(entryMs - sent);
+        }
+        if (latencies.Count == 0) { Console.WriteLine("latency: no record-triggered alerts to measure"); return; }
+        latencies.Sort();
+        double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"alert latency, produce → stream entry ({latencies.Count} alerts): p50 {P(0.50):0} ms, p90 {P(0.90):0} ms, p99 {P(0.99):0} ms, max {latencies[^1]:0} ms"));
+    }
+
+    /// <summary>A plain Confluent.Kafka consume loop over the same topic (new group): the yardstick.</summary>
+    private static double BareConsumeRate(string bootstrap, string topic, long count)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = "bare-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(topic);
+        long n = 0;
+        Stopwatch? clock = null;
+        var deadline = Stopwatch.StartNew();
+        while (n < count && deadline.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r is null || r.IsPartitionEOF) continue;
+            clock ??= Stopwatch.StartNew(); // from the first record: group join is not consumption
+            n++;
+        }
+        var rate = n / Math.Max((clock?.Elapsed ?? TimeSpan.Zero).TotalSeconds, 1e-9);
+        consumer.Close();
+        return rate;
+    }
+
+    private static void Produce(string bootstrap, string topic, IEnumerable<SimulatedMessage> messages, long total, double rate, string profile, CancellationToken ct,
+        Action<string, long>? onProduced = null)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, Acks = Acks.All, BatchSize = 1 << 20 }).Build();
         using var progress = new ProgressBar(total);
@@ -131,6 +211,7 @@ internal static class LoadGenVerb
                 try
                 {
                     producer.Produce(topic, new Message<string, byte[]> { Key = m.Key, Value = m.Utf8Json });
+                    onProduced?.Invoke(m.Message.MessageId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                     break;
                 }
                 catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
