@@ -26,16 +26,37 @@ public sealed class NotificationOptions
     public static NotificationOptions FromConfiguration(IConfiguration root)
         => root.GetSection(SectionName).Get<NotificationOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new NotificationOptions();
 
-    /// <summary>Binding errors and <see cref="Validate"/> problems of the section in <paramref name="root"/>.</summary>
+    /// <summary>Unknown keys, values that do not bind, and <see cref="Validate"/> problems of the section in <paramref name="root"/>.</summary>
     public static IReadOnlyList<ConfigProblem> ValidateSection(IConfiguration root)
     {
+        var section = root.GetSection(SectionName);
+        var problems = UnknownKeys(section, typeof(NotificationOptions)).ToList();
+        if (problems.Count > 0) return problems;
         try
         {
             return FromConfiguration(root).Validate();
         }
         catch (InvalidOperationException ex)
         {
-            return [new ConfigProblem(SectionName, ex.Message)];
+            return [new ConfigProblem(SectionName, ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message)];
+        }
+    }
+
+    /// <summary>Keys that name no property, with their full path and the names expected there.</summary>
+    private static IEnumerable<ConfigProblem> UnknownKeys(IConfigurationSection section, Type type)
+    {
+        var properties = type.GetProperties().Where(p => p.CanWrite).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (!properties.TryGetValue(child.Key, out var property))
+            {
+                yield return new ConfigProblem(child.Path, $"unknown setting; expected one of {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}");
+                continue;
+            }
+            if (property.PropertyType == typeof(List<ReceiverOptions>))
+                foreach (var receiver in child.GetChildren())
+                    foreach (var p in UnknownKeys(receiver, typeof(ReceiverOptions)))
+                        yield return p;
         }
     }
 
