@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alerting.Core.Alerts;
+using Alerting.Worker.Notifications;
+using Microsoft.Extensions.Configuration;
+
+namespace Alerting.IntegrationTests.Notifications;
+
+/// <summary>Receivers against a local HTTP endpoint, on fake time: grouping, routing, formats, pacing, retries, isolation.</summary>
+public sealed class NotificationReceiverTests : IAsyncLifetime
+{
+    private ReceiverEndpoint _endpoint = null!;
+
+    public async Task InitializeAsync() => _endpoint = await ReceiverEndpoint.StartAsync();
+
+    public async Task DisposeAsync() => await _endpoint.DisposeAsync();
+
+    private string Url(string path) => _endpoint.BaseUrl + path;
+
+    private static NotificationOptions Options(params ReceiverOptions[] receivers) => new() { Receivers = [.. receivers] };
+
+    [Fact]
+    public async Task Burst_Of500Alerts_BecomesOneMessagePerGroup_AfterGroupWait_ThenNewOnesWaitGroupInterval()
+    {
+        await using var h = new NotifierHarness(Options(TestAlerts.Webhook(Url("/hook"))));
+        var burst = TestAlerts.Many(300, "shop-a").Concat(TestAlerts.Many(200, "shop-b")).ToList();
+
+        await h.OfferAndRouteAsync(burst);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(8));
+        Assert.Equal(0, _endpoint.Count); // still inside GroupWait (10 s)
+
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 2, TimeSpan.FromSeconds(5), "one message per store+rule group");
+        var sizes = _endpoint.Requests.Select(r => r.Json.AsArray().Count).Order().ToList();
+        Assert.Equal([200, 300], sizes);
+        var first = _endpoint.Requests[0].Json.AsArray()[0]!;
+        Assert.Equal("unanswered_buyer", (string?)first["rule"]);
+        Assert.Equal("high", (string?)first["severity"]);
+        Assert.StartsWith("application/json", _endpoint.Requests[0].ContentType, StringComparison.Ordinal);
+
+        // 20 more for shop-a (plus a redelivered one already sent): collected until GroupInterval after the last message.
+        await h.OfferAndRouteAsync([.. TestAlerts.Many(20, "shop-a", from: 300), burst[0]]);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(50));
+        Assert.Equal(2, _endpoint.Count);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 3, TimeSpan.FromSeconds(15), "the group's next message after GroupInterval");
+        Assert.Equal(20, _endpoint.Requests[2].Json.AsArray().Count);
+        Assert.Equal(1, h.Stats.Receivers[0].AlertsDeduplicated);
+        Assert.Equal(3, h.Stats.Receivers[0].MessagesSent);
+        Assert.Equal(520, h.Stats.Receivers[0].AlertsSent);
+    }
+
+    [Fact]
+    public async Task Routing_ByRuleStoreAndSeverity_SendsEachReceiverOnlyItsAlerts()
+    {
+        var rude = TestAlerts.Webhook(Url("/rude"), "rude-team");
+        rude.Rules = ["rude_language"];
+        rude.MinSeverity = "medium";
+        var critical = TestAlerts.Webhook(Url("/critical"), "on-call");
+        critical.MinSeverity = "critical";
+        var shopB = TestAlerts.Webhook(Url("/shop-b"), "shop-b");
+        shopB.Stores = ["shop-b"];
+        await using var h = new NotifierHarness(Options(rude, critical, shopB));
+
+        var alerts = new List<Alert>
+        {
+            TestAlerts.Make(1, rule: "rude_language", severity: Severity.High),
+            TestAlerts.Make(2, rule: "rude_language", severity: Severity.Low),      // below rude-team's minimum
+            TestAlerts.Make(3, rule: "slow_response", severity: Severity.Critical),
+            TestAlerts.Make(4, rule: "unanswered_buyer", severity: Severity.Medium), // nobody (shop-a, not critical)
+            TestAlerts.Make(5, shop: "shop-b", rule: "slow_response", severity: Severity.Info),
+            TestAlerts.Make(6, rule: "rude_language", severity: Severity.High, status: AlertStatus.Resolved), // resolutions not asked for
+        };
+        await h.OfferAndRouteAsync(alerts);
+        Assert.Equal(3, h.Stats.Queued);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 3, TimeSpan.FromSeconds(15), "three receivers, one message each");
+
+        string[] Ids(string path) => _endpoint.Requests.Where(r => r.Path == path)
+            .SelectMany(r => r.Json.AsArray().Select(a => (string)a!["alertId"]!)).ToArray();
+        Assert.Equal([alerts[0].AlertId], Ids("/rude"));
+        Assert.Equal([alerts[2].AlertId], Ids("/critical"));
+        Assert.Equal([alerts[4].AlertId], Ids("/shop-b"));
+    }
+
+    [Fact]
+    public async Task DingTalk_SignsTimestampAndSecret_AndSendsChineseMarkdown()
+    {
+        const string secret = "SEC0123456789abcdef";
+        var ding = new ReceiverOptions { Name = "ding", Kind = ReceiverKinds.DingTalk, Url = Url("/robot/send?access_token=tok"), Secret = secret };
+        await using var h = new NotifierHarness(Options(ding));
+        var alerts = TestAlerts.Many(15, "shop-a");
+        alerts[3] = TestAlerts.Make(3, agent: "agent-09", severity: Severity.Critical, summary: "满减门槛说错：活动为满300减50");
+
+        await h.OfferAndRouteAsync(alerts);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 1, TimeSpan.FromSeconds(15), "DingTalk message");
+        var request = _endpoint.Requests[0];
+
+        Assert.Equal("tok", request.Query["access_token"]);
+        var timestamp = request.Query["timestamp"];
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(sentAt, h.Time.GetUtcNow().AddSeconds(-5), h.Time.GetUtcNow());
+        // DingTalk: sign = urlencode(base64(HMAC-SHA256(key = secret, data = timestamp + "\n" + secret))); the query value is decoded here.
+        var expected = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}\n{secret}")));
+        Assert.Equal(expected, request.Query["sign"]);
+
+        var body = request.Json;
+        Assert.Equal("markdown", (string?)body["msgtype"]);
+        var title = (string)body["markdown"]!["title"]!;
+        var text = (string)body["markdown"]!["text"]!;
+        Assert.Contains("买家无人回复", title, StringComparison.Ordinal);
+        Assert.Contains("严重", title, StringComparison.Ordinal);                  // highest severity in the group
+        Assert.Contains("shop-a", title, StringComparison.Ordinal);
+        Assert.Contains("本组累计**：15 条（本次新增 15 条）", text, StringComparison.Ordinal);
+        Assert.Contains("客服 agent-09", text, StringComparison.Ordinal);
+        Assert.Contains("满减门槛说错：活动为满300减50", text, StringComparison.Ordinal);
+        Assert.Contains("另有 5 条未列出", text, StringComparison.Ordinal);         // MaxListedAlerts 10
+    }
+
+    [Fact]
+    public async Task WeCom_BodyIsMarkdownContent_WithinTheByteLimit()
+    {
+        var wecom = new ReceiverOptions { Name = "wecom", Kind = ReceiverKinds.WeCom, Url = Url("/cgi-bin/webhook/send?key=k"), MaxListedAlerts = 100 };
+        await using var h = new NotifierHarness(Options(wecom));
+        var longSummary = string.Concat(Enumerable.Repeat("客服回复内容包含不当表述，", 30));
+        var alerts = Enumerable.Range(0, 200).Select(i => TestAlerts.Make(i, rule: "rude_language", summary: longSummary)).ToList();
+
+        await h.OfferAndRouteAsync(alerts);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 1, TimeSpan.FromSeconds(15), "WeCom message");
+
+        var body = _endpoint.Requests[0].Json.AsObject();
+        Assert.Equal(["msgtype", "markdown"], body.Select(p => p.Key));
+        Assert.Equal("markdown", (string?)body["msgtype"]);
+        Assert.Equal(["content"], body["markdown"]!.AsObject().Select(p => p.Key));
+        var content = (string)body["markdown"]!["content"]!;
+        Assert.InRange(Encoding.UTF8.GetByteCount(content), 1000, MessageFormats.WeComMaxContentBytes);
+        Assert.Contains("不文明用语", content, StringComparison.Ordinal);
+        Assert.Contains("200 条", content, StringComparison.Ordinal);
+        Assert.EndsWith("（内容过长已截断）", content, StringComparison.Ordinal);
+        Assert.False(_endpoint.Requests[0].Query.ContainsKey("sign"));
+    }
+
+    [Fact]
+    public async Task RateCap_HoldsADueGroup_UntilTheMinuteWindowFrees()
+    {
+        var hook = TestAlerts.Webhook(Url("/hook"));
+        hook.MaxMessagesPerMinute = 1;
+        hook.GroupWaitSeconds = 0;
+        hook.GroupIntervalSeconds = 1;
+        await using var h = new NotifierHarness(Options(hook));
+
+        await h.OfferAndRouteAsync([TestAlerts.Make(1, "shop-a")]);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 1, TimeSpan.FromSeconds(3), "first message");
+        var firstAt = h.Time.GetUtcNow();
+
+        await h.OfferAndRouteAsync([TestAlerts.Make(2, "shop-b")]);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(55));
+        Assert.Equal(1, _endpoint.Count);
+        Assert.True(h.Stats.Receivers[0].RateLimitedTicks > 0);
+
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 2, TimeSpan.FromSeconds(10), "second message once the minute has passed");
+        Assert.True(h.Time.GetUtcNow() - firstAt >= TimeSpan.FromMinutes(1) - TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task RateCap_FoldsGroupsBeyondTheCap_IntoOneDigest()
+    {
+        var hook = TestAlerts.Webhook(Url("/hook"));
+        hook.MaxMessagesPerMinute = 3;
+        var ding = new ReceiverOptions { Name = "ding", Kind = ReceiverKinds.DingTalk, Url = Url("/ding"), MaxMessagesPerMinute = 2, MinSeverity = "info" };
+        await using var h = new NotifierHarness(Options(hook, ding));
+        var alerts = Enumerable.Range(0, 10).SelectMany(s => TestAlerts.Many(5, $"shop-{s}", from: s * 5)).ToList();
+
+        await h.OfferAndRouteAsync(alerts);
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 5, TimeSpan.FromSeconds(15), "3 webhook + 2 DingTalk messages");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(5, _endpoint.Count);
+
+        var hooks = _endpoint.Requests.Where(r => r.Path == "/hook").Select(r => r.Json.AsArray().Count).Order().ToList();
+        Assert.Equal([5, 5, 40], hooks); // two groups alone, the other eight in one digest: every alert sent once
+        var dingTexts = _endpoint.Requests.Where(r => r.Path == "/ding").Select(r => (string)r.Json["markdown"]!["title"]!).ToList();
+        Assert.Contains(dingTexts, t => t.Contains("客服告警汇总：9 组共 45 条", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retry_TransientFailuresThenSuccess_DeliversTheMessageOnce()
+    {
+        _endpoint.Reply = n => n <= 2 ? (503, "busy", false) : (200, "ok", false);
+        await using var h = new NotifierHarness(Options(TestAlerts.Webhook(Url("/hook"))));
+
+        await h.OfferAndRouteAsync(TestAlerts.Many(3));
+        await h.AdvanceUntilAsync(() => h.Stats.Receivers[0].MessagesSent == 1, TimeSpan.FromSeconds(60), "delivered after two retries");
+
+        Assert.Equal(3, _endpoint.Count);
+        Assert.All(_endpoint.Requests, r => Assert.Equal(_endpoint.Requests[0].Body, r.Body));
+        Assert.Equal(0, h.Stats.Receivers[0].MessagesFailed);
+    }
+
+    [Fact]
+    public async Task Retry_RobotRejectsForGood_GivesUpWithoutRetrying()
+    {
+        _endpoint.Reply = _ => (200, """{"errcode":310000,"errmsg":"sign not match"}""", false);
+        var ding = new ReceiverOptions { Name = "ding", Kind = ReceiverKinds.DingTalk, Url = Url("/ding"), Secret = "SECwrong" };
+        await using var h = new NotifierHarness(Options(ding));
+
+        await h.OfferAndRouteAsync(TestAlerts.Many(2));
+        await h.AdvanceUntilAsync(() => h.Stats.Receivers[0].MessagesFailed == 1, TimeSpan.FromSeconds(60), "given up");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(1, _endpoint.Count);
+        Assert.Equal(2, h.Stats.Receivers[0].AlertsFailed);
+    }
+
+    [Fact]
+    public async Task Offer_WhenTheQueueIsFull_DropsAndCounts_AndReturnsAtOnce()
+    {
+        var options = Options(TestAlerts.Webhook(Url("/hook")));
+        options.QueueCapacity = 100;
+        await using var h = new NotifierHarness(options, startDispatcher: false); // nobody drains: the queue fills
+        var alerts = TestAlerts.Many(1000);
+
+        var sw = Stopwatch.StartNew();
+        h.Notifier.Offer(alerts);
+        sw.Stop();
+
+        Assert.True(sw.ElapsedMilliseconds < 100, $"Offer took {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(100, h.Stats.Queued);
+        Assert.Equal(900, h.Stats.DroppedQueueFull);
+        Assert.Equal(100, h.Stats.QueueLength);
+    }
+
+    [Fact]
+    public async Task HangingReceiver_DoesNotBlockOffer_NorTheOtherReceiver_AndItsBacklogIsCapped()
+    {
+        // The first request (to the hanging receiver) never gets an answer; its timeout is far away in fake time.
+        _endpoint.Reply = n => (200, "ok", n == 1);
+        var hanging = TestAlerts.Webhook(Url("/hang"), "hanging");
+        hanging.TimeoutSeconds = 300;
+        hanging.MaxPendingAlerts = 50;
+        var healthy = TestAlerts.Webhook(Url("/ok"), "healthy");
+        healthy.Rules = ["rude_language"];
+        await using var h = new NotifierHarness(Options(hanging, healthy));
+
+        await h.OfferAndRouteAsync(TestAlerts.Many(10));
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 1, TimeSpan.FromSeconds(15), "the hanging request started");
+
+        // The consume loop keeps offering; every call returns at once.
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 100; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            h.Notifier.Offer(TestAlerts.Many(10, $"shop-{i % 7}", from: 1000 + i * 10));
+            slowest = sw.Elapsed > slowest ? sw.Elapsed : slowest;
+        }
+        Assert.True(slowest < TimeSpan.FromMilliseconds(50), $"slowest Offer took {slowest.TotalMilliseconds} ms");
+        await NotifierHarness.WaitUntilAsync(() => h.Stats.Routed == 1010, "all routed");
+
+        var hangingStats = h.Stats.Receivers[0];
+        Assert.Equal(50, hangingStats.PendingAlerts);
+        Assert.Equal(950, hangingStats.AlertsDroppedBacklog);
+
+        // The other receiver is not held up by the first one.
+        await h.OfferAndRouteAsync([TestAlerts.Make(9999, rule: "rude_language")]);
+        await h.AdvanceUntilAsync(() => _endpoint.Requests.Any(r => r.Path == "/ok"), TimeSpan.FromSeconds(15), "the healthy receiver's message");
+    }
+
+    [Fact]
+    public void Validate_NamesPathAndReason_ForEachProblem()
+    {
+        var options = new NotificationOptions
+        {
+            QueueCapacity = 0,
+            Receivers =
+            [
+                new ReceiverOptions { Name = "a", Kind = "slack", Url = "ftp://x", MinSeverity = "urgent", Rules = ["Rude Language"] },
+                new ReceiverOptions { Name = "a", Kind = "webhook", Url = "http://h/x", Secret = "s", GroupBy = ["buyerId"], MaxMessagesPerMinute = 0 },
+                new ReceiverOptions { Name = "", Kind = "dingtalk", Url = "https://oapi.dingtalk.com/robot/send?access_token=t", GroupWaitSeconds = -1 },
+            ],
+        };
+        var problems = options.Validate().Select(p => p.ToString()).ToList();
+
+        Assert.Contains("Notifications:QueueCapacity: must be between 1 and 1000000, got 0", problems);
+        Assert.Contains("Notifications:Receivers:0:Kind: expected one of webhook, dingtalk, wecom; got 'slack'", problems);
+        Assert.Contains("Notifications:Receivers:0:Url: expected an absolute http(s) URL; got 'ftp://x'", problems);
+        Assert.Contains("Notifications:Receivers:0:MinSeverity: expected info, low, medium, high or critical; got 'urgent'", problems);
+        Assert.Contains("Notifications:Receivers:0:Rules:0: expected a snake_case rule name such as unanswered_buyer; got 'Rude Language'", problems);
+        Assert.Contains("Notifications:Receivers:1:Name: duplicate receiver name 'a': names must be unique (they label metrics and logs)", problems);
+        Assert.Contains("Notifications:Receivers:1:Secret: only DingTalk robots sign requests; remove Secret or set Kind to dingtalk", problems);
+        Assert.Contains("Notifications:Receivers:1:GroupBy:0: expected one of shopId, rule, severity, agentId, conversationId; got 'buyerId'", problems);
+        Assert.Contains("Notifications:Receivers:1:MaxMessagesPerMinute: must be between 1 and 6000, got 0", problems);
+        Assert.Contains("Notifications:Receivers:2:Name: required: a unique name for logs and metrics", problems);
+        Assert.Contains("Notifications:Receivers:2:GroupWaitSeconds: must be between 0 and 3600, got -1", problems);
+        Assert.Equal(11, problems.Count);
+    }
+
+    [Fact]
+    public void ValidateSection_UnknownKey_IsAProblem()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:Receivers:0:Name"] = "x",
+            ["Notifications:Receivers:0:Kind"] = "webhook",
+            ["Notifications:Receivers:0:Url"] = "http://127.0.0.1/x",
+            ["Notifications:Receivers:0:GroupWait"] = "5",
+        }).Build();
+        Assert.Empty(NotificationOptions.ValidateSection(new ConfigurationBuilder().Build()));
+        var problems = NotificationOptions.ValidateSection(config);
+        var problem = Assert.Single(problems);
+        Assert.Equal("Notifications:Receivers:0:GroupWait", problem.Path);
+        Assert.StartsWith("unknown setting; expected one of GroupBy, GroupIntervalSeconds, GroupWaitSeconds,", problem.Reason, StringComparison.Ordinal);
+    }
+}
