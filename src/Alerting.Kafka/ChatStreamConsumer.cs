@@ -49,6 +49,7 @@ public sealed class ChatStreamConsumer
     private readonly IRulesSource _rules;
     private readonly IAlertSink _sink;
     private readonly IPartitionStateStore? _stateStore;
+    private readonly IConsumeObserver? _observer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<TopicPartition, PartitionSlot> _partitions = [];
@@ -58,12 +59,13 @@ public sealed class ChatStreamConsumer
     private bool _flushing;
     private bool _inRebalance;
 
-    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null)
+    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null, IConsumeObserver? observer = null)
     {
         _options = options;
         _rules = rules;
         _sink = sink;
         _stateStore = stateStore;
+        _observer = observer;
         _time = time;
         _logger = logger;
     }
@@ -182,6 +184,7 @@ public sealed class ChatStreamConsumer
         }
         slot.LastArrival = _time.GetTimestamp();
         slot.NextOffset = record.Offset.Value + 1;
+        _observer?.RecordConsumed(tp.Partition.Value, 1);
         var value = record.Message.Value;
         var parsed = value is null ? new ParseResult(null, "null value: expected a UTF-8 JSON chat message") : ChatMessageParser.Parse(value);
         if (parsed.IsValid)
@@ -214,6 +217,8 @@ public sealed class ChatStreamConsumer
             var pipeline = slot.Pipeline;
             open += pipeline.OpenConversations;
             pending += pipeline.PendingDeadlines;
+            if (_observer is not null && slot.NextOffset >= 0 && _consumer!.GetWatermarkOffsets(tp) is { High.Value: >= 0 } lagMarks)
+                _observer.RecordConsumerLag(tp.Partition.Value, lagMarks.High.Value - slot.NextOffset);
             if (pipeline.MaxSentAt == DateTimeOffset.MinValue || slot.NextOffset < 0) continue;
             var marks = _consumer!.GetWatermarkOffsets(tp);
             if (marks.High == Offset.Unset || slot.NextOffset < marks.High.Value) continue; // lagging
@@ -263,6 +268,7 @@ public sealed class ChatStreamConsumer
                 }
             }
             Status.AddRecords(batch.Records);
+            _observer?.RecordBatch(batch.Records, batch.DeadLetters.Count, _time.GetElapsedTime(batch.StartedAt));
         }
         finally
         {
@@ -397,14 +403,22 @@ public sealed class ChatStreamConsumer
                 _inRebalance = false;
             }
         }
-        foreach (var tpo in revoked) _partitions.Remove(tpo.TopicPartition);
+        foreach (var tpo in revoked)
+        {
+            _partitions.Remove(tpo.TopicPartition);
+            _observer?.ForgetPartition(tpo.Partition.Value);
+        }
         Status.AssignedPartitions = _partitions.Count;
         _logger.LogInformation("Revoked {Partitions}", string.Join(", ", revoked.Select(p => p.Partition.Value)));
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
     {
-        foreach (var tpo in lost) _partitions.Remove(tpo.TopicPartition);
+        foreach (var tpo in lost)
+        {
+            _partitions.Remove(tpo.TopicPartition);
+            _observer?.ForgetPartition(tpo.Partition.Value);
+        }
         Status.AssignedPartitions = _partitions.Count;
         _logger.LogWarning("Lost {Partitions} without a clean handover; their uncommitted records will be replayed by the new owner",
             string.Join(", ", lost.Select(p => p.Partition.Value)));

@@ -3,6 +3,8 @@ using Alerting.Core.Config;
 using Alerting.Core.Pipeline;
 using Alerting.Kafka;
 using Alerting.Redis;
+using Alerting.Worker.Metrics;
+using Alerting.Worker.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +44,11 @@ internal static class WorkerHost
         builder.Services.AddSingleton(rules);
         builder.Services.AddSingleton(WorkerSettings.Kafka(configuration));
         builder.Services.AddAlertingRedis(configuration.GetSection(RedisAlertingOptions.SectionName));
-        builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>()));
+        builder.Services.AddWorkerMetrics();
+        builder.Services.AddSingleton<IConsumeObserver>(sp => sp.GetRequiredService<WorkerMetrics>());
+        builder.Services.AddAlertNotifications(configuration);
+        builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<WorkerMetrics>(),
+            sp.GetRequiredService<IAlertNotifier>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
@@ -51,6 +57,7 @@ internal static class WorkerHost
         {
             app.UseRouting();
             HealthEndpoints.Map(app);
+            MetricsEndpoint.MapMetrics(app);
         }
         return app;
     }
@@ -66,8 +73,14 @@ internal static class WorkerHost
     }
 
     /// <summary>The Redis adapter seen through the pipeline's sink contract.</summary>
-    private sealed class RedisSink(RedisAlertSink sink) : IAlertSink
+    private sealed class RedisSink(RedisAlertSink sink, WorkerMetrics metrics, IAlertNotifier notifier, TimeProvider time) : IAlertSink
     {
-        public Task WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) => sink.WriteAsync(alerts, cancellationToken);
+        public async Task WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+        {
+            await sink.WriteAsync(alerts, cancellationToken);
+            // Durable from here on. The notifier only queues (never blocks, drops when full): best-effort.
+            metrics.RecordAlertsDurable(alerts, time.GetUtcNow());
+            notifier.Offer(alerts);
+        }
     }
 }

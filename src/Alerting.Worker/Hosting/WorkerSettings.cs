@@ -8,7 +8,7 @@ namespace Alerting.Worker;
 /// <summary>Binds and validates the worker's infrastructure settings (read once at start).</summary>
 internal static class WorkerSettings
 {
-    private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase) { "Rules", "Kafka", "Redis", "Logging", "Worker" };
+    private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase) { "Rules", "Kafka", "Redis", "Logging", "Worker", "Notifications" };
 
     public static KafkaOptions Kafka(IConfiguration root)
         => root.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new KafkaOptions();
@@ -40,6 +40,7 @@ internal static class WorkerSettings
         {
             problems.Add(new ConfigProblem(RedisAlertingOptions.SectionName, ex.Message));
         }
+        problems.AddRange(Notifications.NotificationOptions.ValidateSection(root));
         return problems;
     }
 }

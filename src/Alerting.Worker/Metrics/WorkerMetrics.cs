@@ -17,7 +17,7 @@ namespace Alerting.Worker.Metrics;
 /// Observe* methods attach live objects (consumer status, Redis circuits, config reloads, notifier)
 /// that are read at scrape time; attaching is optional and may happen in any order.
 /// </summary>
-public sealed class WorkerMetrics : IDisposable
+public sealed class WorkerMetrics : IConsumeObserver, IDisposable
 {
     public const string MeterName = "Alerting.Worker";
 
