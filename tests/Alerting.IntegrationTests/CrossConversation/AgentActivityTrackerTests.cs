@@ -102,6 +102,21 @@ public sealed class AgentActivityTrackerTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_LowOnlyAtTheWindowsLastPointAndNoCallExactlyThere_StillAlerts()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => Defaults);
+        // 10 waits 00:20…00:29: only the point 00:30 sees ≥ 10 of them.
+        await tracker.RecordAsync(Shift(Midnight.AddMinutes(20), 10, 3, "agent-09", "q"), CancellationToken.None);
+
+        Assert.Empty(await tracker.EvaluateAsync("shop-a", Midnight.AddMinutes(29), CancellationToken.None));
+        var alert = Assert.Single(await tracker.EvaluateAsync("shop-a", Midnight.AddMinutes(31), CancellationToken.None));
+
+        Assert.Equal(Midnight.AddMinutes(30), alert.EventTime);
+        Assert.Equal(AlertIds.ForGroup("agent_response_rate_low", "shop-a", "agent-09", Midnight), alert.AlertId);
+    }
+
+    [Fact]
     public async Task TwoWorkersRecordShuffledSplitAndRedelivered_SameAlertsAsOneWorker()
     {
         List<string> reference;
