@@ -1,0 +1,156 @@
+using Alerting.Core.Alerts;
+using Alerting.Core.Rules.AgentResponseRate;
+using Alerting.IntegrationTests.Redis;
+using Alerting.Redis;
+using Alerting.Redis.CrossConversation;
+
+namespace Alerting.IntegrationTests.CrossConversation;
+
+/// <summary>agent_response_rate_low facts in a real redis-server: merged by id, order-free, same alert from any evaluator.</summary>
+public sealed class AgentActivityTrackerTests
+{
+    private static readonly DateTimeOffset Midnight = new(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
+    private static readonly AgentResponseRateOptions Defaults = new();
+
+    /// <summary>n waits a minute apart, the first <paramref name="slow"/> answered in 60 s, the rest in 10 s, each followed by two agent messages.</summary>
+    private static List<AgentActivity> Shift(DateTimeOffset start, int n, int slow, string agent, string prefix)
+    {
+        var facts = new List<AgentActivity>();
+        for (var i = 0; i < n; i++)
+        {
+            var at = start.AddMinutes(i);
+            var wait = TimeSpan.FromSeconds(i < slow ? 60 : 10);
+            facts.Add(new AgentActivity("shop-a", agent, $"{prefix}-c{i}", AgentActivityKind.WaitAnswered, $"{prefix}-{i}", at, 1, wait));
+            facts.Add(new AgentActivity("shop-a", agent, $"{prefix}-c{i}", AgentActivityKind.AgentMessage, $"{prefix}-{i}-r1", at + wait));
+            facts.Add(new AgentActivity("shop-a", agent, $"{prefix}-c{i}", AgentActivityKind.AgentMessage, $"{prefix}-{i}-r2", at.AddSeconds(70)));
+        }
+        return facts;
+    }
+
+    private static List<AgentActivity> Traffic()
+    {
+        var facts = new List<AgentActivity>();
+        facts.AddRange(Shift(Midnight, 40, 6, "agent-01", "x"));
+        facts.AddRange(Shift(Midnight.AddMinutes(2), 30, 1, "agent-02", "y")); // 2 slow of ≥ 11 with the late one: never below 80 %
+        facts.AddRange(Shift(Midnight.AddMinutes(5), 20, 12, "客服 小王", "z"));
+        // Reported unanswered by the deadline, answered late afterwards: one wait, answered.
+        facts.Add(new AgentActivity("shop-a", "agent-02", "y-late", AgentActivityKind.WaitUnanswered, "y-late-1", Midnight.AddMinutes(3), 2));
+        facts.Add(new AgentActivity("shop-a", "agent-02", "y-late", AgentActivityKind.WaitAnswered, "y-late-1", Midnight.AddMinutes(3), 2, TimeSpan.FromSeconds(400)));
+        return facts;
+    }
+
+    /// <summary>Once per step, never exactly on a step boundary (a clock that ticks when records arrive).</summary>
+    private static IEnumerable<DateTimeOffset> EveryStep() => Enumerable.Range(1, 18).Select(i => Midnight.AddMinutes(5 * i).AddSeconds(i % 3 == 0 ? 37 : 0));
+
+    private static string Comparable(Alert a)
+    {
+        a.DetectedAt = default;
+        return AlertJson.ToJson(a);
+    }
+
+    private static async Task<List<string>> EvaluateEveryStepAsync(AgentActivityTracker tracker, RedisAlertSink sink)
+    {
+        var raised = new List<Alert>();
+        foreach (var at in EveryStep())
+        {
+            var alerts = await tracker.EvaluateAsync("shop-a", at, CancellationToken.None);
+            await sink.WriteAsync(alerts, CancellationToken.None);
+            raised.AddRange(alerts);
+        }
+        return raised.Select(Comparable).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task RecordAsync_UnansweredAndAnsweredInEitherOrder_StoresTheAnsweredWaitOnce()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => Defaults);
+        var missed = new AgentActivity("shop-a", "agent-02", "c-9", AgentActivityKind.WaitUnanswered, "m-1", Midnight.AddMinutes(1), 2);
+        var late = missed with { Kind = AgentActivityKind.WaitAnswered, Wait = TimeSpan.FromSeconds(400) };
+
+        await tracker.RecordAsync([late], CancellationToken.None);
+        await tracker.RecordAsync([missed, missed], CancellationToken.None);
+
+        var key = tracker.FactsKey("shop-a", "agent-02", Midnight);
+        Assert.Equal($"alerts:agent:{{shop-a}}:agent-02:{Midnight.ToUnixTimeSeconds()}", key.ToString());
+        var stored = Assert.Single(await host.Db.HashGetAllAsync(key));
+        Assert.Equal("w:c-9:m-1", (string?)stored.Name);
+        Assert.Equal(late, AgentActivityTracker.Decode("shop-a", "agent-02", (string)stored.Value!));
+        Assert.Equal(["agent-02"], (await host.Db.SetMembersAsync(tracker.AgentsKey("shop-a", Midnight))).Select(v => (string?)v));
+        Assert.True(await host.Db.KeyTimeToLiveAsync(key) > TimeSpan.FromDays(1));
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_EveryStep_OneAlertPerLowAgentPerFixedWindowInTheStream()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => Defaults);
+        var sink = new RedisAlertSink(host.Connection, host.Options);
+        await tracker.RecordAsync(Traffic(), CancellationToken.None);
+
+        await EvaluateEveryStepAsync(tracker, sink);
+
+        var entries = (await host.Db.StreamRangeAsync("alerts:stream:{shop-a}")).Select(e => AlertJson.Parse((string)e["alert"]!)).ToList();
+        Assert.Equal(entries.Count, entries.Select(a => a.AlertId).Distinct().Count());
+        Assert.Contains(entries, a => a.AgentId == "客服 小王");
+        Assert.Contains(entries, a => a.AgentId == "agent-01");
+        Assert.DoesNotContain(entries, a => a.AgentId == "agent-02");
+        var memory = new AgentResponseRateAggregator(_ => Defaults, null, TimeProvider.System);
+        memory.Observe(Traffic());
+        var expected = memory.AdvanceTo(Midnight.AddHours(2)).Select(Comparable).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, entries.Select(Comparable).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_LowOnlyAtTheWindowsLastPointAndNoCallExactlyThere_StillAlerts()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => Defaults);
+        // 10 waits 00:20…00:29: only the point 00:30 sees ≥ 10 of them.
+        await tracker.RecordAsync(Shift(Midnight.AddMinutes(20), 10, 3, "agent-09", "q"), CancellationToken.None);
+
+        Assert.Empty(await tracker.EvaluateAsync("shop-a", Midnight.AddMinutes(29), CancellationToken.None));
+        var alert = Assert.Single(await tracker.EvaluateAsync("shop-a", Midnight.AddMinutes(31), CancellationToken.None));
+
+        Assert.Equal(Midnight.AddMinutes(30), alert.EventTime);
+        Assert.Equal(AlertIds.ForGroup("agent_response_rate_low", "shop-a", "agent-09", Midnight), alert.AlertId);
+    }
+
+    [Fact]
+    public async Task TwoWorkersRecordShuffledSplitAndRedelivered_SameAlertsAsOneWorker()
+    {
+        List<string> reference;
+        await using (var single = await RedisTestHost.StartAsync())
+        {
+            var tracker = new AgentActivityTracker(single.Connection, single.Options, _ => Defaults);
+            await tracker.RecordAsync(Traffic(), CancellationToken.None);
+            reference = await EvaluateEveryStepAsync(tracker, new RedisAlertSink(single.Connection, single.Options));
+        }
+
+        await using var shared = await RedisTestHost.StartAsync();
+        await using var second = await RedisConnection.ConnectAsync(shared.Options);
+        var trackers = new[]
+        {
+            new AgentActivityTracker(shared.Connection, shared.Options, _ => Defaults),
+            new AgentActivityTracker(second, shared.Options, _ => Defaults),
+        };
+        var random = new Random(42);
+        var shuffled = Traffic().OrderBy(_ => random.Next()).ToList();
+        var parts = new[] { new List<List<AgentActivity>>(), new List<List<AgentActivity>>() };
+        for (var i = 0; i < shuffled.Count; i += 9)
+        {
+            var slice = shuffled.Skip(i).Take(9).ToList();
+            parts[random.Next(2)].Add(slice);
+            if (random.Next(3) == 0) parts[random.Next(2)].Add(slice);
+        }
+        await Task.WhenAll(parts.Select((batches, w) => Task.Run(async () =>
+        {
+            foreach (var batch in batches) await trackers[w].RecordAsync(batch, CancellationToken.None);
+        })));
+        // The other worker evaluates this time.
+        var split = await EvaluateEveryStepAsync(trackers[1], new RedisAlertSink(second, shared.Options));
+
+        Assert.NotEmpty(reference);
+        Assert.Equal(reference, split);
+    }
+}
