@@ -24,6 +24,14 @@ public sealed class ConsumerStatus
     public int OpenConversations { get; internal set; }
     public int PendingDeadlines { get; internal set; }
 
+    /// <summary>Time spent in the parts of a batch flush (for benchmarks and profiling).</summary>
+    public TimeSpan DeadLetterTime { get; internal set; }
+    public TimeSpan ConsumeTime { get; internal set; }
+    public TimeSpan HandleTime { get; internal set; }
+    public TimeSpan SinkTime { get; internal set; }
+    public TimeSpan CheckpointTime { get; internal set; }
+    public long Flushes { get; internal set; }
+
     internal void AddRecords(long n) => Interlocked.Add(ref _records, n);
     internal void AddDeadLettered(long n) => Interlocked.Add(ref _deadLettered, n);
     internal void AddAlerts(long n) => Interlocked.Add(ref _alerts, n);
@@ -109,6 +117,7 @@ public sealed class ChatStreamConsumer
             while (!stoppingToken.IsCancellationRequested)
             {
                 ConsumeResult<byte[]?, byte[]?>? record = null;
+                var consumeStarted = _time.GetTimestamp();
                 try
                 {
                     record = consumer.Consume(_batch.Records == 0 ? idleTick : TimeSpan.FromMilliseconds(5));
@@ -118,7 +127,10 @@ public sealed class ChatStreamConsumer
                     _logger.LogWarning("Consume error (continuing): {Reason}", ex.Error.Reason);
                 }
 
+                var handleStarted = _time.GetTimestamp();
+                Status.ConsumeTime += _time.GetElapsedTime(consumeStarted, handleStarted);
                 if (record is { IsPartitionEOF: false }) Handle(record);
+                Status.HandleTime += _time.GetElapsedTime(handleStarted);
 
                 if (_batch.Records >= _options.BatchMaxRecords
                     || (_batch.Records > 0 && (record is null || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
@@ -240,21 +252,28 @@ public sealed class ChatStreamConsumer
             // Rule state is captured now, with the offset it corresponds to, before any wait: records
             // handled while we wait belong to the next batch and the next checkpoint.
             var checkpoints = CaptureCheckpoints();
+            var started = _time.GetTimestamp();
             if (batch.DeadLetters.Count > 0)
             {
                 _deadLetters!.Send(batch.DeadLetters, ct);
                 Status.AddDeadLettered(batch.DeadLetters.Count);
             }
+            var sinkStarted = _time.GetTimestamp();
+            Status.DeadLetterTime += _time.GetElapsedTime(started, sinkStarted);
             if (batch.Alerts.Count > 0)
             {
                 WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
                 Status.AddAlerts(batch.Alerts.Count);
             }
-            foreach (var c in checkpoints)
-            {
-                if (!_partitions.ContainsKey(c.Partition)) continue; // revoked meanwhile: no longer ours to write
-                WaitKeepingMembership(_stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct), ct);
-            }
+            var checkpointStarted = _time.GetTimestamp();
+            Status.SinkTime += _time.GetElapsedTime(sinkStarted, checkpointStarted);
+            // One round trip for all partitions' checkpoints, not one per partition.
+            var saves = checkpoints.Where(c => _partitions.ContainsKey(c.Partition)) // revoked meanwhile: no longer ours to write
+                .Select(c => _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct))
+                .ToList();
+            if (saves.Count > 0) WaitKeepingMembership(Task.WhenAll(saves), ct);
+            Status.CheckpointTime += _time.GetElapsedTime(checkpointStarted);
+            Status.Flushes++;
             foreach (var (tp, offset) in batch.Offsets)
             {
                 if (!_partitions.ContainsKey(tp)) continue; // revoked meanwhile: the new owner replays it

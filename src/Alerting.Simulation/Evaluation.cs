@@ -25,8 +25,17 @@ public static class Evaluation
     /// The final clock: expected timing alerts due after it, and raised alerts whose eventTime is after
     /// it, are left out (a live worker keeps firing deadlines as its idle clock moves on).
     /// </param>
-    public static IReadOnlyList<RuleScore> Compare(IEnumerable<ExpectedAlert> expected, IEnumerable<Alert> actual, DateTimeOffset? until = null)
+    /// <summary>The rules the generator labels; others (batch, forbidden claims) are reported but not scored.</summary>
+    public static readonly IReadOnlySet<string> LabelledRules = new HashSet<string>(StringComparer.Ordinal)
     {
+        ExpectedAlert.RudeLanguage, ExpectedAlert.WrongPromoAnswer, ExpectedAlert.SlowResponse, ExpectedAlert.UnansweredBuyer,
+    };
+
+    /// <param name="scored">Rules the ground truth speaks for (default <see cref="LabelledRules"/>); alerts of other rules are left out.</param>
+    public static IReadOnlyList<RuleScore> Compare(IEnumerable<ExpectedAlert> expected, IEnumerable<Alert> actual, DateTimeOffset? until = null, IReadOnlySet<string>? scored = null)
+    {
+        scored ??= LabelledRules;
+        actual = actual.Where(a => scored.Contains(a.Rule));
         var exp = expected.Where(e => until is null || e.IsDueBy(until.Value))
             .GroupBy(e => e.AlertId).Select(g => g.First()).ToList();
         var act = actual.Where(a => a.Status == AlertStatus.Firing && (until is null || a.EventTime <= until.Value))
@@ -43,6 +52,15 @@ public static class Evaluation
                 e.Where(x => !actIds.Contains(x.AlertId)).ToList(),
                 a.Where(x => !expIds.Contains(x.AlertId)).ToList());
         }).ToList();
+    }
+
+    /// <summary>Firing alerts of rules the ground truth does not label, counted per rule (shown, not scored).</summary>
+    public static IReadOnlyDictionary<string, int> Unscored(IEnumerable<Alert> actual, IReadOnlySet<string>? scored = null)
+    {
+        scored ??= LabelledRules;
+        return actual.Where(a => a.Status == AlertStatus.Firing && !scored.Contains(a.Rule))
+            .GroupBy(a => a.Rule).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.AlertId).Distinct().Count());
     }
 
     /// <summary>The table <c>evaluate</c> prints, misses and extras listed (at most <paramref name="listLimit"/> each).</summary>

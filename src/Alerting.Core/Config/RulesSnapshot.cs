@@ -49,8 +49,10 @@ public sealed class RulesSnapshot
 /// <summary>The rules in force for one store.</summary>
 public sealed class StoreRules
 {
-    internal StoreRules(string? shopId, ConversationOptions conversation, SlowResponseRule slowResponse, UnansweredBuyerRule unansweredBuyer, IReadOnlyList<IChatRule> rules)
+    internal StoreRules(string? shopId, ConversationOptions conversation, SlowResponseRule slowResponse, UnansweredBuyerRule unansweredBuyer, IReadOnlyList<IChatRule> rules,
+        Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions batchWrongPromoAnswer)
     {
+        BatchWrongPromoAnswer = batchWrongPromoAnswer;
         ShopId = shopId;
         Conversation = conversation;
         SlowResponse = slowResponse;
@@ -66,6 +68,9 @@ public sealed class StoreRules
     public SlowResponseRule SlowResponse { get; }
 
     public UnansweredBuyerRule UnansweredBuyer { get; }
+
+    /// <summary>Options of <c>batch_wrong_promo_answer</c> (evaluated across conversations, outside the partition pipeline).</summary>
+    public Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions BatchWrongPromoAnswer { get; }
 
     /// <summary>Every enabled rule, evaluated in this order on each record.</summary>
     public IReadOnlyList<IChatRule> Rules { get; }

@@ -20,6 +20,8 @@ public static class ReplayRunner
     public static ReplaySummary Run(TextReader input, RulesSnapshot rules, Action<Alert> onAlert, Action<long, string> onBadLine, DateTimeOffset? until = null, TimeProvider? wallClock = null)
     {
         var pipeline = new PartitionPipeline(new FixedRulesSource(rules), wallClock ?? TimeProvider.System);
+        // Batches of identical wrong answers span conversations: the same aggregation the live worker keeps in Redis.
+        var batches = new Rules.BatchWrongPromoAnswer.BatchWrongAnswerAggregator(shop => rules.ForShop(shop).BatchWrongPromoAnswer, wallClock ?? TimeProvider.System);
         var alerts = new List<Alert>();
         var byRule = new SortedDictionary<string, int>(StringComparer.Ordinal);
         long lineNo = 0, messages = 0, bad = 0, total = 0;
@@ -27,6 +29,7 @@ public static class ReplayRunner
 
         void Emit()
         {
+            if (alerts.Count > 0) alerts.AddRange(batches.Observe(alerts));
             foreach (var alert in alerts)
             {
                 onAlert(alert);

@@ -3,6 +3,7 @@ using Alerting.Core.Config;
 using Alerting.Core.Pipeline;
 using Alerting.Kafka;
 using Alerting.Redis;
+using Alerting.Redis.CrossConversation;
 using Alerting.Worker.Metrics;
 using Alerting.Worker.Notifications;
 using Microsoft.AspNetCore.Builder;
@@ -47,8 +48,16 @@ internal static class WorkerHost
         builder.Services.AddWorkerMetrics();
         builder.Services.AddSingleton<IConsumeObserver>(sp => sp.GetRequiredService<WorkerMetrics>());
         builder.Services.AddAlertNotifications(configuration);
-        builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<WorkerMetrics>(),
-            sp.GetRequiredService<IAlertNotifier>(), sp.GetRequiredService<TimeProvider>()));
+        var cross = configuration.GetSection("Redis:CrossConversation").Get<CrossConversationOptions>() ?? new CrossConversationOptions();
+        builder.Services.AddSingleton(sp =>
+        {
+            var rulesSource = sp.GetRequiredService<IRulesSource>();
+            return new BatchWrongAnswerTracker(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+                shop => rulesSource.Current.ForShop(shop).BatchWrongPromoAnswer, cross, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BatchWrongAnswerTracker>>());
+        });
+        builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>(),
+            sp.GetRequiredService<WorkerMetrics>(), sp.GetRequiredService<IAlertNotifier>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
@@ -73,10 +82,17 @@ internal static class WorkerHost
     }
 
     /// <summary>The Redis adapter seen through the pipeline's sink contract.</summary>
-    private sealed class RedisSink(RedisAlertSink sink, WorkerMetrics metrics, IAlertNotifier notifier, TimeProvider time) : IAlertSink
+    /// <remarks>
+    /// Wrong promotion answers first update the cross-conversation batches in Redis (idempotent per
+    /// message); the batch alerts they complete are written in the same sink call as the batch's own
+    /// alerts, before the offsets move — so a crash replays both.
+    /// </remarks>
+    private sealed class RedisSink(RedisAlertSink sink, BatchWrongAnswerTracker batches, WorkerMetrics metrics, IAlertNotifier notifier, TimeProvider time) : IAlertSink
     {
-        public async Task WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+        public async Task WriteAsync(IReadOnlyList<Alert> batchAlerts, CancellationToken cancellationToken)
         {
+            var grouped = await batches.ObserveAsync(batchAlerts, cancellationToken);
+            IReadOnlyList<Alert> alerts = grouped.Count == 0 ? batchAlerts : [.. batchAlerts, .. grouped];
             await sink.WriteAsync(alerts, cancellationToken);
             // Durable from here on. The notifier only queues (never blocks, drops when full): best-effort.
             metrics.RecordAlertsDurable(alerts, time.GetUtcNow());

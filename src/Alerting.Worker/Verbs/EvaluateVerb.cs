@@ -50,6 +50,8 @@ internal static class EvaluateVerb
 
         var scores = Evaluation.Compare(expected, alerts, until);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{expected.Count} expected alerts, {alerts.Count} alert events read"));
+        foreach (var (rule, count) in Evaluation.Unscored(alerts))
+            Console.WriteLine($"not in the ground truth (not scored): {rule} {count} alert(s)");
         Console.WriteLine(Evaluation.Format(scores, (int)a.GetDouble("list", 20)));
         return Verdict(scores, a.GetDouble("min-precision", 0.99), a.GetDouble("min-recall", 0.99));
     }

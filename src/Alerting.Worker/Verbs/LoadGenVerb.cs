@@ -111,8 +111,11 @@ internal static class LoadGenVerb
         if (backlog)
         {
             bareRate = BareConsumeRate(stack.Kafka.BootstrapServers, EmbeddedStack.Topic, produced);
-            clock.Restart();
             await stack.StartWorkerAsync(ct);
+            // Like the bare loop's clock, the worker's starts when it owns partitions: joining the
+            // group (the broker's initial rebalance delay) is not consumption.
+            while (stack.Status.AssignedPartitions == 0 && !ct.IsCancellationRequested) await Task.Delay(5, ct);
+            clock.Restart();
         }
         Console.Error.WriteLine($"waiting for the worker to process {produced} records …");
         while (stack.Status.Records < produced && !ct.IsCancellationRequested) await Task.Delay(20, ct);
@@ -133,6 +136,9 @@ internal static class LoadGenVerb
             var workerRate = produced / processed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"backlog of {produced} records: bare consume loop {bareRate:0} msg/s, worker (parse, rules, Redis, checkpoints, commits) {workerRate:0} msg/s, ratio {workerRate / bareRate:0.00}"));
+            var st = stack.Status;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"worker time: Consume {st.ConsumeTime.TotalSeconds:0.00}s, parse+rules {st.HandleTime.TotalSeconds:0.00}s; in {st.Flushes} batch flushes: dead letters {st.DeadLetterTime.TotalSeconds:0.00}s, alert writes {st.SinkTime.TotalSeconds:0.00}s, checkpoints {st.CheckpointTime.TotalSeconds:0.00}s of {processed.TotalSeconds:0.00}s"));
         }
         else
         {
@@ -141,6 +147,8 @@ internal static class LoadGenVerb
             PrintLatency(entries, producedAt);
         }
         Console.WriteLine($"{alerts.Count} alert events in Redis; ground truth {groundTruth}");
+        foreach (var (rule, count) in Evaluation.Unscored(alerts))
+            Console.WriteLine($"not in the ground truth (not scored): {rule} {count} alert(s)");
         Console.WriteLine(Evaluation.Format(scores));
         return EvaluateVerb.Verdict(scores, minPrecision, minRecall);
     }
