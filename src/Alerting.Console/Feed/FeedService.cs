@@ -85,6 +85,12 @@ public sealed class FeedService
             }
             cursor[store] = (alertPos, logPos);
         }
+        // Stores the cursor knew (a reconnect) catch up here too, so 'caughtup' means caught up everywhere.
+        foreach (var store in stores)
+        {
+            await SendNewAlertsAsync(body, store, cursor, ct);
+            await SendReviewChangesAsync(body, store, cursor, ct);
+        }
         await SendAsync(body, "caughtup", cursor, new JsonObject { ["stores"] = new JsonArray(stores.Select(s => (JsonNode)s!).ToArray()) }, ct);
         await body.FlushAsync(ct);
 
@@ -95,8 +101,9 @@ public sealed class FeedService
             var sent = false;
             foreach (var store in stores)
             {
-                sent |= await SendReviewChangesAsync(body, store, cursor, ct);
+                // Alerts first: a review change then always finds its alert on the page.
                 sent |= await SendNewAlertsAsync(body, store, cursor, ct);
+                sent |= await SendReviewChangesAsync(body, store, cursor, ct);
             }
             if (sent)
             {

@@ -293,8 +293,9 @@ public sealed partial class ReviewStore
     /// <summary>Adds a silence and takes the alerts it matches out of the pool (and out of claims) at once.</summary>
     public async Task<(Silence Silence, int Silenced)> AddSilenceAsync(Silence silence)
     {
-        await _db.HashSetAsync(_keys.Silences(silence.Store), silence.Id, JsonSerializer.Serialize(silence, Silence.Json));
+        // Sweep first so the alerts already raised are placed, then counted here as silenced by this silence.
         await SweepAsync(silence.Store);
+        await _db.HashSetAsync(_keys.Silences(silence.Store), silence.Id, JsonSerializer.Serialize(silence, Silence.Json));
         var count = 0;
         foreach (var cur in await _db.HashGetAllAsync(_keys.Current(silence.Store)))
         {
