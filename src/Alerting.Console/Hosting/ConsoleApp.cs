@@ -43,6 +43,8 @@ public static class ConsoleApp
         }
         builder.Configuration.AddEnvironmentVariables("ALERTING_");
         builder.Configuration.AddCommandLine(rest);
+        // Request logs at Information would drown the console's own events; config can still lower it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning);
         configure?.Invoke(builder);
 
         builder.WebHost.UseUrls(builder.Configuration[$"{ConsoleOptions.SectionName}:{nameof(ConsoleOptions.Urls)}"] ?? new ConsoleOptions().Urls);
