@@ -1,0 +1,58 @@
+using System.Text;
+using Alerting.Console.Review;
+using Alerting.Redis;
+
+namespace Alerting.Console.Feed;
+
+/// <summary>
+/// Where a live feed stands in every store it shows: the last alert-stream id and the last review-log id
+/// sent. It is the SSE event id, so a browser that reconnects (EventSource sends it as
+/// <c>Last-Event-ID</c>) resumes exactly after the last event it received, in every store at once.
+/// Text form: <c>v1;&lt;shop&gt;,&lt;alertId&gt;,&lt;logId&gt;;…</c> with shops percent-encoded like Redis keys.
+/// </summary>
+public sealed class FeedCursor
+{
+    private readonly SortedDictionary<string, (string Alerts, string Log)> _positions = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Stores => _positions.Keys;
+
+    public bool Has(string store) => _positions.ContainsKey(store);
+
+    public (string Alerts, string Log) this[string store]
+    {
+        get => _positions[store];
+        set => _positions[store] = value;
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder("v1");
+        foreach (var (store, (alerts, log)) in _positions) sb.Append(';').Append(RedisKeys.Encode(store)).Append(',').Append(alerts).Append(',').Append(log);
+        return sb.ToString();
+    }
+
+    /// <summary>Parses a cursor; positions of malformed parts are left out (that store starts over with a catch-up).</summary>
+    public static FeedCursor Parse(string? text)
+    {
+        var cursor = new FeedCursor();
+        if (string.IsNullOrEmpty(text)) return cursor;
+        var parts = text.Split(';');
+        if (parts[0] != "v1") return cursor;
+        foreach (var p in parts.Skip(1))
+        {
+            var f = p.Split(',');
+            if (f.Length != 3 || !StreamIds.IsValid(f[1]) || !StreamIds.IsValid(f[2])) continue;
+            string store;
+            try
+            {
+                store = Uri.UnescapeDataString(f[0]);
+            }
+            catch (UriFormatException)
+            {
+                continue;
+            }
+            cursor._positions[store] = (f[1], f[2]);
+        }
+        return cursor;
+    }
+}

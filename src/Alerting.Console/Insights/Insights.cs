@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using Alerting.Console.Review;
+using StackExchange.Redis;
+
+namespace Alerting.Console.Insights;
+
+/// <summary>A time window [From, To) and the zone it was chosen in.</summary>
+public sealed record Window(DateTimeOffset From, DateTimeOffset To, string TimeZone);
+
+/// <summary>Coverage figures of one rule (or of the whole store when <see cref="Rule"/> is <c>*</c>).</summary>
+public sealed record CoverageLine(string Rule, int Raised, int Reviewed, int Silenced, int Claimed, int Open)
+{
+    /// <summary>Reviewed / (raised − silenced): silenced alerts are kept out of the pool on a lead's decision. 1 when nothing is due.</summary>
+    public double Coverage => Raised - Silenced <= 0 ? 1 : Math.Round((double)Reviewed / (Raised - Silenced), 4);
+}
+
+/// <summary>The coverage meter of one store.</summary>
+public sealed record Coverage(string Store, Window Window, CoverageLine Total, IReadOnlyList<CoverageLine> Rules, OldestUnreviewed? Oldest);
+
+/// <summary>The oldest alert of the window nobody has reviewed yet.</summary>
+public sealed record OldestUnreviewed(string AlertId, string Rule, DateTimeOffset RaisedAt, double AgeSeconds);
+
+/// <summary>False-alarm figures of one group of verdicts (a rule, a term, a promotion or an agent).</summary>
+public sealed record CalibrationLine(string Key, int Reviewed, int Confirmed, int FalseAlarms, IReadOnlyList<string> FalseAlarmIds, IReadOnlyList<string> ConfirmedIds)
+{
+    public double FalseAlarmRate => Reviewed == 0 ? 0 : Math.Round((double)FalseAlarms / Reviewed, 4);
+}
+
+/// <summary>Calibration (质检校准) of one store from its verdicts.</summary>
+public sealed record Calibration(string Store, Window Window, IReadOnlyList<CalibrationLine> Rules, IReadOnlyList<CalibrationLine> Terms,
+    IReadOnlyList<CalibrationLine> Promotions, IReadOnlyList<CalibrationLine> Agents);
+
+/// <summary>Alerts per hour from the worker's dashboard counters.</summary>
+public sealed record OverviewBucket(DateTimeOffset Hour, Dictionary<string, long> Counts);
+
+/// <summary>Overview of one store: counter fields summed over the window and per hour.</summary>
+public sealed record Overview(string Store, Window Window, Dictionary<string, long> Totals, IReadOnlyList<OverviewBucket> Hours);
+
+/// <summary>
+/// Read-only figures computed from Redis: coverage (from the stream and the review hashes),
+/// calibration and CSV export (from the verdicts), the overview (from the worker's per-minute counters).
+/// </summary>
+public sealed class InsightService
+{
+    private readonly IDatabase _db;
+    private readonly ConsoleKeys _keys;
+    private readonly ReviewStore _reviews;
+    private readonly ConsoleOptions _options;
+    private readonly TimeProvider _time;
+
+    public InsightService(IConnectionMultiplexer redis, ConsoleKeys keys, ReviewStore reviews, ConsoleOptions options, TimeProvider time)
+    {
+        _db = redis.GetDatabase();
+        _keys = keys;
+        _reviews = reviews;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>The window asked for, or today (local midnight to the next) in the store's time zone.</summary>
+    public Window WindowFor(string store, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var zone = _options.ZoneOf(store);
+        var now = TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone);
+        var midnight = new DateTimeOffset(now.Date, zone.GetUtcOffset(now.Date));
+        return new Window(from ?? midnight, to ?? midnight.AddDays(1), zone.Id);
+    }
+
+    /// <summary>
+    /// Reviewed / raised for the alerts that have a stream entry appended in the window, counted by
+    /// distinct alertId (an alert with several revisions counts once), per rule and in total, and the
+    /// oldest of them still unreviewed.
+    /// </summary>
+    public async Task<Coverage> CoverageAsync(string store, Window window)
+    {
+        var alerts = new Dictionary<string, (string Rule, DateTimeOffset First)>(StringComparer.Ordinal);
+        RedisValue from = StreamIds.AtOrAfter(window.From);
+        var to = (window.To.ToUnixTimeMilliseconds() - 1).ToString(CultureInfo.InvariantCulture) + "-" + ulong.MaxValue.ToString(CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var page = await _db.StreamRangeAsync(_keys.Stream(store), from, to, 1000);
+            foreach (var raw in page)
+            {
+                if (AlertEntry.From(store, raw) is { } e && !alerts.ContainsKey(e.AlertId)) alerts[e.AlertId] = (e.Rule, e.AppendedAt);
+            }
+            if (page.Length < 1000) break;
+            from = "(" + page[^1].Id;
+        }
+        var states = new Dictionary<string, ReviewState>(StringComparer.Ordinal);
+        foreach (var chunk in alerts.Keys.Chunk(1000))
+        {
+            foreach (var kv in await _reviews.StatesAsync(store, chunk)) states[kv.Key] = kv.Value;
+        }
+
+        CoverageLine Line(string rule, IEnumerable<string> ids)
+        {
+            var list = ids.Select(id => states[id].State).ToList();
+            return new CoverageLine(rule, list.Count, list.Count(s => s == "reviewed"), list.Count(s => s == "silenced"),
+                list.Count(s => s == "claimed"), list.Count(s => s == "open"));
+        }
+        var rules = alerts.GroupBy(a => a.Value.Rule).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Line(g.Key, g.Select(a => a.Key))).ToList();
+        var oldest = alerts.Where(a => states[a.Key].State is "open" or "claimed").OrderBy(a => a.Value.First).Select(a =>
+            new OldestUnreviewed(a.Key, a.Value.Rule, a.Value.First, Math.Max(0, (_time.GetUtcNow() - a.Value.First).TotalSeconds))).FirstOrDefault();
+        return new Coverage(store, window, Line("*", alerts.Keys), rules, oldest);
+    }
+
+    /// <summary>Verdicts given in the window, newest first.</summary>
+    public async Task<List<Verdict>> VerdictsAsync(string store, Window window)
+        => (await _reviews.VerdictsAsync(store)).Where(v => v.At >= window.From && v.At < window.To).OrderByDescending(v => v.At).ToList();
+
+    /// <summary>False-alarm rate per rule, matched term, promotion and agent, with the alerts behind each figure.</summary>
+    public async Task<Calibration> CalibrationAsync(string store, Window window)
+    {
+        var verdicts = await VerdictsAsync(store, window);
+        static List<CalibrationLine> By(IEnumerable<(string Key, Verdict V)> pairs) => pairs
+            .GroupBy(p => p.Key)
+            .Select(g => new CalibrationLine(g.Key, g.Count(),
+                g.Count(p => p.V.Outcome == Verdict.Confirmed), g.Count(p => p.V.Outcome == Verdict.FalseAlarm),
+                g.Where(p => p.V.Outcome == Verdict.FalseAlarm).Select(p => p.V.AlertId).ToList(),
+                g.Where(p => p.V.Outcome == Verdict.Confirmed).Select(p => p.V.AlertId).ToList()))
+            .OrderByDescending(l => l.FalseAlarmRate).ThenBy(l => l.Key, StringComparer.Ordinal).ToList();
+        return new Calibration(store, window,
+            By(verdicts.Select(v => (v.Rule, v))),
+            By(verdicts.SelectMany(v => v.Terms.Select(t => (t, v)))),
+            By(verdicts.SelectMany(v => v.Promotions.Select(p => (p, v)))),
+            By(verdicts.Where(v => v.AgentId is not null).Select(v => (v.AgentId!, v))));
+    }
+
+    /// <summary>Verdicts as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly).</summary>
+    public static string ToCsv(IEnumerable<Verdict> verdicts)
+    {
+        var sb = new StringBuilder("\uFEFFalertId,store,rule,severity,agentId,conversationId,eventTime,verdict,note,by,at,terms,promotions,summary\r\n");
+        foreach (var v in verdicts)
+        {
+            string[] cells =
+            [
+                v.AlertId, v.Store, v.Rule, v.Severity, v.AgentId ?? "", v.ConversationId, v.EventTime, v.Outcome, v.Note, v.By,
+                v.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture), string.Join('|', v.Terms), string.Join('|', v.Promotions), v.Summary,
+            ];
+            sb.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Cell(string value)
+    {
+        // A leading = + - @ would run as a formula in a spreadsheet: neutralise it (CSV injection).
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    /// <summary>The worker's dashboard counters (<c>alerts:count:{shop}:yyyyMMddHHmm</c>) summed per hour and over the window (at most 7 days).</summary>
+    public async Task<Overview> OverviewAsync(string store, Window window)
+    {
+        var from = window.From.ToUniversalTime();
+        from = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, from.Minute, 0, TimeSpan.Zero);
+        var to = window.To < window.From.AddDays(7) ? window.To : window.From.AddDays(7);
+        var batch = _db.CreateBatch();
+        var reads = new List<(DateTimeOffset Minute, Task<HashEntry[]> Read)>();
+        for (var m = from; m < to; m = m.AddMinutes(1)) reads.Add((m, batch.HashGetAllAsync(_keys.Counter(store, m))));
+        batch.Execute();
+        await Task.WhenAll(reads.Select(r => r.Read));
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        var hours = new SortedDictionary<DateTimeOffset, Dictionary<string, long>>();
+        foreach (var (minute, read) in reads)
+        {
+            if (read.Result.Length == 0) continue;
+            var hour = minute.AddMinutes(-minute.Minute);
+            if (!hours.TryGetValue(hour, out var bucket)) hours[hour] = bucket = new(StringComparer.Ordinal);
+            foreach (var f in read.Result)
+            {
+                var n = (long)f.Value;
+                totals[f.Name!] = totals.GetValueOrDefault(f.Name!) + n;
+                bucket[f.Name!] = bucket.GetValueOrDefault(f.Name!) + n;
+            }
+        }
+        return new Overview(store, window, totals, hours.Select(h => new OverviewBucket(h.Key, h.Value)).ToList());
+    }
+}

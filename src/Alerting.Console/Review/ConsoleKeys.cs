@@ -1,0 +1,70 @@
+using Alerting.Redis;
+using StackExchange.Redis;
+
+namespace Alerting.Console.Review;
+
+/// <summary>
+/// Names of the console's own Redis keys. Every key of a store carries the store's hash tag
+/// <c>{&lt;shop&gt;}</c> (the same as the alert stream's), so one script touches one Cluster slot.
+/// Thread-safe (immutable).
+/// </summary>
+public sealed class ConsoleKeys
+{
+    private readonly string _prefix;
+    private readonly RedisKeys _alertKeys;
+
+    public ConsoleKeys(ConsoleOptions console, RedisAlertingOptions redis)
+    {
+        _prefix = console.KeyPrefix;
+        _alertKeys = new RedisKeys(redis);
+        Group = redis.ConsumerGroup;
+        ChannelPrefix = redis.ChannelPrefix;
+    }
+
+    /// <summary>The consumer group of the alert streams (<c>inspectors</c>).</summary>
+    public string Group { get; }
+
+    /// <summary>Base of the worker's pub/sub channels (<c>alerts</c>).</summary>
+    public string ChannelPrefix { get; }
+
+    /// <summary>
+    /// The consumer that holds every delivered, unreviewed, unclaimed entry: the pool. Its name cannot
+    /// clash with a user's consumer, which is always <c>u:&lt;name&gt;</c>.
+    /// </summary>
+    public const string PoolConsumer = "pool";
+
+    /// <summary>The consumer name of one user.</summary>
+    public static string UserConsumer(string user) => "u:" + user;
+
+    /// <summary>The store's alert stream (written by the worker).</summary>
+    public RedisKey Stream(string store) => _alertKeys.Stream(store);
+
+    /// <summary>Hash alertId → <c>entryId|revision</c> of the current entry of each alert in the pool or claimed.</summary>
+    public RedisKey Current(string store) => Key("current", store);
+
+    /// <summary>Hash alertId → <c>user|claimedAtMs</c> of live claims.</summary>
+    public RedisKey Claims(string store) => Key("claims", store);
+
+    /// <summary>Hash alertId → verdict JSON.</summary>
+    public RedisKey Verdicts(string store) => Key("verdicts", store);
+
+    /// <summary>Hash alertId → id of the silence that kept it out of the pool.</summary>
+    public RedisKey Silenced(string store) => Key("silenced", store);
+
+    /// <summary>Hash silenceId → silence JSON.</summary>
+    public RedisKey Silences(string store) => Key("silences", store);
+
+    /// <summary>Stream of review changes (claim, release, verdict, silence), read by live feeds to catch up.</summary>
+    public RedisKey Log(string store) => Key("log", store);
+
+    /// <summary>Channel rung after every review change of a store.</summary>
+    public RedisChannel ReviewChannel(string store) => RedisChannel.Literal(_prefix + "events:" + RedisKeys.Encode(store));
+
+    /// <summary>The worker's channel of one store, used as a doorbell for new stream entries.</summary>
+    public RedisChannel AlertChannel(string store) => _alertKeys.ShopChannel(store);
+
+    /// <summary>Dashboard counter hash of one store and UTC minute.</summary>
+    public RedisKey Counter(string store, DateTimeOffset minute) => _alertKeys.Counter(store, minute);
+
+    private RedisKey Key(string kind, string store) => _prefix + kind + ":" + RedisKeys.ShopTag(store);
+}

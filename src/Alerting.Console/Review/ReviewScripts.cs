@@ -1,0 +1,164 @@
+namespace Alerting.Console.Review;
+
+/// <summary>
+/// The Lua scripts behind every review change. Each runs atomically on one store's slot with the keys
+/// <c>[stream, current, claims, verdicts, silenced, log]</c> and the arguments
+/// <c>[group, reviewChannel, alertId, user, nowMs, …]</c>, so two inspectors racing for the same alert
+/// see one winner, and the consumer group's pending list always agrees with the claims hash:
+/// an unreviewed alert's current entry is pending under the <c>pool</c> consumer or under the
+/// claiming user's consumer <c>u:&lt;name&gt;</c>; reviewed, superseded and silenced entries are acknowledged.
+/// </summary>
+internal static class ReviewScripts
+{
+    private const string Prelude = """
+        local stream, current, claims, verdicts, silenced, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+        local group, channel, a, user, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        local function split(v)
+          local i = string.find(v, '|', 1, true)
+          return string.sub(v, 1, i - 1), string.sub(v, i + 1)
+        end
+        local function log(kind)
+          redis.call('XADD', logkey, 'MAXLEN', '~', '100000', '*', 'alertId', a, 'kind', kind, 'by', user)
+          redis.call('PUBLISH', channel, a)
+        end
+        local function older(x, y)
+          local xm, xs = string.match(x, '^(%d+)-(%d+)$')
+          local ym, ys = string.match(y, '^(%d+)-(%d+)$')
+          xm, xs, ym, ys = tonumber(xm), tonumber(xs), tonumber(ym), tonumber(ys)
+          return xm < ym or (xm == ym and xs < ys)
+        end
+
+        """;
+
+    /// <summary>
+    /// Places one entry the pool consumer has just read. ARGV[6] entryId, ARGV[7] revision, ARGV[8]
+    /// silence id or empty. Acknowledges the entry when its alert is reviewed or it is superseded (a
+    /// lower revision, or the same revision earlier in the stream); otherwise it becomes the alert's
+    /// current entry (acknowledging the previous one), silenced, or handed to the alert's claimer.
+    /// Idempotent: placing the current entry again changes nothing.
+    /// </summary>
+    public const string Place = Prelude + """
+        local id, rev, silence = ARGV[6], tonumber(ARGV[7]), ARGV[8]
+        if redis.call('HEXISTS', verdicts, a) == 1 then
+          redis.call('XACK', stream, group, id)
+          return 'reviewed'
+        end
+        local cur = redis.call('HGET', current, a)
+        if cur then
+          local curId, curRev = split(cur)
+          curRev = tonumber(curRev)
+          if curId == id then return 'placed' end
+          if rev < curRev or (rev == curRev and older(id, curId)) then
+            redis.call('XACK', stream, group, id)
+            return 'superseded'
+          end
+          redis.call('XACK', stream, group, curId)
+        end
+        if silence ~= '' then
+          redis.call('XACK', stream, group, id)
+          redis.call('HDEL', current, a)
+          redis.call('HDEL', claims, a)
+          if redis.call('HGET', silenced, a) ~= silence then
+            redis.call('HSET', silenced, a, silence)
+            log('silenced')
+          end
+          return 'silenced'
+        end
+        redis.call('HSET', current, a, id .. '|' .. ARGV[7])
+        if redis.call('HDEL', silenced, a) == 1 then log('unsilenced') end
+        local claim = redis.call('HGET', claims, a)
+        if claim then
+          local owner = split(claim)
+          redis.call('XCLAIM', stream, group, 'u:' .. owner, 0, id, 'JUSTID')
+          log('revised')
+          return 'claimed'
+        end
+        return 'pooled'
+        """;
+
+    /// <summary>
+    /// Claims an alert for ARGV[4]. ARGV[6] staleBeforeMs: a claim made before it may be taken over.
+    /// Returns {'ok', user} | {'taken', owner} | {'reviewed'} | {'silenced'} | {'unknown'}.
+    /// Claiming one's own alert again refreshes the claim.
+    /// </summary>
+    public const string Claim = Prelude + """
+        if redis.call('HEXISTS', verdicts, a) == 1 then return {'reviewed'} end
+        local cur = redis.call('HGET', current, a)
+        if not cur then
+          if redis.call('HEXISTS', silenced, a) == 1 then return {'silenced'} end
+          return {'unknown'}
+        end
+        local claim = redis.call('HGET', claims, a)
+        if claim then
+          local owner, at = split(claim)
+          if owner ~= user and tonumber(at) > tonumber(ARGV[6]) then return {'taken', owner} end
+        end
+        local curId = split(cur)
+        redis.call('HSET', claims, a, user .. '|' .. now)
+        redis.call('XCLAIM', stream, group, 'u:' .. user, 0, curId, 'JUSTID')
+        log('claimed')
+        return {'ok', user}
+        """;
+
+    /// <summary>
+    /// Gives a claimed alert back to the pool. ARGV[6] staleBeforeMs, ARGV[7] mode: <c>user</c> (only the
+    /// owner may) or <c>stale</c> (only a claim made before staleBeforeMs). Returns ok | none | taken | fresh.
+    /// </summary>
+    public const string Release = Prelude + """
+        local claim = redis.call('HGET', claims, a)
+        if not claim then return 'none' end
+        local owner, at = split(claim)
+        if ARGV[7] == 'stale' then
+          if tonumber(at) > tonumber(ARGV[6]) then return 'fresh' end
+        elseif owner ~= user then
+          return 'taken'
+        end
+        redis.call('HDEL', claims, a)
+        local cur = redis.call('HGET', current, a)
+        if cur then
+          local curId = split(cur)
+          redis.call('XCLAIM', stream, group, 'pool', 0, curId, 'JUSTID')
+        end
+        if ARGV[7] == 'stale' then log('expired') else log('released') end
+        return 'ok'
+        """;
+
+    /// <summary>
+    /// Records a verdict (ARGV[7], JSON) and acknowledges the alert's current entry. ARGV[6]
+    /// staleBeforeMs: another user's claim older than it does not block. Returns {'ok', json} |
+    /// {'reviewed', existingJson} | {'taken', owner}. A verdict is final: later revisions of a reviewed
+    /// alert are acknowledged on arrival.
+    /// </summary>
+    public const string Acknowledge = Prelude + """
+        local existing = redis.call('HGET', verdicts, a)
+        if existing then return {'reviewed', existing} end
+        local claim = redis.call('HGET', claims, a)
+        if claim then
+          local owner, at = split(claim)
+          if owner ~= user and tonumber(at) > tonumber(ARGV[6]) then return {'taken', owner} end
+        end
+        local cur = redis.call('HGET', current, a)
+        if cur then
+          local curId = split(cur)
+          redis.call('XACK', stream, group, curId)
+          redis.call('HDEL', current, a)
+        end
+        redis.call('HSET', verdicts, a, ARGV[7])
+        redis.call('HDEL', claims, a)
+        log('reviewed')
+        return {'ok', ARGV[7]}
+        """;
+
+    /// <summary>Silences an alert already in the pool or claimed (ARGV[6] silence id). Returns ok | none.</summary>
+    public const string Silence = Prelude + """
+        local cur = redis.call('HGET', current, a)
+        if not cur then return 'none' end
+        local curId = split(cur)
+        redis.call('XACK', stream, group, curId)
+        redis.call('HDEL', current, a)
+        redis.call('HDEL', claims, a)
+        redis.call('HSET', silenced, a, ARGV[6])
+        log('silenced')
+        return 'ok'
+        """;
+}

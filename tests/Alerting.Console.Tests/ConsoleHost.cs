@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alerting.Console.Hosting;
+using Alerting.Core.Alerts;
+using Alerting.Redis;
+using Alerting.Worker.Embedded;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Alerting.Console.Tests;
+
+/// <summary>
+/// A real <c>redis-server</c> plus the console on a free loopback port, with four users:
+/// alice and bob (inspectors of shop-a), carol (inspector of shop-b) and lena (lead of both).
+/// Every password is <c>pw-&lt;name&gt;</c>. Time is a <see cref="FakeTimeProvider"/> starting at the real now.
+/// </summary>
+public sealed class ConsoleHost : IAsyncDisposable
+{
+    public const string ShopA = "shop-a";
+    public const string ShopB = "shop-b";
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
+
+    // Cheap hashes for tests (production hashes use 600,000 iterations).
+    private static readonly Dictionary<string, string> Hashes = new[] { "alice", "bob", "carol", "lena" }
+        .ToDictionary(n => n, n => PasswordHashing.Hash("pw-" + n, 1000));
+
+    private readonly List<HttpClient> _clients = [];
+    private WebApplication? _app;
+
+    private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
+    {
+        Redis = redis;
+        Mux = mux;
+        Time = time;
+        Sink = new RedisAlertSink(mux, new RedisAlertingOptions { ConnectionString = redis.ConnectionString });
+    }
+
+    public LocalRedisServer Redis { get; }
+    public ConnectionMultiplexer Mux { get; }
+    public FakeTimeProvider Time { get; }
+    public RedisAlertSink Sink { get; }
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    public static async Task<ConsoleHost> StartAsync()
+    {
+        var redis = await LocalRedisServer.StartNewAsync();
+        var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await host.StartConsoleAsync();
+        return host;
+    }
+
+    /// <summary>Starts (or after <see cref="StopConsoleAsync"/> restarts) the console against the same Redis.</summary>
+    public async Task StartConsoleAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Console:Urls"] = "http://127.0.0.1:0",
+            ["Console:ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ["Console:FeedPollInterval"] = "00:00:00.200",
+            ["Redis:ConnectionString"] = Redis.ConnectionString,
+        };
+        var i = 0;
+        foreach (var (name, role, stores) in new[]
+                 {
+                     ("alice", "inspector", new[] { ShopA }), ("bob", "inspector", [ShopA]),
+                     ("carol", "inspector", [ShopB]), ("lena", "lead", [ShopA, ShopB]),
+                 })
+        {
+            settings[$"Console:Users:{i}:Name"] = name;
+            settings[$"Console:Users:{i}:PasswordHash"] = Hashes[name];
+            settings[$"Console:Users:{i}:Role"] = role;
+            for (var s = 0; s < stores.Length; s++) settings[$"Console:Users:{i}:Stores:{s}"] = stores[s];
+            i++;
+        }
+        _app = ConsoleApp.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton<TimeProvider>(Time);
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    public async Task StopConsoleAsync()
+    {
+        foreach (var c in _clients) c.Dispose();
+        _clients.Clear();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>A client with its own cookie jar, not logged in.</summary>
+    public HttpClient Anonymous()
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A client logged in as <paramref name="user"/>.</summary>
+    public async Task<HttpClient> LoginAsync(string user)
+    {
+        var client = Anonymous();
+        var r = await client.PostAsJsonAsync("/api/login", new { name = user, password = "pw-" + user });
+        r.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>Writes alerts exactly as the worker does.</summary>
+    public async Task WriteAsync(params Alert[] alerts) => await Sink.WriteAsync(alerts, CancellationToken.None);
+
+    public IDatabase Db => Mux.GetDatabase();
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopConsoleAsync();
+        await Mux.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Alerts shaped like the worker's rules produce them.</summary>
+public static class TestAlerts
+{
+    private static int _seq;
+
+    public static Alert Rude(string shop = ConsoleHost.ShopA, string agent = "agent-07", string text = "爱买不买，你自己看", string term = "爱买不买",
+        Severity severity = Severity.High, string? alertId = null, int revision = 0)
+    {
+        var n = Interlocked.Increment(ref _seq);
+        var start = text.IndexOf(term, StringComparison.Ordinal);
+        return new Alert
+        {
+            AlertId = alertId ?? AlertIds.ForConversation("rude_language", "c-" + n, "m-" + n),
+            Rule = "rude_language",
+            Severity = severity,
+            ShopId = shop,
+            ConversationId = "c-" + n,
+            AgentId = agent,
+            MessageIds = ["m-" + n],
+            EventTime = DateTimeOffset.UtcNow,
+            DetectedAt = DateTimeOffset.UtcNow,
+            Summary = $"客服回复含不当用语：{term}（服务态度）",
+            Evidence = new JsonObject
+            {
+                ["matches"] = new JsonArray(new JsonObject
+                {
+                    ["term"] = term, ["matched"] = term, ["category"] = "bad_attitude", ["severity"] = "high",
+                    ["start"] = Math.Max(0, start), ["length"] = term.Length,
+                }),
+                ["text"] = text,
+            },
+            Revision = revision,
+        };
+    }
+
+    public static Alert Promo(string shop = ConsoleHost.ShopA, string agent = "agent-08", Severity severity = Severity.High)
+    {
+        var n = Interlocked.Increment(ref _seq);
+        return new Alert
+        {
+            AlertId = AlertIds.ForConversation("wrong_promo_answer", "c-" + n, "m-" + n),
+            Rule = "wrong_promo_answer",
+            Severity = severity,
+            ShopId = shop,
+            ConversationId = "c-" + n,
+            AgentId = agent,
+            MessageIds = ["m-" + n],
+            EventTime = DateTimeOffset.UtcNow,
+            DetectedAt = DateTimeOffset.UtcNow,
+            Summary = "满减门槛说错：活动为满300减50，客服回复满200减50",
+            Evidence = new JsonObject
+            {
+                ["promotion"] = "d11-main", ["kind"] = "threshold", ["expected"] = "满300减50", ["stated"] = "满200减50",
+                ["statedText"] = "满200减50", ["start"] = 2, ["length"] = 7,
+            },
+        };
+    }
+
+    public static Alert Slow(string shop = ConsoleHost.ShopA, string agent = "agent-09")
+    {
+        var n = Interlocked.Increment(ref _seq);
+        return new Alert
+        {
+            AlertId = AlertIds.ForConversation("slow_response", "c-" + n, "m-" + n),
+            Rule = "slow_response",
+            Severity = Severity.Medium,
+            ShopId = shop,
+            ConversationId = "c-" + n,
+            AgentId = agent,
+            MessageIds = ["m-" + n, "m-" + n + "r"],
+            EventTime = DateTimeOffset.UtcNow,
+            DetectedAt = DateTimeOffset.UtcNow,
+            Summary = "响应超时：买家等待 75 秒",
+            Evidence = new JsonObject { ["delaySeconds"] = 75.0, ["thresholdSeconds"] = 30, ["firstResponse"] = false, ["buyerMessages"] = 2 },
+        };
+    }
+
+    public static Alert Revised(Alert a, int revision, AlertStatus status = AlertStatus.Firing) => new()
+    {
+        AlertId = a.AlertId,
+        Rule = a.Rule,
+        Severity = a.Severity,
+        ShopId = a.ShopId,
+        ConversationId = a.ConversationId,
+        AgentId = a.AgentId,
+        MessageIds = a.MessageIds,
+        EventTime = a.EventTime,
+        DetectedAt = DateTimeOffset.UtcNow,
+        Summary = a.Summary + $"（第{revision}版）",
+        Evidence = (JsonObject)a.Evidence.DeepClone(),
+        Revision = revision,
+        Status = status,
+    };
+}
