@@ -6,7 +6,7 @@ namespace Alerting.Console.Tests;
 /// <summary>
 /// The console in real headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright through
 /// <c>ExecutablePath</c>; no browser is downloaded). Screenshots go to the test output folder
-/// (<c>screenshots/</c>) and the last one to <c>src/Alerting.Console/docs/console.png</c>.
+/// (<c>screenshots/</c>) and, with ALERTING_UPDATE_SCREENSHOTS=1, the last one to <c>src/Alerting.Console/docs/console.png</c>.
 /// </summary>
 public sealed class BrowserTests : IAsyncLifetime
 {
@@ -110,7 +110,9 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator($"article.card[data-alert-id='{alert.AlertId}'] .state")).ToContainTextAsync("误报");
         var shot = Path.Combine(screenshots, "4-feed.png");
         await page.ScreenshotAsync(new() { Path = shot, FullPage = false });
-        if (FindDocsFolder() is { } docs) File.Copy(shot, Path.Combine(docs, "console.png"), overwrite: true);
+        // The README screenshot is refreshed only on request, so test runs leave the tree clean.
+        if (Environment.GetEnvironmentVariable("ALERTING_UPDATE_SCREENSHOTS") == "1" && FindDocsFolder() is { } docs)
+            File.Copy(shot, Path.Combine(docs, "console.png"), overwrite: true);
         _output.WriteLine("screenshots: " + screenshots);
     }
 
