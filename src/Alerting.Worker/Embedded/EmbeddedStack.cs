@@ -66,6 +66,9 @@ internal sealed class EmbeddedStack : IAsyncDisposable
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Kafka:Topic"] = Topic,
             ["Kafka:GroupId"] = "alerting-embedded",
+            // librdkafka's mock broker answers a fetch only when fetch.wait.max.ms (default 500 ms)
+            // expires, even when data is waiting; a real broker answers as soon as data is there.
+            ["Kafka:Consumer:fetch.wait.max.ms"] = "5",
             ["Redis:ConnectionString"] = redis.ConnectionString,
             ["Worker:HttpUrls"] = "http://127.0.0.1:0",
         }).Build();
