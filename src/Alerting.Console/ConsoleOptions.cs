@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Alerting.Console;
+namespace Alerting.InspectorConsole;
 
 /// <summary>
 /// Settings of the inspector console, bound from the config section <c>Console</c>

@@ -1,5 +1,5 @@
-using Alerting.Console;
-using Alerting.Console.Hosting;
+using Alerting.InspectorConsole;
+using Alerting.InspectorConsole.Hosting;
 
 // alerting-console [--config PATH] [Section:Key=value ...]   run the console
 // alerting-console hash-password [PASSWORD]                  print a hash for Console:Users:N:PasswordHash

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Alerting.Console.Hosting;
+using Alerting.InspectorConsole.Hosting;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 public sealed class AuthTests : IAsyncLifetime
 {

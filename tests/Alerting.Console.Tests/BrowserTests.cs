@@ -1,7 +1,7 @@
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 /// <summary>
 /// The console in real headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright through

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Alerting.Console.Hosting;
+using Alerting.InspectorConsole.Hosting;
 using Alerting.Core.Alerts;
 using Alerting.Redis;
 using Alerting.Worker.Embedded;
@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 /// <summary>
 /// A real <c>redis-server</c> plus the console on a free loopback port, with four users:

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 /// <summary>Live feed catch-up and reconnect, coverage, silences, calibration and export, on a real redis-server.</summary>
 public sealed class FeedAndInsightTests : IAsyncLifetime

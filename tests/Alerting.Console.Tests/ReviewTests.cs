@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using Alerting.Core.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 /// <summary>Claim, acknowledge, reclaim and the consumer group, on a real redis-server.</summary>
 public sealed class ReviewTests : IAsyncLifetime

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Alerting.Console.Tests;
+namespace Alerting.InspectorConsole.Tests;
 
 /// <summary>One server-sent event.</summary>
 public sealed record SseEvent(string? Id, string Name, JsonObject Data);

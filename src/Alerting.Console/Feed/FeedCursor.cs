@@ -1,8 +1,8 @@
 using System.Text;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using Alerting.Redis;
 
-namespace Alerting.Console.Feed;
+namespace Alerting.InspectorConsole.Feed;
 
 /// <summary>
 /// Where a live feed stands in every store it shows: the last alert-stream id and the last review-log id

@@ -1,8 +1,8 @@
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Feed;
+namespace Alerting.InspectorConsole.Feed;
 
 /// <summary>
 /// Rings when the worker publishes an alert (<c>alerts:shop:&lt;shop&gt;</c>) or the console records a

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using Microsoft.AspNetCore.Http;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Feed;
+namespace Alerting.InspectorConsole.Feed;
 
 /// <summary>
 /// The live feed: a catch-up from the store streams (XREVRANGE for a fresh page, XRANGE after a known

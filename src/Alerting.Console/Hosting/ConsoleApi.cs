@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Alerting.Console.Feed;
-using Alerting.Console.Insights;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Feed;
+using Alerting.InspectorConsole.Insights;
+using Alerting.InspectorConsole.Review;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
-namespace Alerting.Console.Hosting;
+namespace Alerting.InspectorConsole.Hosting;
 
 /// <summary>Login body.</summary>
 public sealed record LoginRequest(string Name, string Password);

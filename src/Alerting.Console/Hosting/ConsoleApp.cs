@@ -1,6 +1,6 @@
-using Alerting.Console.Feed;
-using Alerting.Console.Insights;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Feed;
+using Alerting.InspectorConsole.Insights;
+using Alerting.InspectorConsole.Review;
 using Alerting.Redis;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Hosting;
+namespace Alerting.InspectorConsole.Hosting;
 
 /// <summary>Builds the console web application: config, Redis, cookie auth, the API and the static pages.</summary>
 public static class ConsoleApp

@@ -1,8 +1,8 @@
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Alerting.Console.Hosting;
+namespace Alerting.InspectorConsole.Hosting;
 
 /// <summary>
 /// Every <see cref="ConsoleOptions.SweepInterval"/>, sweeps each configured store (<see cref="ReviewStore.SweepAsync"/>):

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Alerting.Console.Hosting;
+namespace Alerting.InspectorConsole.Hosting;
 
 /// <summary>
 /// The users of <see cref="ConsoleOptions.Users"/>, looked up by name on every request: store scoping

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Alerting.Console.Review;
+using Alerting.InspectorConsole.Review;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Insights;
+namespace Alerting.InspectorConsole.Insights;
 
 /// <summary>A time window [From, To) and the zone it was chosen in.</summary>
 public sealed record Window(DateTimeOffset From, DateTimeOffset To, string TimeZone);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Review;
+namespace Alerting.InspectorConsole.Review;
 
 /// <summary>One entry of a store's alert stream: the stream id and the alert JSON of contracts §2.</summary>
 public sealed record AlertEntry(string Store, string EntryId, JsonObject Alert)

@@ -1,7 +1,7 @@
 using Alerting.Redis;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Review;
+namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// Names of the console's own Redis keys. Every key of a store carries the store's hash tag

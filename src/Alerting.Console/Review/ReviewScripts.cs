@@ -1,4 +1,4 @@
-namespace Alerting.Console.Review;
+namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// The Lua scripts behind every review change. Each runs atomically on one store's slot with the keys

@@ -5,7 +5,7 @@ using Alerting.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Alerting.Console.Review;
+namespace Alerting.InspectorConsole.Review;
 
 /// <summary>An inspector's verdict on one alert, stored in the store's verdict hash.</summary>
 public sealed record Verdict

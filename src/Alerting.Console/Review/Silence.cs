@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Alerting.Console.Review;
+namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// A lead's mute of a noisy term, rule, agent or promotion in one store until <see cref="ExpiresAt"/>.

@@ -63,12 +63,15 @@ internal static class DemoVerb
 
         var status = stack.Status;
         var health = stack.HealthAddress;
+        await using var console = await StartConsoleAsync(redisServer.ConnectionString, generator.Stores.Select(x => x.ShopId), CancellationToken.None);
+        var consoleUrl = console.Urls.FirstOrDefault() ?? "(not started)";
         Console.WriteLine($$"""
 
             Kafka (embedded)  {{kafka.BootstrapServers}}   topic {{Topic}} ({{partitions}} partitions), dead letters {{Topic}}.dlq
             Redis             {{redisServer.ConnectionString}}   streams alerts:stream:{<shopId>}, channels alerts / alerts:rule:<rule> / alerts:shop:<shopId>
             Rules config      {{rulesFile}}  (edit it while the demo runs: it reloads)
-            Worker health     {{health}}/readyz  (JSON: partitions, Redis, config version, counts)
+            Worker health     {{health}}/readyz  (JSON: partitions, Redis, config version, counts), {{health}}/metrics
+            Inspector console {{consoleUrl}}  log in as demo / demo (a lead who sees every store)
             Chat time runs {{speed}}x faster than the wall clock, starting {{AlertJson.FormatTime(generator.Options.Start)}}.
             Alerts appear below as Redis publishes them. Ctrl+C stops.
 
@@ -93,6 +96,7 @@ internal static class DemoVerb
 
         Console.WriteLine("Stopping: generator, worker (flush, commit, leave group), broker, redis-server …");
         await producer;
+        await console.StopAsync(CancellationToken.None);
         await stack.Host.StopAsync(CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done. {status.Records} records processed, {status.DeadLettered} dead-lettered, alerts: {FormatCounts(counts)}"));
         return 0;
@@ -124,6 +128,28 @@ internal static class DemoVerb
         {
             producer.Flush(TimeSpan.FromSeconds(5));
         }
+    }
+
+    /// <summary>The inspector console on a free loopback port with one demo lead (password "demo").</summary>
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> StartConsoleAsync(string redis, IEnumerable<string> stores, CancellationToken ct)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:ConnectionString"] = redis,
+            ["Console:Urls"] = "http://127.0.0.1:0",
+            ["Console:Users:0:Name"] = "demo",
+            ["Console:Users:0:PasswordHash"] = Alerting.InspectorConsole.PasswordHashing.Hash("demo"),
+            ["Console:Users:0:Role"] = "lead",
+        };
+        var i = 0;
+        foreach (var store in stores) settings[$"Console:Users:0:Stores:{i++}"] = store;
+        var app = Alerting.InspectorConsole.Hosting.ConsoleApp.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync(ct);
+        return app;
     }
 
     private static void PrintAlert(string json, ConcurrentDictionary<string, int> counts, Lock printLock)
