@@ -26,9 +26,11 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(string bootstrap, string topic, string group, string redis, string? configPath)
+    /// <param name="dll">The worker assembly to run; default the build output next to the tests.</param>
+    /// <param name="httpUrl">Where its health endpoints listen; default a free port nobody asks for.</param>
+    public static WorkerProcess Start(string bootstrap, string topic, string group, string redis, string? configPath, string? dll = null, string? httpUrl = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "alerting.dll");
+        dll ??= Path.Combine(AppContext.BaseDirectory, "alerting.dll");
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add("run");
@@ -37,7 +39,7 @@ public sealed class WorkerProcess : IAsyncDisposable
                  {
                      $"Kafka:BootstrapServers={bootstrap}", $"Kafka:Topic={topic}", $"Kafka:DeadLetterTopic={topic}.dlq", $"Kafka:GroupId={group}",
                      "Kafka:IdleTickMs=100", "Kafka:Consumer:session.timeout.ms=6000", "Kafka:Consumer:heartbeat.interval.ms=500",
-                     $"Redis:ConnectionString={redis}", "Logging:LogLevel:Default=Warning", "Worker:HttpUrls=http://127.0.0.1:0",
+                     $"Redis:ConnectionString={redis}", "Logging:LogLevel:Default=Warning", $"Worker:HttpUrls={httpUrl ?? "http://127.0.0.1:0"}",
                  })
         {
             psi.ArgumentList.Add(setting);

@@ -1,0 +1,83 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Alerting.Core.Config;
+using Alerting.InspectorConsole;
+using Alerting.Kafka;
+using Alerting.Redis;
+
+namespace Alerting.IntegrationTests.Deploy;
+
+/// <summary>
+/// What can be checked of deploy/ without a Docker engine: every setting the compose file and the
+/// manifests pass exists in the code, the images start the assemblies the build produces, and the
+/// example configs validate.
+/// </summary>
+public sealed partial class DeployFilesTests
+{
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root (Alerting.sln) not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string Deploy(string path) => Path.Combine(RepoRoot(), "deploy", path);
+
+    [GeneratedRegex(@"ALERTING_([A-Za-z0-9_]+)")]
+    private static partial Regex EnvName();
+
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.Ordinal)
+    {
+        ["Kafka"] = typeof(KafkaOptions),
+        ["Redis"] = typeof(RedisAlertingOptions),
+        ["Console"] = typeof(ConsoleOptions),
+    };
+
+    [Theory]
+    [InlineData("compose.yaml")]
+    [InlineData("k8s/deployment.yaml")]
+    [InlineData("Dockerfile")]
+    [InlineData("Dockerfile.console")]
+    public void EveryEnvironmentSetting_NamesARealSetting(string file)
+    {
+        var names = EnvName().Matches(File.ReadAllText(Deploy(file))).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(names);
+        foreach (var name in names)
+        {
+            if (name == "CONFIG") continue; // ALERTING_CONFIG: the config folder of `alerting run`
+            var parts = name.Split("__");
+            Assert.True(parts.Length == 2 && Sections.TryGetValue(parts[0], out var type), $"{file}: ALERTING_{name} is not a known section");
+            Assert.True(Sections[parts[0]].GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance) is not null,
+                $"{file}: ALERTING_{name}: {parts[0]} has no setting '{parts[1]}'");
+        }
+    }
+
+    [Fact]
+    public void Images_StartTheAssembliesTheBuildProduces()
+    {
+        Assert.Contains($"\"/app/{typeof(Alerting.Worker.Hosting.WorkerHost).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
+        Assert.Contains($"\"/app/{typeof(ConsoleOptions).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile.console")), StringComparison.Ordinal);
+        Assert.Contains("src/Alerting.Worker/Alerting.Worker.csproj", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
+        Assert.Contains("8080", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
+        Assert.Equal("http://0.0.0.0:8080", Alerting.Worker.Hosting.WorkerHost.DefaultHttpUrls);
+    }
+
+    [Fact]
+    public void ExampleConfigs_Validate()
+    {
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(Deploy("config"));
+        Assert.True(snapshot is not null, string.Join("; ", problems));
+        // The ConfigMap carries the same rules layer.
+        var configMap = File.ReadAllText(Deploy("k8s/configmap.yaml"));
+        Assert.Contains("\"ThresholdDiscount\": { \"Threshold\": 300, \"Amount\": 50 }", configMap, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Probes_PointAtTheWorkersEndpoints()
+    {
+        var deployment = File.ReadAllText(Deploy("k8s/deployment.yaml"));
+        Assert.Contains("path: /healthz", deployment, StringComparison.Ordinal);
+        Assert.Contains("path: /readyz", deployment, StringComparison.Ordinal);
+        Assert.Contains("containerPort: 8080", deployment, StringComparison.Ordinal);
+    }
+}
