@@ -43,7 +43,8 @@ public sealed class RehearsalTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task GeneratedTraffic_LiveWorkerMatchesGroundTruthAndReplay()
     {
-        var generator = new ChatTrafficGenerator(new SimulationOptions { Seed = 20261111, Conversations = 600 });
+        // Issue 7's CI rehearsal: 20,000 messages through the embedded broker, the worker and real Redis.
+        var generator = new ChatTrafficGenerator(new SimulationOptions { Seed = 20261111, Conversations = null, MessageCount = 20_000 });
         var run = generator.CreateRun();
         var messages = run.Messages.ToList();
         var lastSentAt = messages.Max(m => m.Message.SentAt);
