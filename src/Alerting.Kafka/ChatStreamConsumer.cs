@@ -102,12 +102,12 @@ public sealed class ChatStreamConsumer
             .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned, stoppingToken))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
-            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) _logger.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message); })
+            .SetErrorHandler((_, e) => { if (e.IsFatal) KafkaLog.FatalClientError(_logger, e.Reason, e.Code); else KafkaLog.ClientError(_logger, e.Reason, e.Code); })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) KafkaLog.Librdkafka(_logger, m.Facility, m.Message); })
             .Build();
         _consumer = consumer;
         consumer.Subscribe(_options.Topic);
-        _logger.LogInformation("Consuming {Topic} as group {Group} from {Brokers}", _options.Topic, _options.GroupId, _options.BootstrapServers);
+        KafkaLog.Consuming(_logger, _options.Topic, _options.GroupId, _options.BootstrapServers);
 
         var idleTick = TimeSpan.FromMilliseconds(_options.IdleTickMs);
         var maxDelay = TimeSpan.FromMilliseconds(_options.BatchMaxDelayMs);
@@ -124,7 +124,7 @@ public sealed class ChatStreamConsumer
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
-                    _logger.LogWarning("Consume error (continuing): {Reason}", ex.Error.Reason);
+                    KafkaLog.ConsumeError(_logger, ex.Error.Reason);
                 }
 
                 var handleStarted = _time.GetTimestamp();
@@ -168,10 +168,10 @@ public sealed class ChatStreamConsumer
         }
         catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException)
         {
-            _logger.LogWarning("Final flush/commit incomplete ({Reason}); uncommitted records will be consumed again", ex.Message);
+            KafkaLog.FinalFlushIncomplete(_logger, ex.Message);
         }
         consumer.Close();
-        _logger.LogInformation("Left consumer group {Group}", _options.GroupId);
+        KafkaLog.LeftGroup(_logger, _options.GroupId);
     }
 
     /// <summary>Commits the stored offsets now; nothing stored since the last (auto) commit is not an error.</summary>
@@ -206,8 +206,7 @@ public sealed class ChatStreamConsumer
         else
         {
             _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, parsed.Error!, record.TopicPartitionOffset));
-            _logger.LogWarning("Bad chat record at {Topic}[{Partition}]@{Offset} goes to the dead-letter topic: {Reason}",
-                tp.Topic, tp.Partition.Value, record.Offset.Value, parsed.Error);
+            KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, parsed.Error!);
         }
         _batch.Offsets[tp] = record.Offset.Value + 1;
         if (_batch.Records == 0) _batch.StartedAt = _time.GetTimestamp();
@@ -283,7 +282,7 @@ public sealed class ChatStreamConsumer
                 }
                 catch (KafkaException ex)
                 {
-                    _logger.LogDebug("Offset for {Partition} not stored: {Reason}", tp, ex.Error.Reason);
+                    KafkaLog.OffsetNotStored(_logger, tp, ex.Error.Reason);
                 }
             }
             Status.AddRecords(batch.Records);
@@ -330,7 +329,7 @@ public sealed class ChatStreamConsumer
         var paused = consumer.Assignment.ToList();
         consumer.Pause(paused);
         Status.PausedForBackpressure = true;
-        _logger.LogWarning("Alert store is not acknowledging writes; consumption paused on {Count} partition(s) until it does", paused.Count);
+        KafkaLog.Paused(_logger, paused.Count);
         var started = Stopwatch.StartNew();
         try
         {
@@ -346,7 +345,7 @@ public sealed class ChatStreamConsumer
             var stillAssigned = consumer.Assignment.ToHashSet();
             consumer.Resume(paused.Where(stillAssigned.Contains).ToList());
             Status.PausedForBackpressure = false;
-            _logger.LogInformation("Alert store acknowledged again after {Seconds:0.0}s; consumption resumed", started.Elapsed.TotalSeconds);
+            KafkaLog.Resumed(_logger, started.Elapsed.TotalSeconds);
         }
     }
 
@@ -370,15 +369,14 @@ public sealed class ChatStreamConsumer
                     slot.Pipeline.Restore(checkpoint.Conversations.Values.Select(ConversationStateCodec.Decode));
                     slot.NextOffset = slot.SavedOffset = checkpoint.NextOffset;
                     start = new Offset(checkpoint.NextOffset);
-                    _logger.LogInformation("Partition {Partition}: restored {Count} conversation(s), resuming at offset {Offset}",
-                        tp.Partition.Value, checkpoint.Conversations.Count, checkpoint.NextOffset);
+                    KafkaLog.Restored(_logger, tp.Partition.Value, checkpoint.Conversations.Count, checkpoint.NextOffset);
                 }
             }
             _partitions[tp] = slot;
             starts.Add(new TopicPartitionOffset(tp, start));
         }
         Status.AssignedPartitions = _partitions.Count;
-        _logger.LogInformation("Assigned {Partitions}", string.Join(", ", assigned.Select(p => p.Partition.Value)));
+        KafkaLog.Assigned(_logger, string.Join(", ", assigned.Select(p => p.Partition.Value)));
         return starts;
     }
 
@@ -415,7 +413,7 @@ public sealed class ChatStreamConsumer
             }
             catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
             {
-                _logger.LogWarning("Flush on revoke incomplete ({Reason}); the new owner will replay", ex.Message);
+                KafkaLog.RevokeFlushIncomplete(_logger, ex.Message);
             }
             finally
             {
@@ -428,7 +426,7 @@ public sealed class ChatStreamConsumer
             _observer?.ForgetPartition(tpo.Partition.Value);
         }
         Status.AssignedPartitions = _partitions.Count;
-        _logger.LogInformation("Revoked {Partitions}", string.Join(", ", revoked.Select(p => p.Partition.Value)));
+        KafkaLog.Revoked(_logger, string.Join(", ", revoked.Select(p => p.Partition.Value)));
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
@@ -439,8 +437,7 @@ public sealed class ChatStreamConsumer
             _observer?.ForgetPartition(tpo.Partition.Value);
         }
         Status.AssignedPartitions = _partitions.Count;
-        _logger.LogWarning("Lost {Partitions} without a clean handover; their uncommitted records will be replayed by the new owner",
-            string.Join(", ", lost.Select(p => p.Partition.Value)));
+        KafkaLog.Lost(_logger, string.Join(", ", lost.Select(p => p.Partition.Value)));
     }
 
     private sealed class PartitionSlot(PartitionPipeline pipeline)

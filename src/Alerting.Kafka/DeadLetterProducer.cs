@@ -64,7 +64,7 @@ public sealed class DeadLetterProducer : IDisposable
             Sent += pending.Count - failed.Count;
             if (failed.Count == 0) return;
             attempt++;
-            _logger.LogWarning("{Count} dead-letter record(s) not delivered to {Topic} (attempt {Attempt}); retrying", failed.Count, _topic, attempt);
+            KafkaLog.DeadLetterRetry(_logger, failed.Count, _topic, attempt);
             ct.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(attempt, 6)))));
             ct.ThrowIfCancellationRequested();
             pending = failed;

@@ -11,8 +11,17 @@ namespace Alerting.Core.Config;
 /// Files are polled (content fingerprint every <c>pollInterval</c>) rather than watched: file-system
 /// events miss Kubernetes ConfigMap symlink swaps and editors that replace files.
 /// </remarks>
-public sealed class ReloadingRulesSource : IRulesSource, IDisposable
+public sealed partial class ReloadingRulesSource : IRulesSource, IDisposable
 {
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Config reloaded: version {Previous} -> {Version}")]
+    private static partial void LogReloaded(ILogger logger, string previous, string version);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Config reload REJECTED ({Count} problem(s)); keeping last good config version {Version}:{Problems}")]
+    private static partial void LogRejected(ILogger logger, int count, string version, string problems);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Config files could not be read ({Reason}); keeping config version {Version}")]
+    private static partial void LogUnreadable(ILogger logger, string reason, string version);
+
     private readonly string? _path;
     private readonly bool _includeEnvironment;
     private readonly string[]? _commandLine;
@@ -67,7 +76,7 @@ public sealed class ReloadingRulesSource : IRulesSource, IDisposable
             }
             catch (IOException ex)
             {
-                _logger.LogWarning("Config files could not be read ({Reason}); keeping config version {Version}", ex.Message, _current.Version);
+                LogUnreadable(_logger, ex.Message, _current.Version);
                 return false;
             }
             if (fingerprint == _fingerprint) return false;
@@ -78,8 +87,7 @@ public sealed class ReloadingRulesSource : IRulesSource, IDisposable
             {
                 ReloadsRejected++;
                 LastRejection = problems;
-                _logger.LogError("Config reload REJECTED ({Count} problem(s)); keeping last good config version {Version}:{NewLine}{Problems}",
-                    problems.Count, _current.Version, Environment.NewLine, string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
+                LogRejected(_logger, problems.Count, _current.Version, Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
                 return false;
             }
             LastRejection = [];
@@ -87,7 +95,7 @@ public sealed class ReloadingRulesSource : IRulesSource, IDisposable
             var previous = _current.Version;
             _current = snapshot;
             ReloadsAccepted++;
-            _logger.LogInformation("Config reloaded: version {Previous} -> {Version}", previous, snapshot.Version);
+            LogReloaded(_logger, previous, snapshot.Version);
             Reloaded?.Invoke(snapshot);
             return true;
         }
