@@ -109,23 +109,31 @@ public sealed class PhraseMatcher
     /// </summary>
     public bool FindAll(ReadOnlySpan<char> text, ref List<PhraseMatch>? matches)
     {
-        List<PhraseMatch>? found = null;
-        Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found);
-        if (found is null) return false;
+        // Per-thread scratch lists: a candidate that the whitelist cancels (操作 over 操) costs nothing.
+        // The matcher is shared across partitions' threads, so the scratch must not be an instance field.
+        var found = t_found ??= new List<PhraseMatch>(8);
+        found.Clear();
+        Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found!);
+        if (found.Count == 0) return false;
 
         if (_allowed is not null) RemoveSuppressed(text, found);
         if (found.Count == 0) return false;
         (matches ??= []).AddRange(found);
+        found.Clear();
         return true;
     }
+
+    [ThreadStatic] private static List<PhraseMatch>? t_found;
+    [ThreadStatic] private static List<PhraseMatch>? t_allowed;
 
     // Kept out of FindAll and free of lambdas: a closure there would be allocated on every call,
     // clean or not (Roslyn hoists display classes to the method scope in optimized builds).
     private void RemoveSuppressed(ReadOnlySpan<char> text, List<PhraseMatch> found)
     {
-        List<PhraseMatch>? allowedSpans = null;
-        Walk(text, _allowed!, null, _allowedInfo, collapse: false, ref allowedSpans);
-        if (allowedSpans is null) return;
+        var allowedSpans = t_allowed ??= new List<PhraseMatch>(8);
+        allowedSpans.Clear();
+        Walk(text, _allowed!, null, _allowedInfo, collapse: false, ref allowedSpans!);
+        if (allowedSpans.Count == 0) return;
         var kept = 0;
         for (var i = 0; i < found.Count; i++)
             if (!IsSuppressed(found[i], allowedSpans, _phraseForms, _allowedForms)) found[kept++] = found[i];
