@@ -70,13 +70,13 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         }
         // Wait until the topic is visible in metadata so consumers subscribe to all partitions.
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var md = admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
             var t = md.Topics.FirstOrDefault(x => x.Topic == topic);
             if (t is not null && t.Error.Code == ErrorCode.NoError && t.Partitions.Count == partitions) return;
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > TimeSpan.FromSeconds(10))
                 throw new InvalidOperationException($"topic {topic} did not appear with {partitions} partitions");
         }
     }

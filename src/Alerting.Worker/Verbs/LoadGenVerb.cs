@@ -222,7 +222,7 @@ internal static class LoadGenVerb
                 try
                 {
                     producer.Produce(topic, new Message<string, byte[]> { Key = m.Key, Value = m.Utf8Json });
-                    onProduced?.Invoke(m.Message.MessageId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    onProduced?.Invoke(m.Message.MessageId, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
                     break;
                 }
                 catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
