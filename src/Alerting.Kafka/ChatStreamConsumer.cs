@@ -3,6 +3,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Core.Messages;
 using Alerting.Core.Pipeline;
+using Alerting.Core.Rules.AgentResponseRate;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -58,6 +59,7 @@ public sealed class ChatStreamConsumer
     private readonly IAlertSink _sink;
     private readonly IPartitionStateStore? _stateStore;
     private readonly IConsumeObserver? _observer;
+    private readonly IAgentActivitySink? _activity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<TopicPartition, PartitionSlot> _partitions = [];
@@ -67,8 +69,10 @@ public sealed class ChatStreamConsumer
     private bool _flushing;
     private bool _inRebalance;
 
-    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null, IConsumeObserver? observer = null)
+    public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null, IConsumeObserver? observer = null,
+        IAgentActivitySink? activity = null)
     {
+        _activity = activity;
         _options = options;
         _rules = rules;
         _sink = sink;
@@ -140,7 +144,7 @@ public sealed class ChatStreamConsumer
                 {
                     lastIdleCheck = _time.GetTimestamp();
                     AdvanceIdlePartitions();
-                    if (_batch.Alerts.Count > 0) Flush(stoppingToken);
+                    if (_batch.Alerts.Count > 0 || ActivityDue()) Flush(stoppingToken);
                 }
             }
         }
@@ -240,6 +244,27 @@ public sealed class ChatStreamConsumer
         Status.PendingDeadlines = pending;
     }
 
+    /// <summary>
+    /// The lowest watermark of this worker's partitions that have seen a record (MinValue if none): the
+    /// per-instance stand-in for the global low watermark <c>agent_response_rate_low</c> is evaluated on.
+    /// </summary>
+    private DateTimeOffset LowWatermark()
+    {
+        var low = DateTimeOffset.MaxValue;
+        foreach (var slot in _partitions.Values)
+            if (slot.Pipeline.Watermark != DateTimeOffset.MinValue && slot.Pipeline.Watermark < low) low = slot.Pipeline.Watermark;
+        return low == DateTimeOffset.MaxValue ? DateTimeOffset.MinValue : low;
+    }
+
+    /// <summary>Facts waiting to be recorded, or an evaluation step reached (only with <c>agent_response_rate_low</c> wired).</summary>
+    private bool ActivityDue()
+    {
+        if (_activity is null) return false;
+        foreach (var slot in _partitions.Values)
+            if (slot.Pipeline.PendingActivity > 0) return true;
+        return _activity.IsDue(LowWatermark());
+    }
+
     private void Flush(CancellationToken ct)
     {
         if (_flushing) return;
@@ -251,6 +276,12 @@ public sealed class ChatStreamConsumer
             // Rule state is captured now, with the offset it corresponds to, before any wait: records
             // handled while we wait belong to the next batch and the next checkpoint.
             var checkpoints = CaptureCheckpoints();
+            var lowWatermark = DateTimeOffset.MinValue;
+            if (_activity is not null)
+            {
+                foreach (var slot in _partitions.Values) slot.Pipeline.DrainActivity(batch.Activity);
+                lowWatermark = LowWatermark();
+            }
             var started = _time.GetTimestamp();
             if (batch.DeadLetters.Count > 0)
             {
@@ -264,6 +295,9 @@ public sealed class ChatStreamConsumer
                 WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
                 Status.AddAlerts(batch.Alerts.Count);
             }
+            // Agent facts recorded and agent-level alerts written before the offsets move, like alerts.
+            if (_activity is not null && (batch.Activity.Count > 0 || _activity.IsDue(lowWatermark)))
+                WaitKeepingMembership(_activity.FlushAsync(batch.Activity, lowWatermark, ct), ct);
             var checkpointStarted = _time.GetTimestamp();
             Status.SinkTime += _time.GetElapsedTime(sinkStarted, checkpointStarted);
             // One round trip for all partitions' checkpoints, not one per partition.
@@ -454,6 +488,7 @@ public sealed class ChatStreamConsumer
     {
         public List<Alert> Alerts { get; } = [];
         public List<DeadLetter> DeadLetters { get; } = [];
+        public List<AgentActivity> Activity { get; } = [];
         public Dictionary<TopicPartition, long> Offsets { get; } = [];
         public int Records { get; set; }
         public long StartedAt { get; set; }

@@ -50,8 +50,9 @@ public sealed class RulesSnapshot
 public sealed class StoreRules
 {
     internal StoreRules(string? shopId, ConversationOptions conversation, SlowResponseRule slowResponse, UnansweredBuyerRule unansweredBuyer, IReadOnlyList<IChatRule> rules,
-        Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions batchWrongPromoAnswer)
+        Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions batchWrongPromoAnswer, Rules.AgentResponseRate.AgentResponseRateOptions agentResponseRate)
     {
+        AgentResponseRate = agentResponseRate;
         BatchWrongPromoAnswer = batchWrongPromoAnswer;
         ShopId = shopId;
         Conversation = conversation;
@@ -71,6 +72,12 @@ public sealed class StoreRules
 
     /// <summary>Options of <c>batch_wrong_promo_answer</c> (evaluated across conversations, outside the partition pipeline).</summary>
     public Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions BatchWrongPromoAnswer { get; }
+
+    /// <summary>Options of <c>agent_response_rate_low</c> (facts from the pipeline, evaluated across partitions; off by default).</summary>
+    public Rules.AgentResponseRate.AgentResponseRateOptions AgentResponseRate { get; }
+
+    /// <summary>Whether the store is within business hours at <paramref name="at"/>.</summary>
+    public bool IsOpen(DateTimeOffset at) => Conversation.Hours.IsOpen(at);
 
     /// <summary>Every enabled rule, evaluated in this order on each record.</summary>
     public IReadOnlyList<IChatRule> Rules { get; }

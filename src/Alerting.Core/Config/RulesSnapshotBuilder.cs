@@ -27,7 +27,7 @@ public static class RulesSnapshotBuilder
 {
     public const string SectionName = "Rules";
 
-    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer"];
+    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions"]), StringComparer.OrdinalIgnoreCase);
 
@@ -86,9 +86,10 @@ public static class RulesSnapshotBuilder
         var promo = BindAt<WrongPromoAnswerOptions>(config, "WrongPromoAnswer", path, problems);
         var claims = BindAt<ForbiddenClaimOptions>(config, "ForbiddenClaim", path, problems);
         var batch = BindAt<Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions>(config, "BatchWrongPromoAnswer", path, problems);
+        var agentRate = BindAt<Rules.AgentResponseRate.AgentResponseRateOptions>(config, "AgentResponseRate", path, problems);
         var slow = BindAt<SlowResponseOptions>(config, "SlowResponse", path, problems);
         var unanswered = BindAt<UnansweredBuyerOptions>(config, "UnansweredBuyer", path, problems);
-        if (problems.Count > before || conversation is null || rude is null || promo is null || claims is null || batch is null || slow is null || unanswered is null)
+        if (problems.Count > before || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
             return null;
 
         // Values that came from the global sections are reported under the global path once (by the
@@ -100,6 +101,7 @@ public static class RulesSnapshotBuilder
         found.AddRange(WrongPromoAnswerRule.Validate(promo, promotions, scope));
         found.AddRange(ForbiddenClaimRule.Validate(claims, $"{scope}:ForbiddenClaim"));
         found.AddRange(batch.Validate($"{scope}:BatchWrongPromoAnswer"));
+        found.AddRange(agentRate.Validate($"{scope}:AgentResponseRate"));
         found.AddRange(slow.Validate($"{scope}:SlowResponse"));
         found.AddRange(unanswered.Validate($"{scope}:UnansweredBuyer"));
         if (found.Count > 0)
@@ -121,7 +123,7 @@ public static class RulesSnapshotBuilder
             if (claims.Enabled) list.Add(new ForbiddenClaimRule(claims));
             if (slow.Enabled) list.Add(slowRule);
             if (unanswered.Enabled) list.Add(unansweredRule);
-            return new StoreRules(shopId, conversation, slowRule, unansweredRule, list, batch);
+            return new StoreRules(shopId, conversation, slowRule, unansweredRule, list, batch, agentRate);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {

@@ -2,6 +2,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Core.Messages;
 using Alerting.Core.Rules;
+using Alerting.Core.Rules.AgentResponseRate;
 
 namespace Alerting.Core.Pipeline;
 
@@ -27,6 +28,8 @@ public sealed class PartitionPipeline
     private readonly RuleContext _context = new();
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private DateTimeOffset _nextEviction = DateTimeOffset.MinValue;
+    /// <summary>Facts for <c>agent_response_rate_low</c> not drained yet; null until a store with the rule on emits one.</summary>
+    private List<AgentActivity>? _activity;
 
     private readonly bool _trackChanges;
 
@@ -51,6 +54,21 @@ public sealed class PartitionPipeline
     public long LateRecords { get; private set; }
 
     public int OpenConversations => _conversations.Count;
+
+    /// <summary>
+    /// <see cref="AgentActivity"/> facts emitted (only for stores with <c>agent_response_rate_low</c> enabled)
+    /// and not drained yet by <see cref="DrainActivity"/>.
+    /// </summary>
+    public int PendingActivity => _activity?.Count ?? 0;
+
+    /// <summary>Moves the facts emitted since the last call into <paramref name="into"/> (the caller aggregates them across partitions).</summary>
+    public void DrainActivity(List<AgentActivity> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        if (_activity is not { Count: > 0 }) return;
+        into.AddRange(_activity);
+        _activity.Clear();
+    }
 
     /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
     public int PendingDeadlines { get; private set; }
@@ -90,6 +108,7 @@ public sealed class PartitionPipeline
         _context.ConfigVersion = snapshot.Version;
         var rules = store.Rules;
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
+        if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
         else if (_trackChanges) _changed.Add(state);
@@ -147,6 +166,27 @@ public sealed class PartitionPipeline
     }
 
     public IEnumerable<ConversationState> Conversations => _conversations.Values;
+
+    /// <summary>
+    /// The <c>agent_response_rate_low</c> facts of one applied record: an agent message, the wait a human
+    /// reply ended, the wait a close left unanswered. Bots and system messages give none.
+    /// </summary>
+    private void EmitActivity(ChatMessage message, ConversationState state)
+    {
+        if (message.Event == ChatEventKind.Message && message.Sender == SenderKind.Agent)
+        {
+            var agent = state.OwnerAgentId ?? message.AgentId ?? message.SenderId;
+            if (string.IsNullOrEmpty(agent)) return;
+            var list = _activity ??= [];
+            list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.AgentMessage, message.MessageId, message.SentAt));
+            if (_context.Answered is { } answered)
+                list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.WaitAnswered, answered.FirstMessageId,
+                    answered.WaitingSince, answered.BuyerMessages, answered.CountedWait));
+        }
+        if (_context.ClosedWhileWaiting is { } closed && !string.IsNullOrEmpty(state.OwnerAgentId))
+            (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,
+                closed.FirstMessageId, closed.WaitingSince, closed.BuyerMessages));
+    }
 
     private void Apply(ChatMessage message, ConversationState state, StoreRules store)
     {
@@ -260,6 +300,9 @@ public sealed class PartitionPipeline
                 state.UnansweredFired = true;
                 state.Deadline = default;
                 PendingDeadlines--;
+                if (store.AgentResponseRate.Enabled && !string.IsNullOrEmpty(state.OwnerAgentId))
+                    (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,
+                        state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount));
                 if (_trackChanges) _changed.Add(state);
             }
             else if (rule.Options.Enabled)

@@ -22,14 +22,32 @@ public static class ReplayRunner
         var pipeline = new PartitionPipeline(new FixedRulesSource(rules), wallClock ?? TimeProvider.System);
         // Batches of identical wrong answers span conversations: the same aggregation the live worker keeps in Redis.
         var batches = new Rules.BatchWrongPromoAnswer.BatchWrongAnswerAggregator(shop => rules.ForShop(shop).BatchWrongPromoAnswer, wallClock ?? TimeProvider.System);
+        // Agent-level rates span conversations too; one input is one partition, so its clock is the lowest watermark.
+        var agents = new Rules.AgentResponseRate.AgentResponseRateAggregator(shop => rules.ForShop(shop).AgentResponseRate,
+            (shop, at) => rules.ForShop(shop).IsOpen(at), wallClock ?? TimeProvider.System);
+        var activity = new List<Rules.AgentResponseRate.AgentActivity>();
+        var agentsClock = DateTimeOffset.MinValue;
         var alerts = new List<Alert>();
         var byRule = new SortedDictionary<string, int>(StringComparer.Ordinal);
         long lineNo = 0, messages = 0, bad = 0, total = 0;
         var buffer = new byte[4096];
 
-        void Emit()
+        void Emit(DateTimeOffset? agentsUpTo = null)
         {
             if (alerts.Count > 0) alerts.AddRange(batches.Observe(alerts));
+            if (pipeline.PendingActivity > 0)
+            {
+                pipeline.DrainActivity(activity);
+                agents.Observe(activity);
+                activity.Clear();
+            }
+            // Evaluate when the clock enters a new minute (evaluation points are whole minutes), and at the end.
+            var clock = agentsUpTo ?? pipeline.Watermark;
+            if (agents.Agents > 0 && (agentsUpTo is not null || clock.UtcTicks / TimeSpan.TicksPerMinute > agentsClock.UtcTicks / TimeSpan.TicksPerMinute))
+            {
+                agentsClock = clock;
+                alerts.AddRange(agents.AdvanceTo(clock));
+            }
             foreach (var alert in alerts)
             {
                 onAlert(alert);
@@ -61,7 +79,7 @@ public static class ReplayRunner
 
         var finalClock = until ?? pipeline.MaxSentAt;
         if (messages > 0 || until is not null) pipeline.AdvanceWatermark(finalClock, alerts);
-        Emit();
+        Emit(finalClock);
         return new ReplaySummary(lineNo, messages, bad, total, byRule, finalClock, pipeline.LateRecords);
     }
 }

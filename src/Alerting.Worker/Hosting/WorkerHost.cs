@@ -58,6 +58,16 @@ internal static class WorkerHost
         });
         builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>(),
             sp.GetRequiredService<WorkerMetrics>(), sp.GetRequiredService<IAlertNotifier>(), sp.GetRequiredService<TimeProvider>()));
+        // agent_response_rate_low (off unless Rules:AgentResponseRate:Enabled): facts in Redis, evaluated from the flush.
+        builder.Services.AddSingleton(sp =>
+        {
+            var rulesSource = sp.GetRequiredService<IRulesSource>();
+            return new AgentActivityTracker(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+                shop => rulesSource.Current.ForShop(shop).AgentResponseRate, (shop, at) => rulesSource.Current.ForShop(shop).IsOpen(at), cross,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentActivityTracker>>());
+        });
+        builder.Services.AddSingleton<Alerting.Core.Rules.AgentResponseRate.IAgentActivitySink>(sp => new AgentActivitySink(
+            sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<IRulesSource>(), sp.GetRequiredService<IAlertSink>()));
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();

@@ -8,7 +8,7 @@ public sealed class AgentResponseRateTests
 {
     /// <summary>2026-11-11 00:00 Beijing time: a 30-minute fixed window starts here.</summary>
     private static readonly DateTimeOffset Midnight = new(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
-    private static readonly AgentResponseRateOptions Defaults = new();
+    private static readonly AgentResponseRateOptions Defaults = new() { Enabled = true };
 
     private static AgentActivity Answered(string id, DateTimeOffset at, double waitSeconds, string agent = "agent-07", int buyerMessages = 1, string conversation = "c-1")
         => new("shop-a", agent, conversation, AgentActivityKind.WaitAnswered, id, at, buyerMessages, TimeSpan.FromSeconds(waitSeconds));
@@ -127,7 +127,7 @@ public sealed class AgentResponseRateTests
     [Fact]
     public void AdvanceTo_ReplyRateAndAnswerRatioLow_BothNamed()
     {
-        var aggregator = Aggregator(new AgentResponseRateOptions { MinResponseRate = 0 });
+        var aggregator = Aggregator(new AgentResponseRateOptions { Enabled = true, MinResponseRate = 0 });
         var facts = Enumerable.Range(0, 10).Select(i => i < 2 ? Unanswered($"u-{i}", Midnight.AddMinutes(i), buyerMessages: 2) : Answered($"a-{i}", Midnight.AddMinutes(i), 5)).ToList<AgentActivity>();
         facts.AddRange(Enumerable.Range(0, 8).Select(i => Said($"r-{i}", Midnight.AddMinutes(i).AddSeconds(5))));
         aggregator.Observe(facts);

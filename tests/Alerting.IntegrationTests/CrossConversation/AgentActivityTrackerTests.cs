@@ -10,7 +10,7 @@ namespace Alerting.IntegrationTests.CrossConversation;
 public sealed class AgentActivityTrackerTests
 {
     private static readonly DateTimeOffset Midnight = new(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
-    private static readonly AgentResponseRateOptions Defaults = new();
+    private static readonly AgentResponseRateOptions Defaults = new() { Enabled = true };
 
     /// <summary>n waits a minute apart, the first <paramref name="slow"/> answered in 60 s, the rest in 10 s, each followed by two agent messages.</summary>
     private static List<AgentActivity> Shift(DateTimeOffset start, int n, int slow, string agent, string prefix)

@@ -9,8 +9,8 @@ namespace Alerting.Core.Rules.AgentResponseRate;
 /// </summary>
 public sealed class AgentResponseRateOptions
 {
-    /// <summary>Default true.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>Default false: the rule is opt-in (<c>Rules:AgentResponseRate:Enabled</c>, or per store).</summary>
+    public bool Enabled { get; set; }
 
     /// <summary>Length of the rolling window the measures are taken over, in minutes. Default 30.</summary>
     public int WindowMinutes { get; set; } = 30;
