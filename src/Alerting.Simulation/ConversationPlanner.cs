@@ -122,7 +122,10 @@ internal sealed class ConversationPlanner
                 var p = ctx.Promotion ?? rng.Pick(store.Promotions);
                 SetPromotion(ctx, p, rng);
                 var wrong = rng.Chance(_options.WrongPromoRate);
-                if (wrong) (ctx.StatedThreshold, ctx.StatedAmount) = WrongTerms(p, store.Promotions, rng);
+                if (wrong)
+                    (ctx.StatedThreshold, ctx.StatedAmount) = rng.Chance(_options.SharedBadTemplateShare)
+                        ? SharedBadTemplate(p, store.Promotions)
+                        : WrongTerms(p, store.Promotions, rng);
                 var text = Vocabulary.AgentAnswer(Topic.Promotion, ctx, rng);
                 var stated = SimulatedPromotion.FormatTerms(ctx.StatedThreshold, ctx.StatedAmount);
                 SetPromotion(ctx, p, rng);
@@ -251,7 +254,14 @@ internal sealed class ConversationPlanner
     }
 
     /// <summary>Wrong terms for <paramref name="promo"/>: threshold or amount changed, never equal to any live promotion of the store.</summary>
+    /// <summary>The store's one bad quick-reply template for a promotion: the first valid wrong terms, the same for every agent.</summary>
+    internal static (int Threshold, int Amount) SharedBadTemplate(SimulatedPromotion promo, IReadOnlyList<SimulatedPromotion> storePromotions)
+        => WrongCandidates(promo, storePromotions)[0];
+
     internal static (int Threshold, int Amount) WrongTerms(SimulatedPromotion promo, IReadOnlyList<SimulatedPromotion> storePromotions, SimRandom rng)
+        => rng.Pick(WrongCandidates(promo, storePromotions));
+
+    private static (int Threshold, int Amount)[] WrongCandidates(SimulatedPromotion promo, IReadOnlyList<SimulatedPromotion> storePromotions)
     {
         var candidates = new List<(int, int)>();
         foreach (var dt in (int[])[-100, -50, 100, 200])
@@ -263,7 +273,7 @@ internal sealed class ConversationPlanner
             .Where(c => c.Item1 > 0 && c.Item2 > 0 && c.Item2 < c.Item1)
             .Where(c => !storePromotions.Any(p => p.Threshold == c.Item1 && p.Amount == c.Item2))
             .ToArray();
-        return rng.Pick(valid);
+        return valid;
     }
 
     /// <summary>

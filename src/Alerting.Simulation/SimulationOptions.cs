@@ -53,6 +53,13 @@ public sealed class SimulationOptions
     /// <summary>Probability that an agent message stating promotion terms states wrong ones (<c>wrong_promo_answer</c>). Default 0.05.</summary>
     public double WrongPromoRate { get; set; } = 0.05;
 
+    /// <summary>
+    /// Share of wrong promotion answers that use the store's one shared bad quick-reply template (the same
+    /// wrong terms for every agent) instead of a random wrong statement; several agents sending it within
+    /// a window make a <c>batch_wrong_promo_answer</c>. Default 0.5.
+    /// </summary>
+    public double SharedBadTemplateShare { get; set; } = 0.5;
+
     /// <summary>Probability that an answered buyer turn is answered late, within <see cref="SlowReplyDelayMin"/>–<see cref="SlowReplyDelayMax"/> (<c>slow_response</c>). Default 0.03.</summary>
     public double SlowReplyRate { get; set; } = 0.03;
 
@@ -113,6 +120,7 @@ public sealed class SimulationOptions
         Rate(PreSalesShare, nameof(PreSalesShare));
         Rate(RudeReplyRate, nameof(RudeReplyRate));
         Rate(WrongPromoRate, nameof(WrongPromoRate));
+        Rate(SharedBadTemplateShare, nameof(SharedBadTemplateShare));
         Rate(SlowReplyRate, nameof(SlowReplyRate));
         Rate(UnansweredRate, nameof(UnansweredRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));

@@ -62,7 +62,7 @@ internal static class LoadGenVerb
                     if (stop.IsCancellationRequested) break;
                 }
             }
-            var written = GroundTruthFile.Write(groundTruth, run.ExpectedAlertsDueBy(run.LastSentAt ?? options.Start));
+            var written = GroundTruthFile.Write(groundTruth, WithBatches(run.ExpectedAlertsDueBy(run.LastSentAt ?? options.Start)));
             var rules = Path.ChangeExtension(output, null) + ".rules.json";
             await File.WriteAllTextAsync(rules, DemoVerb.DemoRulesJson(generator.Promotions));
             Report(run, clock.Elapsed, output, groundTruth, written);
@@ -77,7 +77,7 @@ internal static class LoadGenVerb
             var run = generator.CreateRun();
             var clock = Stopwatch.StartNew();
             Produce(bootstrap, topic, run.Messages, options.MessageCount!.Value, rate, profile, stop.Token);
-            var written = GroundTruthFile.Write(groundTruth, run.ExpectedAlertsDueBy(run.LastSentAt ?? options.Start));
+            var written = GroundTruthFile.Write(groundTruth, WithBatches(run.ExpectedAlertsDueBy(run.LastSentAt ?? options.Start)));
             Report(run, clock.Elapsed, $"{bootstrap} topic {topic}", groundTruth, written);
             return 0;
         }
@@ -126,7 +126,7 @@ internal static class LoadGenVerb
         // disorder (plus a tick) to reach the final clock, so deadlines due by then have fired.
         await Task.Delay(stack.Rules.Current.AllowedDisorder + TimeSpan.FromSeconds(1.5), ct);
         var until = run.LastSentAt ?? options.Start;
-        var expected = run.ExpectedAlertsDueBy(until).ToList();
+        var expected = WithBatches(run.ExpectedAlertsDueBy(until));
         GroundTruthFile.Write(groundTruth, expected);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis.ConnectionString + ",allowAdmin=true");
@@ -154,6 +154,14 @@ internal static class LoadGenVerb
             Console.WriteLine($"not in the ground truth (not scored): {rule} {count} alert(s)");
         Console.WriteLine(Evaluation.Format(scores));
         return EvaluateVerb.Verdict(scores, minPrecision, minRecall);
+    }
+
+    /// <summary>The labelled alerts plus the batch alerts they imply (default batch options).</summary>
+    private static List<ExpectedAlert> WithBatches(IEnumerable<ExpectedAlert> expected)
+    {
+        var list = expected.ToList();
+        list.AddRange(GroundTruthBatches.Derive(list));
+        return list;
     }
 
     /// <summary>
