@@ -8,34 +8,10 @@ using StackExchange.Redis;
 namespace Alerting.IntegrationTests.CrossConversation;
 
 /// <summary>agent_response_rate_low end to end: mock Kafka → real worker (rule enabled) → facts in Redis → one alert in the store stream.</summary>
-public sealed class WorkerAgentResponseRateTests : IAsyncLifetime
+// One partition: the evaluation waits for the lowest watermark of the worker's partitions.
+public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 1)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 11, 10, 0, 0, TimeSpan.FromHours(8));
-    private readonly string _topic = "chat-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly string _configDir = Path.Combine(Path.GetTempPath(), "alerting-agentrate-" + Guid.NewGuid().ToString("N")[..8]);
-    private KafkaTestCluster _kafka = null!;
-    private LocalRedisServer _redisServer = null!;
-    private ConnectionMultiplexer _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_configDir);
-        _kafka = KafkaTestCluster.Start();
-        // One partition: the evaluation waits for the lowest watermark of the worker's partitions.
-        _kafka.CreateTopic(_topic, 1);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redisServer = await LocalRedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _redisServer.DisposeAsync();
-        _kafka.Dispose();
-        Directory.Delete(_configDir, recursive: true);
-    }
-
     private static (string, byte[]) Record(string id, string conversation, SenderKind sender, double at, string text = "在吗")
         => (conversation, ChatMessageJson.ToUtf8(new ChatMessage
         {
@@ -47,7 +23,7 @@ public sealed class WorkerAgentResponseRateTests : IAsyncLifetime
     [Fact]
     public async Task Worker_RecordsAgentFacts_AndWritesTheAgentAlertOnce()
     {
-        var config = Path.Combine(_configDir, "rules.json");
+        var config = Path.Combine(Dir, "rules.json");
         await File.WriteAllTextAsync(config, """
             { "Rules": { "AgentResponseRate": { "Enabled": true, "WindowMinutes": 5, "StepMinutes": 1, "SettleSeconds": 0,
                 "MinWaits": 3, "MinReplyRate": 0, "MinAnswerRatio": 0 } } }
@@ -60,13 +36,13 @@ public sealed class WorkerAgentResponseRateTests : IAsyncLifetime
             records.Add(Record($"a{i}", $"c{i}", SenderKind.Agent, (i * 10) + 60, "在的"));
         }
         records.Add(Record("a-late", "c9", SenderKind.Agent, 600, "您好"));
-        _kafka.Produce(_topic, records);
+        Kafka.Produce(Topic, records);
 
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString, config);
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, config);
 
-        await AlertStreams.WaitForAsync(_redis, a => a.Exists(x => x.Rule == AgentResponseRates.RuleName), TimeSpan.FromSeconds(30), "agent_response_rate_low");
+        await AlertStreams.WaitForAsync(Redis, a => a.Exists(x => x.Rule == AgentResponseRates.RuleName), TimeSpan.FromSeconds(30), "agent_response_rate_low");
         await Task.Delay(TimeSpan.FromSeconds(2)); // more flushes and evaluations: still one alert
-        var db = _redis.GetDatabase();
+        var db = Redis.GetDatabase();
         var alerts = await AlertStreams.ReadAsync(db, "shop-a");
         var alert = Assert.Single(alerts, a => a.Rule == AgentResponseRates.RuleName);
         Assert.Equal("agent-7", alert.AgentId);
@@ -77,7 +53,7 @@ public sealed class WorkerAgentResponseRateTests : IAsyncLifetime
         Assert.Equal(["b0", "b1", "b2", "b3", "b4"], alert.MessageIds);
 
         // The facts are in Redis, per store, agent and step.
-        var server = _redis.GetServers()[0];
+        var server = Redis.GetServers()[0];
         var keys = new List<RedisKey>();
         await foreach (var key in server.KeysAsync(pattern: "alerts:agent:*")) keys.Add(key);
         Assert.NotEmpty(keys);

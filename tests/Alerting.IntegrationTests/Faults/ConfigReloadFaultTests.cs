@@ -6,33 +6,9 @@ using StackExchange.Redis;
 namespace Alerting.IntegrationTests.Faults;
 
 /// <summary>Fault test 6: an invalid config pushed while running is refused; a valid one then applies without a restart.</summary>
-public sealed class ConfigReloadFaultTests : IAsyncLifetime
+public sealed class ConfigReloadFaultTests() : LiveStackTest("reload", 2)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
-    private readonly string _topic = "reload-" + Guid.NewGuid().ToString("N")[..8];
-    private KafkaTestCluster _kafka = null!;
-    private RedisServer _redisServer = null!;
-    private ConnectionMultiplexer _redis = null!;
-    private string _dir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _kafka = KafkaTestCluster.Start();
-        _kafka.CreateTopic(_topic, 2);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redisServer = await RedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-        _dir = Directory.CreateTempSubdirectory("alerting-reload-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _redisServer.DisposeAsync();
-        _kafka.Dispose();
-        Directory.Delete(_dir, true);
-    }
-
     private void Exchange(string conversation, double at, double replyAfter)
     {
         ChatMessage M(string id, SenderKind sender, double s) => new()
@@ -40,7 +16,7 @@ public sealed class ConfigReloadFaultTests : IAsyncLifetime
             MessageId = id, ConversationId = conversation, ShopId = "shop-r", Sender = sender,
             SenderId = sender == SenderKind.Buyer ? "b" : "agent-1", AgentId = "agent-1", Text = "您好", SentAt = T0.AddSeconds(s),
         };
-        _kafka.Produce(_topic, [(conversation, ChatMessageJson.ToUtf8(M(conversation + "-q", SenderKind.Buyer, at))), (conversation, ChatMessageJson.ToUtf8(M(conversation + "-a", SenderKind.Agent, at + replyAfter)))]);
+        Kafka.Produce(Topic, [(conversation, ChatMessageJson.ToUtf8(M(conversation + "-q", SenderKind.Buyer, at))), (conversation, ChatMessageJson.ToUtf8(M(conversation + "-a", SenderKind.Agent, at + replyAfter)))]);
     }
 
     private static string Config(string threshold) => $$"""{ "Rules": { "SlowResponse": { "FirstResponseThresholdSeconds": {{threshold}}, "ThresholdSeconds": {{threshold}} } } }""";
@@ -48,13 +24,13 @@ public sealed class ConfigReloadFaultTests : IAsyncLifetime
     [Fact]
     public async Task InvalidConfigPush_KeepsLastGood_ThenValidChangeTakesEffectWithoutRestart()
     {
-        var file = Path.Combine(_dir, "rules.json");
+        var file = Path.Combine(Dir, "rules.json");
         await File.WriteAllTextAsync(file, Config("30"));
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString, file, TimeSpan.FromMilliseconds(200));
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, file, TimeSpan.FromMilliseconds(200));
         var firstVersion = worker.Rules.Current.Version;
 
         Exchange("A", 0, 40);
-        await AlertStreams.WaitForAsync(_redis, a => a.Any(x => x.ConversationId == "A"), TimeSpan.FromSeconds(30), "A's slow response");
+        await AlertStreams.WaitForAsync(Redis, a => a.Any(x => x.ConversationId == "A"), TimeSpan.FromSeconds(30), "A's slow response");
 
         await File.WriteAllTextAsync(file, Config("\"fast\""));
         await WaitFor(() => worker.Rules.ReloadsRejected >= 1, "the bad reload to be rejected");
@@ -64,13 +40,13 @@ public sealed class ConfigReloadFaultTests : IAsyncLifetime
         Assert.Equal(firstVersion, worker.Rules.Current.Version);
 
         Exchange("B", 100, 40); // still judged by the last good config (30 s)
-        await AlertStreams.WaitForAsync(_redis, a => a.Any(x => x.ConversationId == "B"), TimeSpan.FromSeconds(30), "B's slow response under the last good config");
+        await AlertStreams.WaitForAsync(Redis, a => a.Any(x => x.ConversationId == "B"), TimeSpan.FromSeconds(30), "B's slow response under the last good config");
 
         await File.WriteAllTextAsync(file, Config("60"));
         await WaitFor(() => worker.Rules.ReloadsAccepted >= 1, "the valid reload to be accepted");
         Exchange("C", 200, 40); // fine under 60 s
         Exchange("D", 300, 70); // slow under 60 s
-        var alerts = await AlertStreams.WaitForAsync(_redis, a => a.Any(x => x.ConversationId == "D"), TimeSpan.FromSeconds(30), "D's slow response under the new config");
+        var alerts = await AlertStreams.WaitForAsync(Redis, a => a.Any(x => x.ConversationId == "D"), TimeSpan.FromSeconds(30), "D's slow response under the new config");
 
         Assert.DoesNotContain(alerts, a => a.ConversationId == "C");
         Assert.Equal(firstVersion, Assert.Single(alerts, a => a.ConversationId == "B").ConfigVersion);

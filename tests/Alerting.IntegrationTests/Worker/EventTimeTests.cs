@@ -9,32 +9,8 @@ using Xunit.Abstractions;
 namespace Alerting.IntegrationTests.Worker;
 
 /// <summary>Timing rules on the live path: a backlog never fires deadlines on wall time; a quiet partition does.</summary>
-public sealed class EventTimeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class EventTimeTests(ITestOutputHelper output) : LiveStackTest("time", 4)
 {
-    private readonly string _topic = "time-" + Guid.NewGuid().ToString("N")[..8];
-    private KafkaTestCluster _kafka = null!;
-    private RedisServer _redisServer = null!;
-    private ConnectionMultiplexer _redis = null!;
-    private string _dir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _kafka = KafkaTestCluster.Start();
-        _kafka.CreateTopic(_topic, 4);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redisServer = await RedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-        _dir = Directory.CreateTempSubdirectory("alerting-time-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _redisServer.DisposeAsync();
-        _kafka.Dispose();
-        Directory.Delete(_dir, true);
-    }
-
     [Fact]
     public async Task Backlog_OfTenMinutesWhereEveryBuyerWasAnswered_RaisesNoTimingAlerts()
     {
@@ -48,9 +24,9 @@ public sealed class EventTimeTests(ITestOutputHelper output) : IAsyncLifetime
         var messages = generator.Generate().ToList();
         var span = messages.Max(m => m.Message.SentAt) - messages.Min(m => m.Message.SentAt);
         Assert.True(span >= TimeSpan.FromMinutes(10), $"backlog spans only {span}");
-        _kafka.Produce(_topic, messages.Select(m => (m.Key, m.Utf8Json)));
+        Kafka.Produce(Topic, messages.Select(m => (m.Key, m.Utf8Json)));
 
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString);
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString);
         var clock = Stopwatch.StartNew();
         while (worker.Status.Records < messages.Count)
         {
@@ -60,24 +36,24 @@ public sealed class EventTimeTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{messages.Count} records spanning {span} caught up in {clock.Elapsed.TotalSeconds:0.0}s");
         // A few idle ticks after catching up, with the partitions now following the wall clock.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await AlertStreams.ReadAllAsync(_redis));
+        Assert.Empty(await AlertStreams.ReadAllAsync(Redis));
     }
 
     [Fact]
     public async Task QuietPartition_FiresAPendingDeadlineOnTime_WithoutFurtherMessages()
     {
-        var config = Path.Combine(_dir, "rules.json");
+        var config = Path.Combine(Dir, "rules.json");
         await File.WriteAllTextAsync(config, """{ "Rules": { "EventTime": { "AllowedDisorderSeconds": 1 }, "UnansweredBuyer": { "ThresholdSeconds": 2 } } }""");
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString, config);
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, config);
         await WaitFor(() => worker.Status.AssignedPartitions == 4, "partition assignment");
 
         // Last year's timestamp: the watermark follows the wall clock from the record's own sentAt.
         var sentAt = new DateTimeOffset(2025, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
         var buyer = new ChatMessage { MessageId = "q1", ConversationId = "quiet-1", ShopId = "shop-q", Sender = SenderKind.Buyer, SenderId = "b", Text = "在吗", SentAt = sentAt };
         var clock = Stopwatch.StartNew();
-        _kafka.Produce(_topic, [("quiet-1", ChatMessageJson.ToUtf8(buyer))]);
+        Kafka.Produce(Topic, [("quiet-1", ChatMessageJson.ToUtf8(buyer))]);
 
-        var alerts = await AlertStreams.WaitForAsync(_redis, a => a.Count > 0, TimeSpan.FromSeconds(15), "the unanswered alert from a quiet partition");
+        var alerts = await AlertStreams.WaitForAsync(Redis, a => a.Count > 0, TimeSpan.FromSeconds(15), "the unanswered alert from a quiet partition");
         var waited = clock.Elapsed;
         output.WriteLine($"fired {waited.TotalSeconds:0.00}s after producing (threshold 2 s + allowance 1 s)");
         var alert = Assert.Single(alerts);

@@ -14,32 +14,8 @@ namespace Alerting.IntegrationTests.Worker;
 /// A short big-sale rehearsal: generated chat with labelled faults through the embedded broker, the
 /// real worker and redis-server, checked against the generator's ground truth and against replay.
 /// </summary>
-public sealed class RehearsalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RehearsalTests(ITestOutputHelper output) : LiveStackTest("rehearsal", 4)
 {
-    private readonly string _topic = "rehearsal-" + Guid.NewGuid().ToString("N")[..8];
-    private KafkaTestCluster _kafka = null!;
-    private RedisServer _redisServer = null!;
-    private ConnectionMultiplexer _redis = null!;
-    private string _configDir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _kafka = KafkaTestCluster.Start();
-        _kafka.CreateTopic(_topic, 4);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redisServer = await RedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-        _configDir = Directory.CreateTempSubdirectory("alerting-rehearsal-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _redisServer.DisposeAsync();
-        _kafka.Dispose();
-        Directory.Delete(_configDir, true);
-    }
-
     [Fact]
     public async Task GeneratedTraffic_LiveWorkerMatchesGroundTruthAndReplay()
     {
@@ -50,7 +26,7 @@ public sealed class RehearsalTests(ITestOutputHelper output) : IAsyncLifetime
         var lastSentAt = messages.Max(m => m.Message.SentAt);
         var expected = run.ExpectedAlertsDueBy(lastSentAt).ToList();
         expected.AddRange(GroundTruthBatches.Derive(expected));
-        var configFile = Path.Combine(_configDir, "rules.json");
+        var configFile = Path.Combine(Dir, "rules.json");
         await File.WriteAllTextAsync(configFile, DemoVerb.DemoRulesJson(generator.Promotions));
         var (rules, problems, _) = ConfigFiles.LoadRules(configFile);
         Assert.True(rules is not null, string.Join("; ", problems));
@@ -61,11 +37,11 @@ public sealed class RehearsalTests(ITestOutputHelper output) : IAsyncLifetime
         ReplayRunner.Run(new StringReader(jsonl), rules!, replayed.Add, (line, reason) => Assert.Fail($"line {line}: {reason}"));
 
         // Live: the same records through Kafka, the worker and Redis.
-        _kafka.Produce(_topic, messages.Select(m => (m.Key, m.Utf8Json)));
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString, configFile);
+        Kafka.Produce(Topic, messages.Select(m => (m.Key, m.Utf8Json)));
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, configFile);
         var replayIds = Alerting.IntegrationTests.Faults.FaultScenario.FinalRevisions(replayed).Select(Key).ToHashSet();
         var replayAll = replayed.Select(Key).ToHashSet();
-        var live = await AlertStreams.WaitForAsync(_redis, a => replayIds.IsSubsetOf(a.Select(Key)), TimeSpan.FromSeconds(60), "every replayed alert in Redis");
+        var live = await AlertStreams.WaitForAsync(Redis, a => replayIds.IsSubsetOf(a.Select(Key)), TimeSpan.FromSeconds(60), "every replayed alert in Redis");
 
         var expectedIds = expected.Select(e => e.AlertId).ToHashSet();
         var replayFiring = replayed.Where(a => a.Status == AlertStatus.Firing && Evaluation.LabelledRules.Contains(a.Rule)).Select(a => a.AlertId).ToHashSet();

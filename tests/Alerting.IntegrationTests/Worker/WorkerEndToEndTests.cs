@@ -9,30 +9,9 @@ using StackExchange.Redis;
 namespace Alerting.IntegrationTests.Worker;
 
 /// <summary>The whole path on real parts: mock Kafka cluster → worker host → real redis-server.</summary>
-public sealed class WorkerEndToEndTests : IAsyncLifetime
+public sealed class WorkerEndToEndTests() : LiveStackTest("chat", 4)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
-    private readonly string _topic = "chat-" + Guid.NewGuid().ToString("N")[..8];
-    private KafkaTestCluster _kafka = null!;
-    private LocalRedisServer _redisServer = null!;
-    private ConnectionMultiplexer _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        _kafka = KafkaTestCluster.Start();
-        _kafka.CreateTopic(_topic, 4);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redisServer = await LocalRedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _redisServer.DisposeAsync();
-        _kafka.Dispose();
-    }
-
     private static (string, byte[]) Record(string id, string conversation, SenderKind sender, double at, string text = "您好", ChatEventKind kind = ChatEventKind.Message, string shop = "shop-a")
     {
         var m = new ChatMessage
@@ -59,7 +38,7 @@ public sealed class WorkerEndToEndTests : IAsyncLifetime
     public async Task Worker_WritesExactAlertsToStreamsAndAllThreeChannelFamilies()
     {
         var received = new ConcurrentDictionary<string, ConcurrentBag<string>>();
-        var sub = _redis.GetSubscriber();
+        var sub = Redis.GetSubscriber();
         foreach (var channel in new[] { "alerts", "alerts:rule:*", "alerts:shop:*" })
         {
             var family = channel;
@@ -67,10 +46,10 @@ public sealed class WorkerEndToEndTests : IAsyncLifetime
                 (_, value) => received.GetOrAdd(family, _ => []).Add(value!));
         }
 
-        _kafka.Produce(_topic, Script());
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString);
+        Kafka.Produce(Topic, Script());
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString);
 
-        var alerts = await AlertStreams.WaitForAsync(_redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "slow + unanswered alerts");
+        var alerts = await AlertStreams.WaitForAsync(Redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "slow + unanswered alerts");
         Assert.Equal(2, alerts.Count);
         var slow = Assert.Single(alerts, a => a.Rule == "slow_response");
         Assert.Equal("c1", slow.ConversationId);
@@ -89,7 +68,7 @@ public sealed class WorkerEndToEndTests : IAsyncLifetime
         }
 
         // The inspectors' group exists on the store stream from id 0.
-        var groups = await _redis.GetDatabase().StreamGroupInfoAsync("alerts:stream:{shop-a}");
+        var groups = await Redis.GetDatabase().StreamGroupInfoAsync("alerts:stream:{shop-a}");
         Assert.Contains(groups, g => g.Name == "inspectors");
     }
 
@@ -102,36 +81,36 @@ public sealed class WorkerEndToEndTests : IAsyncLifetime
             ("c9", Encoding.UTF8.GetBytes("""{"messageId":"x","conversationId":"c9","shopId":"shop-a","sender":"robot","senderId":"r","text":"hi","sentAt":"2026-11-11T00:00:00+08:00"}""")),
         };
         records.AddRange(Script());
-        _kafka.Produce(_topic, records);
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redisServer.ConnectionString);
+        Kafka.Produce(Topic, records);
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString);
 
-        await AlertStreams.WaitForAsync(_redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "alerts after the bad records");
-        var dead = _kafka.ReadAll(_topic + ".dlq", 2, TimeSpan.FromSeconds(20));
+        await AlertStreams.WaitForAsync(Redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "alerts after the bad records");
+        var dead = Kafka.ReadAll(Topic + ".dlq", 2, TimeSpan.FromSeconds(20));
         Assert.Equal(2, dead.Count);
         var reasons = dead.Select(d => Encoding.UTF8.GetString(d.Message.Headers.GetLastBytes("dlq.reason"))).Order().ToList();
         Assert.StartsWith("invalid JSON", reasons[0], StringComparison.Ordinal);
         Assert.Contains("unknown sender 'robot'", reasons[1], StringComparison.Ordinal);
-        Assert.All(dead, d => Assert.Equal(_topic, Encoding.UTF8.GetString(d.Message.Headers.GetLastBytes("dlq.source.topic"))));
+        Assert.All(dead, d => Assert.Equal(Topic, Encoding.UTF8.GetString(d.Message.Headers.GetLastBytes("dlq.source.topic"))));
         Assert.Contains(dead, d => Encoding.UTF8.GetString(d.Message.Value) == "{not json");
     }
 
     [Fact]
     public async Task RestartedWorker_AndAFullRedelivery_DoNotDuplicateAlerts()
     {
-        _kafka.Produce(_topic, Script());
-        var group = "g-" + _topic;
-        await using (var first = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, group, _redisServer.ConnectionString))
+        Kafka.Produce(Topic, Script());
+        var group = "g-" + Topic;
+        await using (var first = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, group, RedisServer.ConnectionString))
         {
-            await AlertStreams.WaitForAsync(_redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "first run's alerts");
+            await AlertStreams.WaitForAsync(Redis, a => a.Count >= 2, TimeSpan.FromSeconds(30), "first run's alerts");
         }
 
         // Same group again (resumes from the commit) and a new group (re-reads everything, as after a crash before any commit).
-        await using (var again = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, group, _redisServer.ConnectionString))
-        await using (var fresh = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, group + "-replay", _redisServer.ConnectionString))
+        await using (var again = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, group, RedisServer.ConnectionString))
+        await using (var fresh = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, group + "-replay", RedisServer.ConnectionString))
         {
             await WaitUntil(() => fresh.Status.Records >= Script().Count, "the re-read of every record");
         }
-        var alerts = await AlertStreams.ReadAllAsync(_redis);
+        var alerts = await AlertStreams.ReadAllAsync(Redis);
         Assert.Equal(2, alerts.Count);
         Assert.Equal(2, alerts.Select(a => a.AlertId).Distinct().Count());
     }
