@@ -31,7 +31,7 @@ public sealed class NotificationReceiverTests : IAsyncLifetime
         await h.AdvanceAsync(TimeSpan.FromSeconds(8));
         Assert.Equal(0, _endpoint.Count); // still inside GroupWait (10 s)
 
-        await h.AdvanceUntilAsync(() => _endpoint.Count == 2, TimeSpan.FromSeconds(5), "one message per store+rule group");
+        await h.AdvanceUntilAsync(() => _endpoint.Count == 2, TimeSpan.FromSeconds(10), "one message per store+rule group");
         var sizes = _endpoint.Requests.Select(r => r.Json.AsArray().Count).Order().ToList();
         Assert.Equal([200, 300], sizes);
         var first = _endpoint.Requests[0].Json.AsArray()[0]!;

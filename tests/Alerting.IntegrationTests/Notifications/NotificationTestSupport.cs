@@ -126,7 +126,11 @@ public sealed class NotifierHarness : IAsyncDisposable
         for (var t = TimeSpan.Zero; t < max && !done(); t += TimeSpan.FromSeconds(1))
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            await WaitQuietAsync();
+            // Give the dispatcher's loops (real threads) a bounded moment to act on this second before
+            // the next one: on a loaded machine 20 ms was not always enough, and a skipped tick then
+            // used up the fake-time budget.
+            var settle = Stopwatch.StartNew();
+            while (!done() && settle.ElapsedMilliseconds < 150) await Task.Delay(5);
         }
         Assert.True(done(), $"not reached within {max} of fake time: {what}");
     }
@@ -143,7 +147,6 @@ public sealed class NotifierHarness : IAsyncDisposable
     }
 
     /// <summary>Gives the receiver loops a moment of real time to act on a fake-time step.</summary>
-    private static Task WaitQuietAsync() => Task.Delay(20);
 
     public async ValueTask DisposeAsync()
     {
