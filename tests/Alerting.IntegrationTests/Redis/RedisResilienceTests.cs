@@ -24,7 +24,9 @@ public sealed class RedisResilienceTests
         for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
         {
             time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
+            // Let the pipeline's continuations (thread pool) catch up before time moves on; a bare
+            // Task.Yield let 10,000 steps race past a loaded machine's scheduler.
+            await Task.WhenAny(task, Task.Delay(2));
         }
         Assert.True(task.IsCompleted, "operation did not finish within 1000 s of fake time");
         return await task;
