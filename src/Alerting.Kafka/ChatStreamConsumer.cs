@@ -67,6 +67,8 @@ public sealed class ChatStreamConsumer
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterProducer? _deadLetters;
     private bool _flushing;
+    private List<PartitionProgress> _publishedProgress = [];
+    private long _progressPublishedAt;
     private bool _inRebalance;
 
     public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null, IConsumeObserver? observer = null,
@@ -245,25 +247,42 @@ public sealed class ChatStreamConsumer
     }
 
     /// <summary>
-    /// The lowest watermark of this worker's partitions that have seen a record (MinValue if none): the
-    /// per-instance stand-in for the global low watermark <c>agent_response_rate_low</c> is evaluated on.
+    /// The progress of every owned partition whose facts are complete up to a known point: its watermark,
+    /// or "holds nothing back" when it is caught up without any open conversation. A partition whose
+    /// position or end is not known yet is left out (the evaluation waits for it).
     /// </summary>
-    private DateTimeOffset LowWatermark()
+    private List<PartitionProgress> CaptureProgress()
     {
-        var low = DateTimeOffset.MaxValue;
-        foreach (var slot in _partitions.Values)
-            if (slot.Pipeline.Watermark != DateTimeOffset.MinValue && slot.Pipeline.Watermark < low) low = slot.Pipeline.Watermark;
-        return low == DateTimeOffset.MaxValue ? DateTimeOffset.MinValue : low;
+        var list = new List<PartitionProgress>(_partitions.Count);
+        foreach (var (tp, slot) in _partitions)
+        {
+            if (slot.Pipeline.Watermark != DateTimeOffset.MinValue)
+            {
+                list.Add(new PartitionProgress(tp.Topic, tp.Partition.Value, slot.Pipeline.Watermark));
+                continue;
+            }
+            if (slot.Pipeline.OpenConversations > 0) continue;
+            var position = _consumer!.Position(tp);
+            var end = _consumer.GetWatermarkOffsets(tp).High;
+            if (position != Offset.Unset && end != Offset.Unset && position.Value >= end.Value)
+                list.Add(new PartitionProgress(tp.Topic, tp.Partition.Value, null));
+        }
+        return list;
     }
 
-    /// <summary>Facts waiting to be recorded, or an evaluation step reached (only with <c>agent_response_rate_low</c> wired).</summary>
+    /// <summary>
+    /// Facts waiting to be recorded, or partition progress changed and not published for an idle tick
+    /// (only with <c>agent_response_rate_low</c> wired).
+    /// </summary>
     private bool ActivityDue()
     {
         if (_activity is null) return false;
         foreach (var slot in _partitions.Values)
             if (slot.Pipeline.PendingActivity > 0) return true;
-        return _activity.IsDue(LowWatermark());
+        return ProgressDue() && !CaptureProgress().SequenceEqual(_publishedProgress);
     }
+
+    private bool ProgressDue() => _time.GetElapsedTime(_progressPublishedAt) >= TimeSpan.FromMilliseconds(_options.IdleTickMs);
 
     private void Flush(CancellationToken ct)
     {
@@ -276,11 +295,12 @@ public sealed class ChatStreamConsumer
             // Rule state is captured now, with the offset it corresponds to, before any wait: records
             // handled while we wait belong to the next batch and the next checkpoint.
             var checkpoints = CaptureCheckpoints();
-            var lowWatermark = DateTimeOffset.MinValue;
+            // Facts and the progress they complete are captured together (nothing handled in between).
+            List<PartitionProgress>? progress = null;
             if (_activity is not null)
             {
                 foreach (var slot in _partitions.Values) slot.Pipeline.DrainActivity(batch.Activity);
-                lowWatermark = LowWatermark();
+                if (ProgressDue()) progress = CaptureProgress();
             }
             var started = _time.GetTimestamp();
             if (batch.DeadLetters.Count > 0)
@@ -295,9 +315,16 @@ public sealed class ChatStreamConsumer
                 WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
                 Status.AddAlerts(batch.Alerts.Count);
             }
-            // Agent facts recorded and agent-level alerts written before the offsets move, like alerts.
-            if (_activity is not null && (batch.Activity.Count > 0 || _activity.IsDue(lowWatermark)))
-                WaitKeepingMembership(_activity.FlushAsync(batch.Activity, lowWatermark, ct), ct);
+            // Agent facts recorded before the offsets move, like alerts; then the progress they complete.
+            if (_activity is not null && (batch.Activity.Count > 0 || progress is not null))
+            {
+                WaitKeepingMembership(_activity.FlushAsync(batch.Activity, progress ?? [], ct), ct);
+                if (progress is not null)
+                {
+                    _publishedProgress = progress;
+                    _progressPublishedAt = _time.GetTimestamp();
+                }
+            }
             var checkpointStarted = _time.GetTimestamp();
             Status.SinkTime += _time.GetElapsedTime(sinkStarted, checkpointStarted);
             // One round trip for all partitions' checkpoints, not one per partition.

@@ -59,4 +59,7 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "{Count} dead-letter record(s) not delivered to {Topic} (attempt {Attempt}); retrying")]
     public static partial void DeadLetterRetry(ILogger logger, int count, string topic, int attempt);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Partition count of {Topic} unknown ({Reason}); agent-level evaluation waits")]
+    public static partial void PartitionCountUnknown(ILogger logger, string topic, string reason);
 }

@@ -87,6 +87,9 @@ public sealed class RedisAlertingOptions
     /// <summary>SCAN page size used by retention to discover streams. Default 500.</summary>
     public int ScanPageSize { get; set; } = 500;
 
+    /// <summary>Keys and cadence of the alerts that span conversations (section <c>Redis:CrossConversation</c>).</summary>
+    public CrossConversation.CrossConversationOptions CrossConversation { get; set; } = new();
+
     /// <summary>Checks every setting; each problem names its config path (e.g. <c>Redis:DedupeTtl</c>) and what was expected.</summary>
     public IReadOnlyList<ConfigProblem> Validate()
     {
@@ -121,6 +124,7 @@ public sealed class RedisAlertingOptions
         if (BreakerSamplingDuration < TimeSpan.FromMilliseconds(500)) Add(nameof(BreakerSamplingDuration), "must be at least 500 ms");
         if (BreakerBreakDuration < TimeSpan.FromMilliseconds(500)) Add(nameof(BreakerBreakDuration), "must be at least 500 ms");
         if (ScanPageSize < 1) Add(nameof(ScanPageSize), "must be at least 1");
+        problems.AddRange(CrossConversation.Validate());
         return problems;
     }
 }

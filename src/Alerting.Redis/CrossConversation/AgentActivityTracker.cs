@@ -28,13 +28,21 @@ namespace Alerting.Redis.CrossConversation;
 public sealed class AgentActivityTracker
 {
     /// <summary>
-    /// KEYS: 1 facts hash, 2 agents set. ARGV: 1 ttl s, 2 agent id, 3.. triples (fact id, rank, value).
-    /// A fact replaces the stored one only when its rank is smaller (byte order), so the stored fact is the
-    /// minimum of all versions seen: the same whatever the order. Returns the number of fields changed.
+    /// KEYS: 1 facts hash, 2 agents set, 3 the store's evaluation cursor. ARGV: 1 ttl s, 2 agent id, 3 step
+    /// start (Unix s), 4.. triples (fact id, rank, value). A fact replaces the stored one only when its rank is
+    /// smaller (byte order), so the stored fact is the minimum of all versions seen: the same whatever the
+    /// order. The cursor (first step not judged yet) moves back to this step if it is ahead of it, so a fact
+    /// is always judged. Returns the number of fields changed.
     /// </summary>
     internal const string RecordScript = """
+        local cursor = redis.call('GET', KEYS[3])
+        if (not cursor) or tonumber(ARGV[3]) < tonumber(cursor) then
+          redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[1])
+        else
+          redis.call('EXPIRE', KEYS[3], ARGV[1])
+        end
         local changed = 0
-        for i = 3, #ARGV, 3 do
+        for i = 4, #ARGV, 3 do
           local old = redis.call('HGET', KEYS[1], ARGV[i])
           local rank = ARGV[i + 1]
           if (not old) or rank < string.sub(old, 1, #rank) then
@@ -46,6 +54,33 @@ public sealed class AgentActivityTracker
         redis.call('EXPIRE', KEYS[1], ARGV[1])
         redis.call('EXPIRE', KEYS[2], ARGV[1])
         return changed
+        """;
+
+    /// <summary>
+    /// KEYS: 1 the store's evaluation cursor. ARGV: 1 the cursor the evaluation started from, 2 the new
+    /// cursor, 3 ttl s. Moves the cursor on only if no fact moved it back meanwhile (then that fact's steps
+    /// are judged next time). Returns 1 when moved.
+    /// </summary>
+    internal const string AdvanceCursorScript = """
+        local cursor = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+        if cursor < tonumber(ARGV[1]) then return 0 end
+        if tonumber(ARGV[2]) > cursor then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+        return 1
+        """;
+
+    /// <summary>KEYS: 1 stores sorted set. ARGV: 1 store, 2 the score read before. Removes the store only if no fact came meanwhile.</summary>
+    internal const string ForgetStoreScript = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+        return 0
+        """;
+
+    /// <summary>KEYS: 1 lease. ARGV: 1 owner, 2 ttl ms. Takes the lease if free, extends it if ours. Returns 1 when held.</summary>
+    internal const string LeaseScript = """
+        local owner = redis.call('GET', KEYS[1])
+        if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+        if not owner then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+        return 0
         """;
 
     private readonly IConnectionMultiplexer _redis;
@@ -77,6 +112,15 @@ public sealed class AgentActivityTracker
     public RedisKey AgentsKey(string shopId, DateTimeOffset stepStart)
         => string.Create(CultureInfo.InvariantCulture, $"{_options.AgentSetKeyPrefix}{RedisKeys.ShopTag(shopId)}:{stepStart.ToUnixTimeSeconds()}");
 
+    /// <summary>A store's evaluation cursor: Unix seconds of the first evaluation point not judged yet.</summary>
+    public RedisKey CursorKey(string shopId) => _options.AgentEvaluationKeyPrefix + RedisKeys.ShopTag(shopId);
+
+    /// <summary>Sorted set of the stores with facts: member = store, score = latest step start with facts (Unix s).</summary>
+    public RedisKey StoresKey => _options.AgentEvaluationKeyPrefix + "stores";
+
+    /// <summary>Which worker evaluates (one at a time, so a notification is not sent once per instance).</summary>
+    public RedisKey LeaseKey => _options.AgentEvaluationKeyPrefix + "lease";
+
     /// <summary>
     /// Stores facts (idempotent, order-free). Call with a batch's facts before its offsets are stored, like
     /// alerts. Facts of stores where the rule is off, or without an agent, are dropped.
@@ -95,7 +139,8 @@ public sealed class AgentActivityTracker
         }
         if (groups.Count == 0) return;
 
-        var calls = groups.Select(g => (Keys: new[] { FactsKey(g.Key.Shop, g.Key.Agent, g.Key.Step), AgentsKey(g.Key.Shop, g.Key.Step) }, Args: Args(g.Key.Agent, g.Value))).ToArray();
+        var calls = groups.Select(g => (Keys: new[] { FactsKey(g.Key.Shop, g.Key.Agent, g.Key.Step), AgentsKey(g.Key.Shop, g.Key.Step), CursorKey(g.Key.Shop) },
+            Args: Args(g.Key.Agent, g.Key.Step, g.Value))).ToArray();
         var done = new bool[calls.Length];
         await Resilience.Pipeline.ExecuteAsync(
             static async (state, token) =>
@@ -117,14 +162,78 @@ public sealed class AgentActivityTracker
             },
             (_redis, calls, done),
             cancellationToken).ConfigureAwait(false);
+
+        // Registered after its facts: an evaluator that finds the store finds them too.
+        var stores = groups.Keys.GroupBy(k => k.Shop, StringComparer.Ordinal)
+            .Select(g => new SortedSetEntry(g.Key, g.Max(k => k.Step).ToUnixTimeSeconds())).ToArray();
+        await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().SortedSetAddAsync(state.key, state.stores, SortedSetWhen.GreaterThan).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: StoresKey, stores),
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private RedisValue[] Args(string agentId, List<AgentActivity> facts)
+    /// <summary>The stores with facts and the latest step start with facts of each.</summary>
+    public async Task<IReadOnlyList<(string ShopId, DateTimeOffset LatestStep)>> StoresAsync(CancellationToken cancellationToken)
     {
-        var args = new RedisValue[2 + (facts.Count * 3)];
+        var entries = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(state.key).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: StoresKey),
+            cancellationToken).ConfigureAwait(false);
+        return entries.Select(e => ((string)e.Element!, DateTimeOffset.FromUnixTimeSeconds((long)e.Score))).ToList();
+    }
+
+    /// <summary>The first evaluation point of a store not judged yet (null: no facts recorded, or they expired).</summary>
+    public async Task<DateTimeOffset?> CursorAsync(string shopId, CancellationToken cancellationToken)
+    {
+        var value = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().StringGetAsync(state.key).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: CursorKey(shopId)),
+            cancellationToken).ConfigureAwait(false);
+        return value.TryParse(out long seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
+
+    /// <summary>
+    /// Moves a store's cursor from <paramref name="from"/> on to <paramref name="to"/> after judging, unless a
+    /// fact earlier than <paramref name="from"/> arrived meanwhile. Returns whether it moved.
+    /// </summary>
+    public async Task<bool> AdvanceCursorAsync(string shopId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        RedisValue[] args = [from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds(), (long)Math.Ceiling(_options.StateTtl.TotalSeconds)];
+        var moved = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(AdvanceCursorScript, [state.key], state.args).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: CursorKey(shopId), args),
+            cancellationToken).ConfigureAwait(false);
+        return (int)moved == 1;
+    }
+
+    /// <summary>Drops a store from the evaluation list if its latest step is still <paramref name="latestStep"/> (no newer fact meanwhile).</summary>
+    public async Task ForgetStoreAsync(string shopId, DateTimeOffset latestStep, CancellationToken cancellationToken)
+    {
+        RedisValue[] args = [shopId, latestStep.ToUnixTimeSeconds()];
+        await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(ForgetStoreScript, [state.key], state.args).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: StoresKey, args),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes or extends the evaluator lease for <paramref name="owner"/>; false while another worker holds it.</summary>
+    public async Task<bool> HoldLeaseAsync(string owner, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        RedisValue[] args = [owner, (long)ttl.TotalMilliseconds];
+        var held = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(LeaseScript, [state.key], state.args).WaitAsync(token).ConfigureAwait(false),
+            (_redis, key: LeaseKey, args),
+            cancellationToken).ConfigureAwait(false);
+        return (int)held == 1;
+    }
+
+    private RedisValue[] Args(string agentId, DateTimeOffset stepStart, List<AgentActivity> facts)
+    {
+        var args = new RedisValue[3 + (facts.Count * 3)];
         args[0] = (long)Math.Ceiling(_options.StateTtl.TotalSeconds);
         args[1] = agentId;
-        var a = 2;
+        args[2] = stepStart.ToUnixTimeSeconds();
+        var a = 3;
         foreach (var f in facts)
         {
             args[a++] = f.FactId;

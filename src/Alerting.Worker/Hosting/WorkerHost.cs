@@ -48,7 +48,7 @@ internal static class WorkerHost
         builder.Services.AddWorkerMetrics();
         builder.Services.AddSingleton<IConsumeObserver>(sp => sp.GetRequiredService<WorkerMetrics>());
         builder.Services.AddAlertNotifications(configuration);
-        var cross = configuration.GetSection("Redis:CrossConversation").Get<CrossConversationOptions>() ?? new CrossConversationOptions();
+        var cross = WorkerSettings.Redis(configuration).CrossConversation;
         builder.Services.AddSingleton(sp =>
         {
             var rulesSource = sp.GetRequiredService<IRulesSource>();
@@ -58,7 +58,8 @@ internal static class WorkerHost
         });
         builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>(),
             sp.GetRequiredService<WorkerMetrics>(), sp.GetRequiredService<IAlertNotifier>(), sp.GetRequiredService<TimeProvider>()));
-        // agent_response_rate_low (off unless Rules:AgentResponseRate:Enabled): facts in Redis, evaluated from the flush.
+        // agent_response_rate_low (off unless Rules:AgentResponseRate:Enabled): facts and partition progress in Redis,
+        // judged by one worker at a time once every partition is past a window.
         builder.Services.AddSingleton(sp =>
         {
             var rulesSource = sp.GetRequiredService<IRulesSource>();
@@ -66,8 +67,14 @@ internal static class WorkerHost
                 shop => rulesSource.Current.ForShop(shop).AgentResponseRate, (shop, at) => rulesSource.Current.ForShop(shop).IsOpen(at), cross,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentActivityTracker>>());
         });
+        builder.Services.AddSingleton(cross);
+        builder.Services.AddSingleton(sp => new PartitionProgressStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+            sp.GetRequiredService<KafkaOptions>().GroupId, cross, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PartitionProgressStore>>()));
         builder.Services.AddSingleton<Alerting.Core.Rules.AgentResponseRate.IAgentActivitySink>(sp => new AgentActivitySink(
-            sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<IRulesSource>(), sp.GetRequiredService<IAlertSink>()));
+            sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<PartitionProgressStore>()));
+        builder.Services.AddSingleton<TopicPartitionCount>();
+        builder.Services.AddSingleton<AgentRateEvaluationService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRateEvaluationService>());
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
