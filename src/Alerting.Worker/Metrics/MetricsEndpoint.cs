@@ -1,6 +1,8 @@
 using Alerting.Core.Config;
 using Alerting.Kafka;
 using Alerting.Redis;
+using Alerting.Redis.CrossConversation;
+using Alerting.Worker.Hosting;
 using Alerting.Worker.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,5 +47,9 @@ public static class MetricsEndpoint
         if (services.GetService<PartitionCheckpointStore>() is { } checkpoints) metrics.ObserveRedis(checkpoints.Resilience);
         if (services.GetService<ReloadingRulesSource>() is { } rules) metrics.ObserveRules(rules);
         if (services.GetService<AlertNotifier>() is { } notifier) metrics.ObserveNotifications(notifier);
+        if (services.GetService<BatchWrongAnswerTracker>() is { } batches) metrics.ObserveRedis(batches.Resilience);
+        if (services.GetService<AgentActivityTracker>() is { } agents) metrics.ObserveRedis(agents.Resilience);
+        if (services.GetService<PartitionProgressStore>() is { } progress) metrics.ObserveRedis(progress.Resilience);
+        if (services.GetService<AgentRateEvaluationService>() is { } evaluation) metrics.ObserveAgentEvaluation(() => evaluation.LowWatermark);
     }
 }

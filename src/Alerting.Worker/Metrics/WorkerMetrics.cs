@@ -38,6 +38,7 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
     private volatile ConsumerStatus? _consumer;
     private volatile ReloadingRulesSource? _rules;
     private volatile AlertNotifier? _notifier;
+    private volatile Func<DateTimeOffset?>? _agentWatermark;
 
     public WorkerMetrics()
     {
@@ -78,6 +79,8 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
             "Notification messages, by receiver and result (sent, failed)");
         Meter.CreateObservableGauge("alerting.worker.notifications.pending", ObserveNotificationPending, "{alert}",
             "Alerts waiting in a receiver's groups");
+        Meter.CreateObservableGauge("alerting.worker.agent_evaluation.watermark", () => _agentWatermark?.Invoke() is { } w ? w.ToUnixTimeSeconds() : 0L, "s",
+            "Global low watermark (Unix s) agent-level windows are judged up to (less SettleSeconds), as last read by this worker; 0 while a partition has not reported");
     }
 
     /// <summary>The meter; the exposition listens to exactly this instance (plus the Redis meter).</summary>
@@ -122,6 +125,9 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
 
     /// <summary>Reads the notification counters.</summary>
     public void ObserveNotifications(AlertNotifier notifier) => _notifier = notifier;
+
+    /// <summary>Reads the global low watermark of the agent-level evaluation.</summary>
+    public void ObserveAgentEvaluation(Func<DateTimeOffset?> lowWatermark) => _agentWatermark = lowWatermark;
 
     private PartitionCounters Slot(int partition) => _partitions.GetOrAdd(partition, static p => new PartitionCounters(p));
 

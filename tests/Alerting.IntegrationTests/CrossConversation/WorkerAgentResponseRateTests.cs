@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace Alerting.IntegrationTests.CrossConversation;
 
 /// <summary>agent_response_rate_low end to end: mock Kafka → real worker (rule enabled) → facts in Redis → one alert in the store stream.</summary>
-// One partition: the evaluation waits for the lowest watermark of the worker's partitions.
+// One partition: the evaluation waits for the lowest watermark of all partitions (here, that one).
 public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 1)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 11, 10, 0, 0, TimeSpan.FromHours(8));
@@ -51,6 +51,12 @@ public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 
         Assert.Equal(5, (int)alert.Evidence["waits"]!);
         Assert.Equal(0, (int)alert.Evidence["answeredInTime"]!);
         Assert.Equal(["b0", "b1", "b2", "b3", "b4"], alert.MessageIds);
+
+        // The global low watermark the alert was judged on is on /metrics (past the evaluation point).
+        using var http = new HttpClient { BaseAddress = worker.BaseAddress };
+        var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var line = scrape.Split('\n').Single(l => l.StartsWith("alerting_worker_agent_evaluation_watermark_seconds ", StringComparison.Ordinal));
+        Assert.True(long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= T0.AddMinutes(1).ToUnixTimeSeconds(), line);
 
         // The facts are in Redis, per store, agent and step.
         var server = Redis.GetServers()[0];
