@@ -79,7 +79,9 @@ public sealed partial class RedisAlertSink
     /// is exact unless a timed-out attempt's reply arrives after the retry's: that alert then counts
     /// as a duplicate (it is still in Redis exactly once).
     /// </summary>
-    public async Task<AlertWriteResult> WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken ct)
+    /// <param name="appended">Receives the alerts appended by this call (not the ones already delivered), in
+    /// input order — what a notifier should pass on, so a replayed batch is not notified twice.</param>
+    public async Task<AlertWriteResult> WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken ct, ICollection<Alert>? appended = null)
     {
         ArgumentNullException.ThrowIfNull(alerts);
         if (alerts.Count == 0) return default;
@@ -112,6 +114,9 @@ public sealed partial class RedisAlertSink
                 ct).ConfigureAwait(false);
         }
 
+        if (appended is not null)
+            for (var i = 0; i < results.Length; i++)
+                if (results[i] == 1) appended.Add(alerts[i]);
         var written = results.Count(r => r == 1);
         var result = new AlertWriteResult(written, results.Length - written);
         RedisMetrics.AlertsWritten.Add(result.Written);

@@ -110,10 +110,14 @@ internal static class WorkerHost
         {
             var grouped = await batches.ObserveAsync(batchAlerts, cancellationToken);
             IReadOnlyList<Alert> alerts = grouped.Count == 0 ? batchAlerts : [.. batchAlerts, .. grouped];
-            await sink.WriteAsync(alerts, cancellationToken);
-            // Durable from here on. The notifier only queues (never blocks, drops when full): best-effort.
-            metrics.RecordAlertsDurable(alerts, time.GetUtcNow());
-            notifier.Offer(alerts);
+            var appended = new List<Alert>();
+            await sink.WriteAsync(alerts, cancellationToken, appended);
+            // Durable from here on. Only alerts appended now are counted and notified: a batch replayed after
+            // a crash, or an agent window judged again, is not announced twice. The notifier only queues
+            // (never blocks, drops when full): best-effort.
+            if (appended.Count == 0) return;
+            metrics.RecordAlertsDurable(appended, time.GetUtcNow());
+            notifier.Offer(appended);
         }
     }
 }

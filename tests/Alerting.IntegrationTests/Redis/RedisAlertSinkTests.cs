@@ -86,16 +86,20 @@ public sealed class RedisAlertSinkTests
             TestAlerts.Rude(status: AlertStatus.Resolved, revision: 1),
         ];
 
-        var first = await sink.WriteAsync(events, CancellationToken.None);
-        var replay = await sink.WriteAsync(events, CancellationToken.None);
+        var firstAppended = new List<Alert>();
+        var first = await sink.WriteAsync(events, CancellationToken.None, firstAppended);
+        var replayAppended = new List<Alert>();
+        var replay = await sink.WriteAsync([.. events, TestAlerts.Rude(revision: 2)], CancellationToken.None, replayAppended);
 
         Assert.Equal(new AlertWriteResult(3, 0), first);
-        Assert.Equal(new AlertWriteResult(0, 3), replay);
+        Assert.Equal(events, firstAppended);
+        Assert.Equal(new AlertWriteResult(1, 3), replay);
+        Assert.Equal(2, Assert.Single(replayAppended).Revision); // only the new event would be notified
         var entries = await host.Db.StreamRangeAsync("alerts:stream:{shop-a}");
-        Assert.Equal(["firing/0", "firing/1", "resolved/1"], entries.Select(e => $"{e["status"]}/{e["revision"]}"));
+        Assert.Equal(["firing/0", "firing/1", "resolved/1", "firing/2"], entries.Select(e => $"{e["status"]}/{e["revision"]}"));
         var counters = (await host.Db.HashGetAllAsync("alerts:count:{shop-a}:202611101600")).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
         Assert.Equal(1, counters["total"]);
-        Assert.Equal(1, counters["revised"]);
+        Assert.Equal(2, counters["revised"]);
         Assert.Equal(1, counters["resolved"]);
         Assert.Equal(1, counters["rule:rude_language:resolved"]);
     }
