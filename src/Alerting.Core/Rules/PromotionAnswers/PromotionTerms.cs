@@ -66,6 +66,7 @@ internal sealed partial class PromotionTerms
             Presale = (ps.Deposit, ps.Offset ?? ps.Deposit);
             if (TryParseInstant(ps.FinalPaymentStart, out var fs) == InstantParse.Ok) FinalPaymentDay = LocalDate(fs);
         }
+        if (o.Gift is { } g && !string.IsNullOrWhiteSpace(g.Item)) Gift = (g.Item.Trim(), FoldName(g.Item), g.Threshold);
         foreach (var p in o.Prices)
             if (!string.IsNullOrWhiteSpace(p.Product)) _prices[FoldName(p.Product)] = (p.Product.Trim(), p.Price);
         if (o.Shipping is { } sh)
@@ -97,6 +98,7 @@ internal sealed partial class PromotionTerms
     private (decimal Face, decimal Threshold)? Coupon { get; }
     private (decimal Deposit, decimal Offset)? Presale { get; }
     private DateOnly? FinalPaymentDay { get; }
+    private (string Item, string ItemKey, decimal Threshold)? Gift { get; }
     private int? ShippingHours { get; }
     private DateOnly[]? ShipByDays { get; }
 
@@ -136,6 +138,8 @@ internal sealed partial class PromotionTerms
             case StatedFinalPayment fp when FinalPaymentDay is { } fd:
                 if (fp.Month == fd.Month && fp.Day == fd.Day) return null;
                 return Finding(fp, "presale", "尾款时间说错", $"尾款{fd.Month}月{fd.Day}日开始", $"尾款{fp.Month}月{fp.Day}日开始");
+            case StatedGift sg when Gift is { } g:
+                return CompareGift(sg, g);
             case StatedPrice sp when _prices.TryGetValue(sp.ProductKey, out var price):
                 if (sp.Price == price.Price) return null;
                 return Finding(sp, "price", "价格说错", $"{price.Product}{Money(price.Price)}元", $"{price.Product}{Money(sp.Price)}元");
@@ -161,6 +165,7 @@ internal sealed partial class PromotionTerms
         StatedCoupon => Coupon is not null,
         StatedPresale => Presale is not null,
         StatedFinalPayment => FinalPaymentDay is not null,
+        StatedGift => Gift is not null,
         StatedPrice p => _prices.ContainsKey(p.ProductKey),
         StatedShippingHours => ShippingHours is not null,
         StatedShipBy => ShipByDays is not null,
@@ -197,6 +202,22 @@ internal sealed partial class PromotionTerms
         var expected = _tiers.Count == 1 ? FormatThresholdRule() : FormatThreshold(nearest.T, nearest.A, PerEvery);
         return Finding(st, "threshold_discount", headline, expected, FormatThreshold(st.Threshold, st.Amount, st.PerEvery));
     }
+
+    private PromoFinding? CompareGift(StatedGift sg, (string Item, string ItemKey, decimal Threshold) g)
+    {
+        var thresholdWrong = sg.Threshold is { } t && t != g.Threshold;
+        var itemWrong = sg.Item is { } item && GiftItems.Differ(item, sg.Clause, g.ItemKey);
+        if (!thresholdWrong && !itemWrong) return null;
+        return Finding(sg, "gift", thresholdWrong ? "赠品门槛说错" : "赠品说错",
+            FormatGift(g.Threshold, g.Item), FormatGift(sg.Threshold, sg.Item ?? "赠品"));
+    }
+
+    private static string FormatGift(decimal? threshold, string item) => threshold switch
+    {
+        null => $"送{item}",
+        0 => $"买就送{item}",
+        { } t => $"满{Money(t)}送{item}",
+    };
 
     private PromoFinding? CompareDates(StatedDates sd, PromoText text)
     {

@@ -188,6 +188,9 @@ internal static partial class StatedTermExtractor
                     found.Add(new StatedThreshold(m.Index, m.Length, t, a, m.Groups["every"].Success));
             }
         }
+        if (s.Contains('送') || s.Contains('赠'))
+            ExtractGifts(s, found, Take, found.Where(f => f is StatedThreshold or StatedCoupon).ToList());
+
         if (sawThreshold)
         {
             foreach (Match m in NoCap().Matches(s))
