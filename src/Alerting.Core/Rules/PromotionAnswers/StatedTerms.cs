@@ -78,7 +78,7 @@ internal static partial class StatedTermExtractor
     private const string Num = @"\d+(?:\.\d+)?";
     private const string Pre = @"(?:¥|\$|rmb|人民币)?";
     private const string Post = @"(?:元钱|元|块钱|块|rmb|人民币)?";
-    private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%倍])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
+    private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%倍分])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
 
     [GeneratedRegex(@"(?<every>每)?满" + Pre + @"(?<t>" + Num + @")(?![\d件个样单份双瓶盒])" + Post + @"(?:的话|以上|及以上)?,?(?:就|可|可以|能|即|立|直接|再|都|会|还|马上)*(?:减|-|省|优惠|少)(?:去|掉|免)?" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
     private static partial Regex ThresholdWithMan();
