@@ -43,6 +43,8 @@ public class GiftTermTests
     [InlineData("双11满2件送保温杯")]
     [InlineData("满299送保温杯")] // no promotion named or asked about
     [InlineData("双11满199送什么呀")]
+    [InlineData("双11满199送您精美礼品一份")]
+    [InlineData("双11满199送的是保温杯哦")]
     public void Right_or_unrelated_gift_statements_stay_silent(string text) => Assert.Empty(Run(Gift199, Agent(text)));
 
     [Theory]

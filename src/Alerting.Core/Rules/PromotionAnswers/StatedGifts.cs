@@ -46,7 +46,7 @@ internal static partial class StatedTermExtractor
     private static partial Regex NotAGift();
 
     // Words that name no particular item, and questions: the item is not compared.
-    [GeneratedRegex(@"^(?:赠品|礼品|小礼品|礼物|小礼物|好礼|豪礼|大礼|福利|惊喜|神秘|东西|周边|什么|啥|哪|几|多少|吗|的$)")]
+    [GeneratedRegex(@"赠品|礼品|礼物|礼包|好礼|豪礼|大礼|福利|惊喜|神秘|东西|周边|什么|啥|哪|几|多少|吗|^的$")]
     private static partial Regex GenericGift();
 
     private static readonly char[] ClauseEnds = ['。', '!', '?', ';', '；', ',', '，', '、', '~', '.', ':', '(', '（', ')', '）', '\n'];
