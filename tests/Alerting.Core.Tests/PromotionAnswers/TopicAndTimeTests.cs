@@ -19,6 +19,8 @@ public class DatesAndValidityTests
     [InlineData("双11活动时间11月1日至11月11日")]
     [InlineData("双11当天满300减50")]
     [InlineData("双11活动只有11月5日有直播")]
+    [InlineData("双11这家评分只有3.5分")] // a score, not 3月5日 (found on CrossWOZ)
+    [InlineData("双11活动评分达到4.5分以上")]
     public void Correct_dates_stay_silent(string text) => Assert.Empty(Run(D11, Agent(text)));
 
     [Theory]

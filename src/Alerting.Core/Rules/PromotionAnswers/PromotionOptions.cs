@@ -139,7 +139,7 @@ public sealed class PresaleTerms
     public string? FinalPaymentEnd { get; set; }
 }
 
-/// <summary>满赠 terms (configured and validated; not yet compared, see README).</summary>
+/// <summary>满赠 terms: the spend the gift needs and the gift (compared with what agents state, see README).</summary>
 public sealed class GiftTerms
 {
     /// <summary>The gift (保温杯).</summary>

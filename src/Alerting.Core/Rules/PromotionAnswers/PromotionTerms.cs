@@ -65,7 +65,14 @@ internal sealed partial class PromotionTerms
         {
             Presale = (ps.Deposit, ps.Offset ?? ps.Deposit);
             if (TryParseInstant(ps.FinalPaymentStart, out var fs) == InstantParse.Ok) FinalPaymentDay = LocalDate(fs);
+            if (TryParseInstant(ps.FinalPaymentEnd, out var fe) == InstantParse.Ok)
+            {
+                FinalPaymentLastDay = LocalDate(fe.AddTicks(-1));
+                // An end at local midnight (11-12T00:00) is said as 11月12日前 / 截止11月12日; accept that day too.
+                if (TimeZoneInfo.ConvertTime(fe, Zone).TimeOfDay == TimeSpan.Zero) FinalPaymentMidnightDay = LocalDate(fe);
+            }
         }
+        if (o.Gift is { } g && !string.IsNullOrWhiteSpace(g.Item)) Gift = (g.Item.Trim(), FoldName(g.Item), g.Threshold);
         foreach (var p in o.Prices)
             if (!string.IsNullOrWhiteSpace(p.Product)) _prices[FoldName(p.Product)] = (p.Product.Trim(), p.Price);
         if (o.Shipping is { } sh)
@@ -97,6 +104,9 @@ internal sealed partial class PromotionTerms
     private (decimal Face, decimal Threshold)? Coupon { get; }
     private (decimal Deposit, decimal Offset)? Presale { get; }
     private DateOnly? FinalPaymentDay { get; }
+    private DateOnly? FinalPaymentLastDay { get; }
+    private DateOnly? FinalPaymentMidnightDay { get; }
+    private (string Item, string ItemKey, decimal Threshold)? Gift { get; }
     private int? ShippingHours { get; }
     private DateOnly[]? ShipByDays { get; }
 
@@ -114,7 +124,8 @@ internal sealed partial class PromotionTerms
     }
 
     /// <summary>Compares one stated term; null when it agrees or this promotion has no such term.</summary>
-    public PromoFinding? Compare(StatedTerm term, PromoText text)
+    /// <remarks><paramref name="sentAt"/> anchors relative days (明天) and bare days (11号) in <see cref="Zone"/>.</remarks>
+    public PromoFinding? Compare(StatedTerm term, PromoText text, DateTimeOffset sentAt)
     {
         switch (term)
         {
@@ -133,9 +144,10 @@ internal sealed partial class PromotionTerms
             case StatedPresale sp when Presale is { } p:
                 if (sp.Deposit == p.Deposit && (sp.Offset is null || sp.Offset == p.Offset)) return null;
                 return Finding(sp, "presale", "预售定金说错", FormatPresale(p.Deposit, p.Offset), FormatPresale(sp.Deposit, sp.Offset));
-            case StatedFinalPayment fp when FinalPaymentDay is { } fd:
-                if (fp.Month == fd.Month && fp.Day == fd.Day) return null;
-                return Finding(fp, "presale", "尾款时间说错", $"尾款{fd.Month}月{fd.Day}日开始", $"尾款{fp.Month}月{fp.Day}日开始");
+            case StatedFinalPayment fp when HasTermFor(fp):
+                return CompareFinalPayment(fp, sentAt);
+            case StatedGift sg when Gift is { } g:
+                return CompareGift(sg, g);
             case StatedPrice sp when _prices.TryGetValue(sp.ProductKey, out var price):
                 if (sp.Price == price.Price) return null;
                 return Finding(sp, "price", "价格说错", $"{price.Product}{Money(price.Price)}元", $"{price.Product}{Money(sp.Price)}元");
@@ -160,7 +172,10 @@ internal sealed partial class PromotionTerms
         StatedPercent => PayPercent is not null,
         StatedCoupon => Coupon is not null,
         StatedPresale => Presale is not null,
-        StatedFinalPayment => FinalPaymentDay is not null,
+        StatedFinalPayment { Claim: FinalPaymentClaim.Starts } => FinalPaymentDay is not null,
+        StatedFinalPayment { Claim: FinalPaymentClaim.Ends } => FinalPaymentLastDay is not null,
+        StatedFinalPayment => FinalPaymentDay is not null || FinalPaymentLastDay is not null,
+        StatedGift => Gift is not null,
         StatedPrice p => _prices.ContainsKey(p.ProductKey),
         StatedShippingHours => ShippingHours is not null,
         StatedShipBy => ShipByDays is not null,
@@ -197,6 +212,82 @@ internal sealed partial class PromotionTerms
         var expected = _tiers.Count == 1 ? FormatThresholdRule() : FormatThreshold(nearest.T, nearest.A, PerEvery);
         return Finding(st, "threshold_discount", headline, expected, FormatThreshold(st.Threshold, st.Amount, st.PerEvery));
     }
+
+    private PromoFinding? CompareFinalPayment(StatedFinalPayment fp, DateTimeOffset sentAt)
+    {
+        if (ResolveDay(fp.Day, sentAt) is not { } d) return null;
+        static string F(DateOnly x) => $"{x.Month}月{x.Day}日";
+        bool NotBeforeStart() => FinalPaymentDay is not { } s || d >= s;
+        switch (fp.Claim)
+        {
+            case FinalPaymentClaim.Starts:
+                if (d == FinalPaymentDay) return null;
+                return Finding(fp, "presale", "尾款时间说错", $"尾款{F(FinalPaymentDay!.Value)}开始", $"尾款{F(d)}开始");
+            case FinalPaymentClaim.Ends:
+                // A deadline inside the window is right (paying early is fine); after the end or before the start is not.
+                var last = FinalPaymentLastDay!.Value;
+                if (NotBeforeStart() && (d <= last || d == FinalPaymentMidnightDay)) return null;
+                return Finding(fp, "presale", "尾款时间说错", $"尾款{F(last)}截止", $"尾款{F(d)}截止");
+            default:
+                if (NotBeforeStart() && (FinalPaymentLastDay is not { } l || d <= l)) return null;
+                var window = (FinalPaymentDay, FinalPaymentLastDay) switch
+                {
+                    ({ } s, { } e) when s == e => $"尾款{F(s)}当天",
+                    ({ } s, { } e) => $"尾款{F(s)}至{F(e)}",
+                    ({ } s, null) => $"尾款{F(s)}开始",
+                    _ => $"尾款{F(FinalPaymentLastDay!.Value)}截止",
+                };
+                return Finding(fp, "presale", "尾款时间说错", window, $"尾款{F(d)}支付");
+        }
+    }
+
+    /// <summary>
+    /// The date a stated day means: relative days count from <paramref name="sentAt"/>'s local date; a bare
+    /// day (11号) is in that month (the next one when it would be more than a week ago); a month/day takes
+    /// the year that puts it in the final payment window if one does, else the window's year.
+    /// </summary>
+    private DateOnly? ResolveDay(StatedDay day, DateTimeOffset sentAt)
+    {
+        var today = LocalDate(sentAt);
+        if (day.DaysFromSent is { } n) return today.AddDays(n);
+        if (day.Month == 0)
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                var month = today.AddMonths(k);
+                if (day.Day > DateTime.DaysInMonth(month.Year, month.Month)) continue;
+                var d = new DateOnly(month.Year, month.Month, day.Day);
+                if (d >= today.AddDays(-7)) return d;
+            }
+            return null;
+        }
+        int[] years = [.. new[] { FinalPaymentDay?.Year, FinalPaymentLastDay?.Year, today.Year }.OfType<int>().Distinct()];
+        DateOnly? first = null;
+        foreach (var y in years)
+        {
+            if (day.Day > DateTime.DaysInMonth(y, day.Month)) continue;
+            var d = new DateOnly(y, day.Month, day.Day);
+            first ??= d;
+            if ((FinalPaymentDay is not { } s || d >= s) && (FinalPaymentLastDay is not { } e || d <= e)) return d;
+        }
+        return first;
+    }
+
+    private PromoFinding? CompareGift(StatedGift sg, (string Item, string ItemKey, decimal Threshold) g)
+    {
+        var thresholdWrong = sg.Threshold is { } t && t != g.Threshold;
+        var itemWrong = sg.Item is { } item && GiftItems.Differ(item, sg.Clause, g.ItemKey);
+        if (!thresholdWrong && !itemWrong) return null;
+        return Finding(sg, "gift", thresholdWrong ? "赠品门槛说错" : "赠品说错",
+            FormatGift(g.Threshold, g.Item), FormatGift(sg.Threshold, sg.Item ?? "赠品"));
+    }
+
+    private static string FormatGift(decimal? threshold, string item) => threshold switch
+    {
+        null => $"送{item}",
+        0 => $"买就送{item}",
+        { } t => $"满{Money(t)}送{item}",
+    };
 
     private PromoFinding? CompareDates(StatedDates sd, PromoText text)
     {

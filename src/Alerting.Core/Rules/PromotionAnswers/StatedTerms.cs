@@ -21,8 +21,26 @@ internal sealed record StatedCoupon(int Start, int Length, decimal? FaceValue, d
 /// <summary>定金 and what it counts for (null = not stated).</summary>
 internal sealed record StatedPresale(int Start, int Length, decimal Deposit, decimal? Offset) : StatedTerm(Start, Length);
 
-/// <summary>尾款 start date.</summary>
-internal sealed record StatedFinalPayment(int Start, int Length, int Month, int Day) : StatedTerm(Start, Length);
+/// <summary>Which end of the final payment (尾款) window a stated date is about.</summary>
+internal enum FinalPaymentClaim
+{
+    /// <summary>Payment opens on the date (尾款11月11日开始, 尾款11.1号20点开始).</summary>
+    Starts,
+    /// <summary>Payment is possible until the date (尾款截止11月11日, 11月12日前付清, 最晚明天).</summary>
+    Ends,
+    /// <summary>Payment on that day, without saying which end (尾款11月11日付).</summary>
+    OnDay,
+}
+
+/// <summary>
+/// A stated day: <c>Month</c>/<c>Day</c> (11月11日, 11.11, 双11当天); <c>Month</c> 0 for a bare day
+/// (11号, read in the month of <c>sentAt</c>); or <c>DaysFromSent</c> (今天 0, 明天 1, 后天 2), read in the
+/// promotion's time zone. Resolved to a date by the promotion it is compared with.
+/// </summary>
+internal readonly record struct StatedDay(int Month, int Day, int? DaysFromSent);
+
+/// <summary>A final payment (尾款) date and which end of the window it states.</summary>
+internal sealed record StatedFinalPayment(int Start, int Length, FinalPaymentClaim Claim, StatedDay Day) : StatedTerm(Start, Length);
 
 /// <summary>Price of a configured product (<c>ProductKey</c> is the folded product name).</summary>
 internal sealed record StatedPrice(int Start, int Length, string ProductKey, decimal Price) : StatedTerm(Start, Length);
@@ -60,7 +78,7 @@ internal static partial class StatedTermExtractor
     private const string Num = @"\d+(?:\.\d+)?";
     private const string Pre = @"(?:¥|\$|rmb|人民币)?";
     private const string Post = @"(?:元钱|元|块钱|块|rmb|人民币)?";
-    private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
+    private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%倍分])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
 
     [GeneratedRegex(@"(?<every>每)?满" + Pre + @"(?<t>" + Num + @")(?![\d件个样单份双瓶盒])" + Post + @"(?:的话|以上|及以上)?,?(?:就|可|可以|能|即|立|直接|再|都|会|还|马上)*(?:减|-|省|优惠|少)(?:去|掉|免)?" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
     private static partial Regex ThresholdWithMan();
@@ -91,8 +109,6 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"(?:定金|订金)(?:是|为|只要|仅需|只需|需要|要|付|交|:)*" + Pre + @"(?<d>" + Num + @")(?![\d%折])" + Post + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"的?(?:定金|订金)" + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"(?:抵扣|抵|膨胀为|膨胀到|当)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post)]
     private static partial Regex Presale();
 
-    [GeneratedRegex(@"尾款(?:在|于|从|是|时间|支付时间|:|可以|要)*" + Date)]
-    private static partial Regex FinalPayment();
 
     [GeneratedRegex(@"(?:到手价|活动价|券后价|现价|价格|售价|单价|特价|秒杀价|优惠价|只要|只需|仅需|仅售|才|卖)(?:是|为|:|只要|仅|就|都)*" + Pre + @"(?<p>" + Num + @")(?![\d%折件个天月日号])")]
     private static partial Regex PriceKeyword();
@@ -164,12 +180,9 @@ internal static partial class StatedTermExtractor
                 if (deposit <= 0) continue;
                 if (Take(m.Index, m.Length)) found.Add(new StatedPresale(m.Index, m.Length, deposit, offset));
             }
-            foreach (Match m in FinalPayment().Matches(s))
-            {
-                var (month, day) = MonthDay(m);
-                if (Take(m.Index, m.Length)) found.Add(new StatedFinalPayment(m.Index, m.Length, month, day));
-            }
         }
+        // 尾款 alone is presale wording; dates are read from the unmasked text so 双11当天 still counts.
+        if (text.Text.Contains("尾款", StringComparison.Ordinal)) ExtractFinalPayments(text.Text, found, Take);
 
         var sawThreshold = false;
         foreach (var regex in new[] { ThresholdWithMan(), ThresholdBare() })
@@ -188,6 +201,9 @@ internal static partial class StatedTermExtractor
                     found.Add(new StatedThreshold(m.Index, m.Length, t, a, m.Groups["every"].Success));
             }
         }
+        if (s.Contains('送') || s.Contains('赠'))
+            ExtractGifts(s, found, Take, found.Where(f => f is StatedThreshold or StatedCoupon).ToList());
+
         if (sawThreshold)
         {
             foreach (Match m in NoCap().Matches(s))

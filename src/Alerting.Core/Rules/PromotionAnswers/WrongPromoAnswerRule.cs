@@ -86,10 +86,10 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys))
         {
             var promotion = Attribute(term.Start, mentions) ?? topic;
-            if (promotion?.Compare(term, text) is not { } finding) continue;
+            if (promotion?.Compare(term, text, message.SentAt) is not { } finding) continue;
             // Conservative: a term that is exactly right for another of the store's promotions is
             // probably about that one (the agent named the sale, then quoted a category coupon).
-            if (_terms.Any(other => other != promotion && other.HasTermFor(term) && other.Compare(term, text) is null)) continue;
+            if (_terms.Any(other => other != promotion && other.HasTermFor(term) && other.Compare(term, text, message.SentAt) is null)) continue;
             findings.Add(finding);
         }
         if (findings.Count == 0) return;
