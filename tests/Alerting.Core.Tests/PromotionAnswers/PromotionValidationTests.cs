@@ -118,7 +118,7 @@ public class PromotionValidationTests
                   "Threshold": 300, "Amount": 50,
                   "Tiers": [ { "Threshold": 600, "Amount": 120 } ]
                 },
-                "Coupon": { "FaceValue": 20, "Threshold": 199 },
+                "Coupon": { "FaceValue": 20, "Threshold": 199, "HowToGet": "店铺首页领取" },
                 "Prices": [ { "Product": "保湿面霜", "Price": 199 } ],
                 "Shipping": { "WithinHours": 48 }
               },
@@ -167,5 +167,15 @@ public class PromotionValidationTests
         Assert.Equal("满减门槛说错：活动为满300减50，客服回复满200减50", Single(rule, Agent("双十一满两百减五十")).Summary);
         Assert.Equal("d11-presale", (string)Single(rule, Agent("预售定金50抵150", new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.FromHours(8)))).Evidence["promotion"]!);
         Assert.Empty(Run(rule, Agent("家电专场每满1000减100，满3000减300")));
+        // How to get the coupon is not compared, but shown with the expected terms of a wrong coupon answer.
+        var coupon = Single(rule, Agent("双11满99就能用20元券"));
+        Assert.Equal("满199可用20元券（店铺首页领取）", (string)coupon.Evidence["expected"]!);
+    }
+
+    [Fact]
+    public void Coupon_how_to_get_longer_than_100_characters_is_refused()
+    {
+        var p = Promo(configure: x => x.Coupon = new() { FaceValue = 20, HowToGet = new string('领', 101) });
+        Assert.Equal("Rules:Stores:shop-a:Promotions:0:Coupon:HowToGet: at most 100 characters (it is shown in alerts), got 101", One(p));
     }
 }

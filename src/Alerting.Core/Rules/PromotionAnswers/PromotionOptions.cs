@@ -121,6 +121,12 @@ public sealed class CouponTerms
 
     /// <summary>Spend needed to use it, yuan; 0 = 无门槛. Default 0.</summary>
     public decimal Threshold { get; set; }
+
+    /// <summary>
+    /// How a buyer gets it (店铺首页领取, 详情页点"领券"), optional. Not compared (free text); shown in the
+    /// expected terms of a wrong coupon answer, so the inspector can give the buyer the right instructions.
+    /// </summary>
+    public string? HowToGet { get; set; }
 }
 
 /// <summary>预售 terms: 定金<c>Deposit</c>抵<c>Offset</c>, final payment window.</summary>

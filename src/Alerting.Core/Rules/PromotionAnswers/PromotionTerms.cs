@@ -60,7 +60,11 @@ internal sealed partial class PromotionTerms
             PayPercent = pd.Zhe * 10;
             MinItems = pd.MinItems;
         }
-        if (o.Coupon is { } c) Coupon = (c.FaceValue, c.Threshold);
+        if (o.Coupon is { } c)
+        {
+            Coupon = (c.FaceValue, c.Threshold);
+            CouponHowToGet = string.IsNullOrWhiteSpace(c.HowToGet) ? null : c.HowToGet.Trim();
+        }
         if (o.Presale is { } ps)
         {
             Presale = (ps.Deposit, ps.Offset ?? ps.Deposit);
@@ -102,6 +106,7 @@ internal sealed partial class PromotionTerms
     private decimal? PayPercent { get; }
     private int? MinItems { get; }
     private (decimal Face, decimal Threshold)? Coupon { get; }
+    private string? CouponHowToGet { get; }
     private (decimal Deposit, decimal Offset)? Presale { get; }
     private DateOnly? FinalPaymentDay { get; }
     private DateOnly? FinalPaymentLastDay { get; }
@@ -140,7 +145,7 @@ internal sealed partial class PromotionTerms
             case StatedCoupon sc when Coupon is { } c:
                 if ((sc.FaceValue is null || sc.FaceValue == c.Face) && (sc.Threshold is null || sc.Threshold == c.Threshold)) return null;
                 return Finding(sc, "coupon", sc.FaceValue is not null && sc.FaceValue != c.Face ? "优惠券面额说错" : "优惠券门槛说错",
-                    FormatCoupon(c.Face, c.Threshold), FormatCoupon(sc.FaceValue, sc.Threshold));
+                    FormatCoupon(c.Face, c.Threshold, CouponHowToGet), FormatCoupon(sc.FaceValue, sc.Threshold));
             case StatedPresale sp when Presale is { } p:
                 if (sp.Deposit == p.Deposit && (sp.Offset is null || sp.Offset == p.Offset)) return null;
                 return Finding(sp, "presale", "预售定金说错", FormatPresale(p.Deposit, p.Offset), FormatPresale(sp.Deposit, sp.Offset));
@@ -364,15 +369,15 @@ internal sealed partial class PromotionTerms
         return items is { } n ? $"满{n}件{zhe}折" : $"{zhe}折";
     }
 
-    private static string FormatCoupon(decimal? face, decimal? threshold)
+    /// <summary>满199可用20元券, 20元券（无门槛）; with how to get it: 20元券（无门槛，店铺首页领取）.</summary>
+    private static string FormatCoupon(decimal? face, decimal? threshold, string? howToGet = null)
     {
         var f = face is { } x ? $"{Money(x)}元券" : "券";
-        return threshold switch
-        {
-            null => f,
-            0 => $"{f}（无门槛）",
-            { } t => $"满{Money(t)}可用{f}",
-        };
+        var notes = new List<string>(2);
+        if (threshold == 0) notes.Add("无门槛");
+        if (howToGet is not null) notes.Add(howToGet);
+        var coupon = threshold is { } t && t > 0 ? $"满{Money(t)}可用{f}" : f;
+        return notes.Count == 0 ? coupon : $"{coupon}（{string.Join("，", notes)}）";
     }
 
     private static string FormatPresale(decimal deposit, decimal? offset)

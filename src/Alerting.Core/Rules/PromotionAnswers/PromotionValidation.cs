@@ -107,6 +107,7 @@ internal static class PromotionValidation
         {
             if (c.FaceValue <= 0) problems.Add(new($"{at}:Coupon:FaceValue", $"must be greater than 0, got {Money(c.FaceValue)}"));
             if (c.Threshold < 0) problems.Add(new($"{at}:Coupon:Threshold", $"must be 0 (无门槛) or more, got {Money(c.Threshold)}"));
+            if (c.HowToGet is { Length: > 100 }) problems.Add(new($"{at}:Coupon:HowToGet", $"at most 100 characters (it is shown in alerts), got {c.HowToGet.Length}"));
             else if (c.Threshold > 0 && c.FaceValue >= c.Threshold)
                 problems.Add(new($"{at}:Coupon:FaceValue", $"face value {Money(c.FaceValue)} is not less than the threshold {Money(c.Threshold)}; use Threshold 0 for 无门槛"));
         }
