@@ -67,9 +67,18 @@ public sealed partial class DeployFilesTests
     {
         var (snapshot, problems, _) = ConfigFiles.LoadRules(Deploy("config"));
         Assert.True(snapshot is not null, string.Join("; ", problems));
-        // The ConfigMap carries the same rules layer.
+        // The ConfigMap carries the same rules layer (same JSON, indented under its key).
         var configMap = File.ReadAllText(Deploy("k8s/configmap.yaml"));
-        Assert.Contains("\"ThresholdDiscount\": { \"Threshold\": 300, \"Amount\": 50 }", configMap, StringComparison.Ordinal);
+        var embedded = configMap[(configMap.IndexOf("10-rules.json: |", StringComparison.Ordinal) + "10-rules.json: |".Length)..];
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Deploy("config"), "10-rules.json"))),
+            System.Text.Json.Nodes.JsonNode.Parse(embedded)), "deploy/k8s/configmap.yaml must embed deploy/config/10-rules.json");
+        // The example shows every kind of rule an ops team tunes during a sale.
+        var store = snapshot!.ForShop("shop-a");
+        Assert.True(store.AgentResponseRate.Enabled);
+        Assert.False(store.IsOpen(new DateTimeOffset(2026, 11, 11, 3, 0, 0, TimeSpan.FromHours(8))));
+        var promotions = Assert.IsType<Alerting.Core.Rules.PromotionAnswers.WrongPromoAnswerRule>(store.Rules.Single(r => r.Name == "wrong_promo_answer"));
+        Assert.Equal(["d11-main", "d11-presale"], promotions.Promotions.Select(p => p.Id));
     }
 
     [Fact]
