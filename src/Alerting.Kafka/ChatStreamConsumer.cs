@@ -98,6 +98,8 @@ public sealed class ChatStreamConsumer
             EnableAutoOffsetStore = false,
             AutoOffsetReset = _options.AutoOffsetReset == "latest" ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            // "Caught up" for the agent-level evaluation: a partition that has nothing (left) to read says so.
+            EnablePartitionEof = true,
             ClientId = $"alerting-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (k, v) in _options.Consumer) config.Set(k, v);
@@ -135,11 +137,11 @@ public sealed class ChatStreamConsumer
 
                 var handleStarted = _time.GetTimestamp();
                 Status.ConsumeTime += _time.GetElapsedTime(consumeStarted, handleStarted);
-                if (record is { IsPartitionEOF: false }) Handle(record);
+                Take(record);
                 Status.HandleTime += _time.GetElapsedTime(handleStarted);
 
                 if (_batch.Records >= _options.BatchMaxRecords
-                    || (_batch.Records > 0 && (record is null || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
+                    || (_batch.Records > 0 && (record is null or { IsPartitionEOF: true } || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
                     Flush(stoppingToken);
 
                 if (_time.GetElapsedTime(lastIdleCheck) >= idleTick)
@@ -192,6 +194,18 @@ public sealed class ChatStreamConsumer
         }
     }
 
+    /// <summary>A record goes to its partition's pipeline; an end-of-partition event marks the partition caught up.</summary>
+    private void Take(ConsumeResult<byte[]?, byte[]?>? record)
+    {
+        if (record is null) return;
+        if (!record.IsPartitionEOF)
+        {
+            Handle(record);
+            return;
+        }
+        if (_partitions.TryGetValue(record.TopicPartition, out var slot)) slot.AtEnd = true;
+    }
+
     private void Handle(ConsumeResult<byte[]?, byte[]?> record)
     {
         var tp = record.TopicPartition;
@@ -202,6 +216,7 @@ public sealed class ChatStreamConsumer
         }
         slot.LastArrival = _time.GetTimestamp();
         slot.NextOffset = record.Offset.Value + 1;
+        slot.AtEnd = false;
         _observer?.RecordConsumed(tp.Partition.Value, 1);
         var value = record.Message.Value;
         var parsed = value is null ? new ParseResult(null, "null value: expected a UTF-8 JSON chat message") : ChatMessageParser.Parse(value);
@@ -248,8 +263,9 @@ public sealed class ChatStreamConsumer
 
     /// <summary>
     /// The progress of every owned partition whose facts are complete up to a known point: its watermark,
-    /// or "holds nothing back" when it is caught up without any open conversation. A partition whose
-    /// position or end is not known yet is left out (the evaluation waits for it).
+    /// or "holds nothing back" when it has no watermark (no record since assignment), no open conversation
+    /// and Kafka reported its end (an empty partition, or one restored from a checkpoint with nothing
+    /// after it). Any other partition is left out: the evaluation waits for it.
     /// </summary>
     private List<PartitionProgress> CaptureProgress()
     {
@@ -257,14 +273,8 @@ public sealed class ChatStreamConsumer
         foreach (var (tp, slot) in _partitions)
         {
             if (slot.Pipeline.Watermark != DateTimeOffset.MinValue)
-            {
                 list.Add(new PartitionProgress(tp.Topic, tp.Partition.Value, slot.Pipeline.Watermark));
-                continue;
-            }
-            if (slot.Pipeline.OpenConversations > 0) continue;
-            var position = _consumer!.Position(tp);
-            var end = _consumer.GetWatermarkOffsets(tp).High;
-            if (position != Offset.Unset && end != Offset.Unset && position.Value >= end.Value)
+            else if (slot.AtEnd && slot.Pipeline.OpenConversations == 0)
                 list.Add(new PartitionProgress(tp.Topic, tp.Partition.Value, null));
         }
         return list;
@@ -396,8 +406,7 @@ public sealed class ChatStreamConsumer
         {
             while (!write.Wait(TimeSpan.FromMilliseconds(100), ct))
             {
-                var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                if (record is { IsPartitionEOF: false }) Handle(record);
+                Take(consumer.Consume(TimeSpan.FromMilliseconds(100)));
             }
             write.GetAwaiter().GetResult();
         }
@@ -507,6 +516,8 @@ public sealed class ChatStreamConsumer
         public long LastArrival { get; set; }
         public long NextOffset { get; set; } = -1;
         public long SavedOffset { get; set; } = -1;
+        /// <summary>Kafka reported the end of the partition and no record came since.</summary>
+        public bool AtEnd { get; set; }
     }
 
     private sealed record Checkpoint(TopicPartition Partition, long NextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> Changed, IReadOnlyCollection<string> Removed);

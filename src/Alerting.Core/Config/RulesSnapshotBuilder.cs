@@ -102,6 +102,12 @@ public static class RulesSnapshotBuilder
         found.AddRange(ForbiddenClaimRule.Validate(claims, $"{scope}:ForbiddenClaim"));
         found.AddRange(batch.Validate($"{scope}:BatchWrongPromoAnswer"));
         found.AddRange(agentRate.Validate($"{scope}:AgentResponseRate"));
+        // A wait is known to be unanswered only once its deadline fired: judging earlier would depend on
+        // which partition happens to be ahead (see the rule README, "Measures").
+        if (agentRate.Enabled && unanswered.Enabled && agentRate.SettleSeconds < unanswered.ThresholdSeconds)
+            found.Add(new ConfigProblem($"{scope}:AgentResponseRate:SettleSeconds",
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"must be at least UnansweredBuyer:ThresholdSeconds ({unanswered.ThresholdSeconds:0.#}) while agent_response_rate_low is enabled, was {agentRate.SettleSeconds:0.#}")));
         found.AddRange(slow.Validate($"{scope}:SlowResponse"));
         found.AddRange(unanswered.Validate($"{scope}:UnansweredBuyer"));
         if (found.Count > 0)

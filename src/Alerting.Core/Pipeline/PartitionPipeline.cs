@@ -181,7 +181,7 @@ public sealed class PartitionPipeline
             list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.AgentMessage, message.MessageId, message.SentAt));
             if (_context.Answered is { } answered)
                 list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.WaitAnswered, answered.FirstMessageId,
-                    answered.WaitingSince, answered.BuyerMessages, answered.CountedWait));
+                    answered.WaitingSince, answered.BuyerMessages, answered.CountedWait, message.SentAt));
         }
         if (_context.ClosedWhileWaiting is { } closed && !string.IsNullOrEmpty(state.OwnerAgentId))
             (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,

@@ -248,7 +248,7 @@ public sealed class AgentActivityTracker
         => string.Create(CultureInfo.InvariantCulture,
             $"{(f.Kind == AgentActivityKind.WaitUnanswered ? 1 : 0)}{Math.Clamp((long)f.Wait.TotalMilliseconds, 0, 9_999_999_999_999):D13}{Math.Clamp(f.BuyerMessages, 0, 999_999_999):D9}");
 
-    /// <summary>The stored JSON of a fact (shop and agent are in the key): <c>{"k":1,"c":"c-42","m":"m-1","t":"…","b":2,"w":0}</c>.</summary>
+    /// <summary>The stored JSON of a fact (shop and agent are in the key): <c>{"k":1,"c":"c-42","m":"m-1","t":"…","b":2,"w":8000,"a":"…"}</c> (<c>a</c>: reply time of an answered wait).</summary>
     public static string Encode(AgentActivity f)
     {
         using var buffer = new MemoryStream(128);
@@ -261,6 +261,7 @@ public sealed class AgentActivityTracker
             w.WriteString("t", AlertJson.FormatTime(f.At));
             w.WriteNumber("b", f.BuyerMessages);
             w.WriteNumber("w", (long)f.Wait.TotalMilliseconds);
+            if (f.AnsweredAt is { } answeredAt) w.WriteString("a", AlertJson.FormatTime(answeredAt));
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -272,7 +273,8 @@ public sealed class AgentActivityTracker
         var json = stored[(stored.IndexOf('|', StringComparison.Ordinal) + 1)..];
         var o = JsonNode.Parse(json)!.AsObject();
         return new AgentActivity(shopId, agentId, (string?)o["c"] ?? "", (AgentActivityKind)((int?)o["k"] ?? 0), (string?)o["m"] ?? "",
-            DateTimeOffset.Parse((string?)o["t"] ?? "", CultureInfo.InvariantCulture), (int?)o["b"] ?? 0, TimeSpan.FromMilliseconds((long?)o["w"] ?? 0));
+            DateTimeOffset.Parse((string?)o["t"] ?? "", CultureInfo.InvariantCulture), (int?)o["b"] ?? 0, TimeSpan.FromMilliseconds((long?)o["w"] ?? 0),
+            o["a"] is { } a ? DateTimeOffset.Parse((string)a!, CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>

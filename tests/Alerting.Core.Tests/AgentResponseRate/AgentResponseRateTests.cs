@@ -222,4 +222,38 @@ public sealed class AgentResponseRateTests
         Assert.Equal($"Rules:AgentResponseRate:{field}", problem.Path);
         Assert.Empty(new AgentResponseRateOptions().Validate("Rules:AgentResponseRate"));
     }
+
+    [Fact]
+    public void Measure_AReplyAfterTheSettleTime_CountsAsUnanswered_WhicheverVersionIsStored()
+    {
+        // Settle 240 s: at E = 00:30 a reply counts if it came by 00:34.
+        var e = Midnight.AddMinutes(30);
+        var justInTime = Answered("w1", Midnight.AddMinutes(29), 10) with { AnsweredAt = e.AddSeconds(240) };
+        var tooLate = Answered("w2", Midnight.AddMinutes(29), 600) with { AnsweredAt = e.AddSeconds(241) };
+        var reportedMissed = Unanswered("w2", Midnight.AddMinutes(29));
+
+        var withLateReply = AgentResponseRates.Measure([justInTime, tooLate], Midnight, e, Defaults);
+        var beforeTheReply = AgentResponseRates.Measure([justInTime, reportedMissed], Midnight, e, Defaults);
+
+        Assert.Equal(new AgentWindowStats(Waits: 2, Answered: 1, AnsweredInTime: 1, AgentMessages: 0, BuyerMessages: 2), withLateReply);
+        Assert.Equal(beforeTheReply, withLateReply);
+        // At the next point the same late reply is within the settle time and counts.
+        Assert.Equal(2, AgentResponseRates.Measure([justInTime, tooLate], Midnight.AddMinutes(5), e.AddMinutes(5), Defaults).Answered);
+    }
+
+    [Fact]
+    public void AlertFor_LateReplyListsTheWaitAsFailing_SameAlertAsWithTheUnansweredVersion()
+    {
+        var o = new AgentResponseRateOptions { Enabled = true, MinResponseRate = 0, MinAnswerRatio = 0, MinReplyRate = 0.95, MinWaits = 10 };
+        var facts = Shift(Midnight, 10, 0).Where(f => f.Kind != AgentActivityKind.AgentMessage).ToList();
+        var lateVersion = facts.Select(f => f.MessageId == "b-9" ? f with { Wait = TimeSpan.FromMinutes(20), AnsweredAt = f.At.AddMinutes(20) } : f).ToList();
+        var missedVersion = facts.Select(f => f.MessageId == "b-9" ? new AgentActivity(f.ShopId, f.AgentId, f.ConversationId, AgentActivityKind.WaitUnanswered, f.MessageId, f.At, f.BuyerMessages) : f).ToList();
+
+        var late = AgentResponseRates.AlertFor("shop-a", "agent-07", lateVersion, Midnight.AddMinutes(10), o, _ => true, Midnight);
+        var missed = AgentResponseRates.AlertFor("shop-a", "agent-07", missedVersion, Midnight.AddMinutes(10), o, _ => true, Midnight);
+
+        Assert.NotNull(late);
+        Assert.Equal(AlertJson.ToJson(missed!), AlertJson.ToJson(late));
+        Assert.Equal(["b-9"], late.MessageIds);
+    }
 }

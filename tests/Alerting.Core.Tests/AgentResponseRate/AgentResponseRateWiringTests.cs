@@ -64,7 +64,7 @@ public sealed class AgentResponseRateWiringTests
         Assert.Equal(0, pipeline.PendingActivity);
         Assert.Equal(4, facts.Count);
         Assert.Equal(new AgentActivity("shop-a", "agent-7", "c1", AgentActivityKind.AgentMessage, "m3", T0.AddSeconds(10)), facts[0]);
-        Assert.Equal(new AgentActivity("shop-a", "agent-7", "c1", AgentActivityKind.WaitAnswered, "m1", T0, 2, TimeSpan.FromSeconds(10)), facts[1]);
+        Assert.Equal(new AgentActivity("shop-a", "agent-7", "c1", AgentActivityKind.WaitAnswered, "m1", T0, 2, TimeSpan.FromSeconds(10), T0.AddSeconds(10)), facts[1]);
         Assert.Equal(new AgentActivity("shop-a", "agent-7", "c2", AgentActivityKind.WaitUnanswered, "m4", T0.AddSeconds(20), 1), facts[2]);
         Assert.Equal(new AgentActivity("shop-a", "agent-7", "c3", AgentActivityKind.WaitUnanswered, "m6", T0.AddSeconds(40), 1), facts[3]);
     }

@@ -31,6 +31,24 @@ public sealed class ConfigValidationTests : IDisposable
     }
 
     [Fact]
+    public void AgentRateSettleShorterThanTheUnansweredThreshold_IsRefusedForTheStoreThatSetsIt()
+    {
+        var file = Write("20-stores/shop-b.json", """
+            { "Rules": { "Stores": { "shop-b": { "AgentResponseRate": { "Enabled": true, "SettleSeconds": 120 } } } } }
+            """);
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Null(snapshot);
+        var p = Assert.Single(problems);
+        Assert.Equal(file, p.File);
+        Assert.Equal("Rules:Stores:shop-b:AgentResponseRate:SettleSeconds", p.Path);
+        Assert.Equal("must be at least UnansweredBuyer:ThresholdSeconds (180) while agent_response_rate_low is enabled, was 120", p.Reason);
+
+        // Off (the default), or covering the threshold: accepted.
+        Write("20-stores/shop-b.json", """{ "Rules": { "Stores": { "shop-b": { "AgentResponseRate": { "Enabled": true, "SettleSeconds": 180 } } } } }""");
+        Assert.NotNull(ConfigFiles.LoadRules(_dir).Snapshot);
+    }
+
+    [Fact]
     public void UnknownField_IsRefused()
     {
         Write("10-global.json", """{ "Rules": { "UnansweredBuyer": { "ThresholdSecs": 60 } } }""");

@@ -8,8 +8,8 @@ using StackExchange.Redis;
 namespace Alerting.IntegrationTests.CrossConversation;
 
 /// <summary>agent_response_rate_low end to end: mock Kafka → real worker (rule enabled) → facts in Redis → one alert in the store stream.</summary>
-// One partition: the evaluation waits for the lowest watermark of all partitions (here, that one).
-public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 1)
+// Two partitions, every record on partition 0: the empty partition 1 must not hold the evaluation back.
+public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 2)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 11, 10, 0, 0, TimeSpan.FromHours(8));
     private static (string, byte[]) Record(string id, string conversation, SenderKind sender, double at, string text = "在吗")
@@ -25,7 +25,7 @@ public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 
     {
         var config = Path.Combine(Dir, "rules.json");
         await File.WriteAllTextAsync(config, """
-            { "Rules": { "AgentResponseRate": { "Enabled": true, "WindowMinutes": 5, "StepMinutes": 1, "SettleSeconds": 0,
+            { "Rules": { "AgentResponseRate": { "Enabled": true, "WindowMinutes": 5, "StepMinutes": 1, "SettleSeconds": 180,
                 "MinWaits": 3, "MinReplyRate": 0, "MinAnswerRatio": 0 } } }
             """);
         // Five buyers, each answered after 60 s (30-second response rate 0), then a later agent message moves the clock on.
@@ -36,7 +36,7 @@ public sealed class WorkerAgentResponseRateTests() : LiveStackTest("agentrate", 
             records.Add(Record($"a{i}", $"c{i}", SenderKind.Agent, (i * 10) + 60, "在的"));
         }
         records.Add(Record("a-late", "c9", SenderKind.Agent, 600, "您好"));
-        Kafka.Produce(Topic, records);
+        Kafka.Produce(Topic, records, _ => 0);
 
         await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, config);
 

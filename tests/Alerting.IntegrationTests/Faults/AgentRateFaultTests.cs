@@ -11,10 +11,12 @@ namespace Alerting.IntegrationTests.Faults;
 
 /// <summary>
 /// The delivery fault tests' agent-level case: six agents whose conversations are spread over twelve
-/// partitions; two of them answer every other buyer too slowly. Every <c>agent_response_rate_low</c> alert
-/// — id, evaluation point and every number of its evidence — must be the one replay computes, with one
-/// instance, with three, and with one of two killed midway (its partitions stall until the survivor takes
-/// them over; nothing may be judged on the facts the survivor alone has by then).
+/// partitions of a thirteen-partition topic (the last one stays empty); two of them answer every other
+/// buyer too slowly, one answers some buyers only after their unanswered deadline. Every
+/// <c>agent_response_rate_low</c> alert — id, evaluation point and every number of its evidence — must be
+/// the one replay computes, with one instance, with three, and with one of two killed midway (its
+/// partitions stall until the survivor takes them over; nothing may be judged on the facts the survivor
+/// alone has by then).
 /// </summary>
 public sealed class AgentRateFaultTests(ITestOutputHelper output)
 {
@@ -23,8 +25,8 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
     /// <summary>Only shop-r has the rule; shop-tail's late agent messages move every partition's clock past the script.</summary>
     private const string Rules = """
         { "Rules": { "Stores": { "shop-r": { "AgentResponseRate": {
-            "Enabled": true, "WindowMinutes": 10, "StepMinutes": 5, "ResponseSeconds": 30, "SettleSeconds": 120,
-            "MinResponseRate": 0.8, "MinReplyRate": 0, "MinAnswerRatio": 0, "MinWaits": 5 } } } } }
+            "Enabled": true, "WindowMinutes": 10, "StepMinutes": 5, "ResponseSeconds": 30, "SettleSeconds": 180,
+            "MinResponseRate": 0.8, "MinReplyRate": 0.9, "MinAnswerRatio": 0, "MinWaits": 5 } } } } }
         """;
 
     private static ChatMessage Message(string id, string conversation, string shop, SenderKind sender, string agent, DateTimeOffset at, string text) => new()
@@ -35,8 +37,10 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
 
     /// <summary>
     /// 48 conversations, agent = conversation mod 6, five questions each over 40 minutes. agent-0 and agent-1
-    /// answer every other question after 50 s (30-second response rate ≈ 0.5), everyone else after 8 s.
-    /// Then 100 agent messages of another store, 90 minutes later, over every partition.
+    /// answer every other question after 50 s (30-second response rate ≈ 0.5); agent-2 answers every third
+    /// question after 250 s — past the unanswered deadline (180 s) and the settle time, so whether the reply
+    /// is already consumed when a window is judged depends on which partition is ahead; everyone else
+    /// answers after 8 s. Then 100 agent messages of another store, 90 minutes later.
     /// </summary>
     private static List<ChatMessage> Script()
     {
@@ -48,15 +52,18 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
             for (var k = 0; k < 5; k++)
             {
                 var asked = T0.AddMinutes((k * 8) + (c % 8)).AddSeconds(c * 7 % 60);
-                var slow = c % 6 < 2 && (k + c) % 2 == 0;
+                var delay = c % 6 < 2 && (k + c) % 2 == 0 ? 50 : c % 6 == 2 && (k + c) % 3 == 0 ? 250 : 8;
                 list.Add(Message($"{conversation}-q{k}", conversation, "shop-r", SenderKind.Buyer, agent, asked, "这个什么时候发货？"));
-                list.Add(Message($"{conversation}-a{k}", conversation, "shop-r", SenderKind.Agent, agent, asked.AddSeconds(slow ? 50 : 8), "亲，今天下单明天发货哦"));
+                list.Add(Message($"{conversation}-a{k}", conversation, "shop-r", SenderKind.Agent, agent, asked.AddSeconds(delay), "亲，今天下单明天发货哦"));
             }
         }
         for (var i = 0; i < 100; i++)
             list.Add(Message($"tail-{i}", $"tail-{i:000}", "shop-tail", SenderKind.Agent, "agent-t", T0.AddMinutes(90).AddSeconds(i), "您好"));
         return [.. list.OrderBy(m => m.SentAt)];
     }
+
+    /// <summary>Partitions 0–11 by a stable hash of the conversation; 12 gets nothing.</summary>
+    private static int PartitionOf(string conversation) => (conversation.Aggregate(17, (h, ch) => unchecked((h * 31) + ch)) & int.MaxValue) % 12;
 
     /// <summary>What must match: id, evaluation point, agent, conversation, messages and the evidence.</summary>
     private static string Comparable(Alert a)
@@ -78,11 +85,12 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
         ReplayRunner.Run(new StringReader(string.Join('\n', messages.Select(ChatMessageJson.ToJson))), rules!, replayed.Add, (l, r) => Assert.Fail(r));
         var expected = replayed.Where(a => a.Rule == AgentResponseRates.RuleName).Select(Comparable).Order(StringComparer.Ordinal).ToList();
         Assert.True(expected.Count >= 4, $"the script should make replay raise agent alerts, got {expected.Count}");
-        Assert.All(replayed.Where(a => a.Rule == AgentResponseRates.RuleName), a => Assert.Contains(a.AgentId, new[] { "agent-0", "agent-1" }));
+        Assert.All(replayed.Where(a => a.Rule == AgentResponseRates.RuleName), a => Assert.Contains(a.AgentId, new[] { "agent-0", "agent-1", "agent-2" }));
+        Assert.Contains(replayed, a => a.Rule == AgentResponseRates.RuleName && a.AgentId == "agent-2" && a.Evidence["below"]!.ToJsonString().Contains("reply_rate", StringComparison.Ordinal));
 
         var topic = "agentrate-" + Guid.NewGuid().ToString("N")[..8];
         using var kafka = KafkaTestCluster.Start();
-        kafka.CreateTopic(topic, 12);
+        kafka.CreateTopic(topic, 13); // partition 12 stays empty: it must not hold the evaluation back
         kafka.CreateTopic(topic + ".dlq", 1);
         await using var redisServer = await RedisServer.StartNewAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
@@ -92,7 +100,7 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
             for (var i = 0; i < instances; i++)
                 workers.Add(WorkerProcess.Start(kafka.BootstrapServers, topic, "g-" + topic, redisServer.ConnectionString, config));
             var half = messages.Count / 2;
-            kafka.Produce(topic, messages.Take(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))));
+            kafka.Produce(topic, messages.Take(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))), PartitionOf);
             if (killOne)
             {
                 var db = redis.GetDatabase();
@@ -101,7 +109,7 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
                 Assert.True(await db.SortedSetLengthAsync("alerts:agenteval:stores") > 0, "the workers should have recorded agent facts");
                 workers[0].Kill();
             }
-            kafka.Produce(topic, messages.Skip(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))));
+            kafka.Produce(topic, messages.Skip(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))), PartitionOf);
 
             var live = await AlertStreams.WaitForAsync(redis, a => a.Count(x => x.Rule == AgentResponseRates.RuleName) >= expected.Count,
                 TimeSpan.FromSeconds(120), $"{expected.Count} agent alerts");

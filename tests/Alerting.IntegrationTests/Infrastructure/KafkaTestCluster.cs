@@ -38,13 +38,21 @@ public sealed class KafkaTestCluster : IDisposable
         admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]).GetAwaiter().GetResult();
     }
 
-    /// <summary>Produces records keyed by conversation and waits until all are acknowledged.</summary>
-    public void Produce(string topic, IEnumerable<(string Key, byte[] Value)> records)
+    /// <summary>
+    /// Produces records keyed by conversation and waits until all are acknowledged. With
+    /// <paramref name="partitionOf"/> each record goes to the partition it names for the key (e.g. to leave one empty).
+    /// </summary>
+    public void Produce(string topic, IEnumerable<(string Key, byte[] Value)> records, Func<string, int>? partitionOf = null)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All, LingerMs = 2 }).Build();
         var errors = new List<string>();
         foreach (var (key, value) in records)
-            producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value }, r => { if (r.Error.IsError) lock (errors) errors.Add(r.Error.Reason); });
+        {
+            var message = new Message<string, byte[]> { Key = key, Value = value };
+            void Report(DeliveryReport<string, byte[]> r) { if (r.Error.IsError) lock (errors) errors.Add(r.Error.Reason); }
+            if (partitionOf is null) producer.Produce(topic, message, Report);
+            else producer.Produce(new TopicPartition(topic, partitionOf(key)), message, Report);
+        }
         producer.Flush(TimeSpan.FromSeconds(30));
         if (errors.Count > 0) throw new InvalidOperationException($"{errors.Count} record(s) not produced: {errors[0]}");
     }

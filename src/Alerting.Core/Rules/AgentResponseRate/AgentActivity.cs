@@ -23,8 +23,11 @@ public enum AgentActivityKind
 /// <param name="At">The message's sentAt; for a wait, when it started (so a wait belongs to the window the buyer asked in).</param>
 /// <param name="BuyerMessages">Buyer messages in the wait (0 for an agent message): summed, they are the 答问比 denominator.</param>
 /// <param name="Wait">For an answered wait: the counted (business-hours) wait; otherwise zero.</param>
+/// <param name="AnsweredAt">For an answered wait: the reply's sentAt. An evaluation point E counts the wait as
+/// answered only if the reply came by E + <c>SettleSeconds</c>, so a very late reply gives every evaluator — one
+/// instance or N, early or late — the same answer (see <see cref="AgentResponseRates.Measure"/>).</param>
 public sealed record AgentActivity(string ShopId, string AgentId, string ConversationId, AgentActivityKind Kind, string MessageId,
-    DateTimeOffset At, int BuyerMessages = 0, TimeSpan Wait = default)
+    DateTimeOffset At, int BuyerMessages = 0, TimeSpan Wait = default, DateTimeOffset? AnsweredAt = null)
 {
     /// <summary>
     /// Idempotency key: the <c>messageId</c> for an agent message; <see cref="WaitId"/> for both wait

@@ -36,12 +36,18 @@ public static class AgentResponseRates
     /// <summary>Messages listed in <c>messageIds</c> (first waiting messages of late or unanswered waits).</summary>
     private const int MaxListedMessages = 50;
 
-    /// <summary>Measures of the facts with <c>At</c> in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <summary>
+    /// Measures of the facts with <c>At</c> in [<paramref name="from"/>, <paramref name="to"/>). A wait answered
+    /// after <paramref name="to"/> + <c>SettleSeconds</c> counts as unanswered: when the point is judged (the
+    /// lowest watermark past <paramref name="to"/> + <c>SettleSeconds</c>) such a reply may or may not have been
+    /// consumed yet, depending on which partition is ahead — so it is never taken into account.
+    /// </summary>
     public static AgentWindowStats Measure(IEnumerable<AgentActivity> facts, DateTimeOffset from, DateTimeOffset to, AgentResponseRateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         int waits = 0, answered = 0, inTime = 0, agentMessages = 0, buyerMessages = 0;
         var threshold = TimeSpan.FromSeconds(options.ResponseSeconds);
+        var answeredBy = AnsweredBy(to, options);
         foreach (var f in facts)
         {
             if (f.At < from || f.At >= to) continue;
@@ -49,6 +55,10 @@ public static class AgentResponseRates
             {
                 case AgentActivityKind.AgentMessage:
                     agentMessages++;
+                    break;
+                case AgentActivityKind.WaitAnswered when f.AnsweredAt > answeredBy:
+                    waits++;
+                    buyerMessages += f.BuyerMessages;
                     break;
                 case AgentActivityKind.WaitAnswered:
                     waits++;
@@ -64,6 +74,9 @@ public static class AgentResponseRates
         }
         return new AgentWindowStats(waits, answered, inTime, agentMessages, buyerMessages);
     }
+
+    /// <summary>The latest reply that still counts at evaluation point <paramref name="e"/>: E + <c>SettleSeconds</c>.</summary>
+    public static DateTimeOffset AnsweredBy(DateTimeOffset e, AgentResponseRateOptions options) => e + TimeSpan.FromSeconds(options.SettleSeconds);
 
     /// <summary>The measures below their target (with enough samples): <c>response_rate</c>, <c>reply_rate</c>, <c>answer_ratio</c>.</summary>
     public static IReadOnlyList<string> Below(AgentWindowStats s, AgentResponseRateOptions o)
@@ -123,7 +136,9 @@ public static class AgentResponseRates
         var from = e - o.Window;
         var threshold = TimeSpan.FromSeconds(o.ResponseSeconds);
         var inWindow = facts.Where(f => f.At >= from && f.At < e).OrderBy(f => f.At.UtcTicks).ThenBy(f => f.FactId, StringComparer.Ordinal).ToList();
-        var failing = inWindow.Where(f => f.Kind == AgentActivityKind.WaitUnanswered || (f.Kind == AgentActivityKind.WaitAnswered && f.Wait > threshold)).ToList();
+        var answeredBy = AnsweredBy(e, o);
+        var failing = inWindow.Where(f => f.Kind == AgentActivityKind.WaitUnanswered
+            || (f.Kind == AgentActivityKind.WaitAnswered && (f.Wait > threshold || f.AnsweredAt > answeredBy))).ToList();
         var offset = inWindow.Count > 0 ? inWindow[0].At.Offset : TimeSpan.Zero;
         var severity = Alert.TryParseSeverity(o.Severity, out var parsed) ? parsed : Severity.Medium;
 
