@@ -12,7 +12,7 @@ namespace Alerting.Kafka;
 public sealed class TopicPartitionCount : IDisposable
 {
     /// <summary>Consumer properties that also apply to an admin client (connection and security).</summary>
-    private static readonly string[] SharedPrefixes = ["security.", "sasl.", "ssl.", "socket.", "broker.", "client.dns", "reconnect."];
+    private static readonly string[] SharedPrefixes = ["security.", "sasl.", "ssl.", "enable.ssl.", "enable.sasl.", "socket.", "broker.", "client.dns", "reconnect.", "https."];
 
     private readonly KafkaOptions _options;
     private readonly TimeProvider _time;

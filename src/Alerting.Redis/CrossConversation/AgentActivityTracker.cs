@@ -28,19 +28,14 @@ namespace Alerting.Redis.CrossConversation;
 public sealed class AgentActivityTracker
 {
     /// <summary>
-    /// KEYS: 1 facts hash, 2 agents set, 3 the store's evaluation cursor. ARGV: 1 ttl s, 2 agent id, 3 step
-    /// start (Unix s), 4.. triples (fact id, rank, value). A fact replaces the stored one only when its rank is
-    /// smaller (byte order), so the stored fact is the minimum of all versions seen: the same whatever the
-    /// order. The cursor (first step not judged yet) moves back to this step if it is ahead of it, so a fact
-    /// is always judged. Returns the number of fields changed.
+    /// KEYS: 1 facts hash, 2 agents set, 3 the store's evaluation cursor, 4 the store's "changed since" mark.
+    /// ARGV: 1 ttl s, 2 agent id, 3 step start (Unix s), 4.. triples (fact id, rank, value). A fact replaces the
+    /// stored one only when its rank is smaller (byte order), so the stored fact is the minimum of all versions
+    /// seen: the same whatever the order. When anything changed, the mark moves back to this step (the
+    /// evaluator judges again from there) and a store's first fact starts its cursor. A redelivered fact
+    /// changes nothing and marks nothing. Returns the number of fields changed.
     /// </summary>
     internal const string RecordScript = """
-        local cursor = redis.call('GET', KEYS[3])
-        if (not cursor) or tonumber(ARGV[3]) < tonumber(cursor) then
-          redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[1])
-        else
-          redis.call('EXPIRE', KEYS[3], ARGV[1])
-        end
         local changed = 0
         for i = 4, #ARGV, 3 do
           local old = redis.call('HGET', KEYS[1], ARGV[i])
@@ -53,19 +48,39 @@ public sealed class AgentActivityTracker
         redis.call('SADD', KEYS[2], ARGV[2])
         redis.call('EXPIRE', KEYS[1], ARGV[1])
         redis.call('EXPIRE', KEYS[2], ARGV[1])
+        if changed > 0 then
+          local step = tonumber(ARGV[3])
+          if not redis.call('GET', KEYS[3]) then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[1]) end
+          local mark = tonumber(redis.call('GET', KEYS[4]) or '')
+          if (not mark) or step < mark then redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[1]) end
+        end
+        redis.call('EXPIRE', KEYS[3], ARGV[1])
         return changed
         """;
 
     /// <summary>
-    /// KEYS: 1 the store's evaluation cursor. ARGV: 1 the cursor the evaluation started from, 2 the new
-    /// cursor, 3 ttl s. Moves the cursor on only if no fact moved it back meanwhile (then that fact's steps
-    /// are judged next time). Returns 1 when moved.
+    /// KEYS: 1 cursor, 2 mark. Starts a judgement: returns where to judge from — the cursor, or the mark if a
+    /// fact changed before it — and clears the mark (facts changing from now on mark it again). Nil without a cursor.
+    /// </summary>
+    internal const string BeginScript = """
+        local cursor = tonumber(redis.call('GET', KEYS[1]) or '')
+        local mark = tonumber(redis.call('GET', KEYS[2]) or '')
+        redis.call('DEL', KEYS[2])
+        if not cursor then return mark end
+        if mark and mark < cursor then return mark end
+        return cursor
+        """;
+
+    /// <summary>
+    /// KEYS: 1 cursor, 2 mark. ARGV: 1 judged up to (Unix s), 2 ttl s. Ends a judgement: the cursor moves to
+    /// ARGV[1], or only to the mark if a fact of an earlier step changed during the judgement. Returns the new cursor.
     /// </summary>
     internal const string AdvanceCursorScript = """
-        local cursor = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-        if cursor < tonumber(ARGV[1]) then return 0 end
-        if tonumber(ARGV[2]) > cursor then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
-        return 1
+        local target = tonumber(ARGV[1])
+        local mark = tonumber(redis.call('GET', KEYS[2]) or '')
+        if mark and mark < target then target = mark end
+        redis.call('SET', KEYS[1], target, 'EX', ARGV[2])
+        return target
         """;
 
     /// <summary>KEYS: 1 stores sorted set. ARGV: 1 store, 2 the score read before. Removes the store only if no fact came meanwhile.</summary>
@@ -112,8 +127,11 @@ public sealed class AgentActivityTracker
     public RedisKey AgentsKey(string shopId, DateTimeOffset stepStart)
         => string.Create(CultureInfo.InvariantCulture, $"{_options.AgentSetKeyPrefix}{RedisKeys.ShopTag(shopId)}:{stepStart.ToUnixTimeSeconds()}");
 
-    /// <summary>A store's evaluation cursor: Unix seconds of the first evaluation point not judged yet.</summary>
+    /// <summary>A store's evaluation cursor: Unix seconds of the point judged up to (at first, the step of its first fact).</summary>
     public RedisKey CursorKey(string shopId) => _options.AgentEvaluationKeyPrefix + RedisKeys.ShopTag(shopId);
+
+    /// <summary>A store's "changed since" mark: the earliest step start whose facts changed since the last judgement began.</summary>
+    public RedisKey MarkKey(string shopId) => _options.AgentEvaluationKeyPrefix + RedisKeys.ShopTag(shopId) + ":changed";
 
     /// <summary>Sorted set of the stores with facts: member = store, score = latest step start with facts (Unix s).</summary>
     public RedisKey StoresKey => _options.AgentEvaluationKeyPrefix + "stores";
@@ -139,7 +157,7 @@ public sealed class AgentActivityTracker
         }
         if (groups.Count == 0) return;
 
-        var calls = groups.Select(g => (Keys: new[] { FactsKey(g.Key.Shop, g.Key.Agent, g.Key.Step), AgentsKey(g.Key.Shop, g.Key.Step), CursorKey(g.Key.Shop) },
+        var calls = groups.Select(g => (Keys: new[] { FactsKey(g.Key.Shop, g.Key.Agent, g.Key.Step), AgentsKey(g.Key.Shop, g.Key.Step), CursorKey(g.Key.Shop), MarkKey(g.Key.Shop) },
             Args: Args(g.Key.Agent, g.Key.Step, g.Value))).ToArray();
         var done = new bool[calls.Length];
         await Resilience.Pipeline.ExecuteAsync(
@@ -182,28 +200,31 @@ public sealed class AgentActivityTracker
         return entries.Select(e => ((string)e.Element!, DateTimeOffset.FromUnixTimeSeconds((long)e.Score))).ToList();
     }
 
-    /// <summary>The first evaluation point of a store not judged yet (null: no facts recorded, or they expired).</summary>
-    public async Task<DateTimeOffset?> CursorAsync(string shopId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts judging a store: the point to judge from (its cursor, or earlier if facts of an earlier step
+    /// changed since the last judgement began), or null when the store has no facts (any more).
+    /// </summary>
+    public async Task<DateTimeOffset?> BeginJudgementAsync(string shopId, CancellationToken cancellationToken)
     {
-        var value = await Resilience.Pipeline.ExecuteAsync(
-            static async (state, token) => await state._redis.GetDatabase().StringGetAsync(state.key).WaitAsync(token).ConfigureAwait(false),
-            (_redis, key: CursorKey(shopId)),
+        var from = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(BeginScript, state.keys).WaitAsync(token).ConfigureAwait(false),
+            (_redis, keys: new[] { CursorKey(shopId), MarkKey(shopId) }),
             cancellationToken).ConfigureAwait(false);
-        return value.TryParse(out long seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        return from.IsNull ? null : DateTimeOffset.FromUnixTimeSeconds((long)from);
     }
 
     /// <summary>
-    /// Moves a store's cursor from <paramref name="from"/> on to <paramref name="to"/> after judging, unless a
-    /// fact earlier than <paramref name="from"/> arrived meanwhile. Returns whether it moved.
+    /// Ends judging a store up to <paramref name="upTo"/>: the cursor moves there, or only back to the earliest
+    /// step whose facts changed during the judgement (judged again next time). Returns the new cursor.
     /// </summary>
-    public async Task<bool> AdvanceCursorAsync(string shopId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> AdvanceCursorAsync(string shopId, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
-        RedisValue[] args = [from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds(), (long)Math.Ceiling(_options.StateTtl.TotalSeconds)];
-        var moved = await Resilience.Pipeline.ExecuteAsync(
-            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(AdvanceCursorScript, [state.key], state.args).WaitAsync(token).ConfigureAwait(false),
-            (_redis, key: CursorKey(shopId), args),
+        RedisValue[] args = [upTo.ToUnixTimeSeconds(), (long)Math.Ceiling(_options.StateTtl.TotalSeconds)];
+        var cursor = await Resilience.Pipeline.ExecuteAsync(
+            static async (state, token) => await state._redis.GetDatabase().ScriptEvaluateAsync(AdvanceCursorScript, state.keys, state.args).WaitAsync(token).ConfigureAwait(false),
+            (_redis, keys: new[] { CursorKey(shopId), MarkKey(shopId) }, args),
             cancellationToken).ConfigureAwait(false);
-        return (int)moved == 1;
+        return DateTimeOffset.FromUnixTimeSeconds((long)cursor);
     }
 
     /// <summary>Drops a store from the evaluation list if its latest step is still <paramref name="latestStep"/> (no newer fact meanwhile).</summary>
@@ -215,6 +236,16 @@ public sealed class AgentActivityTracker
             (_redis, key: StoresKey, args),
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>KEYS: 1 lease. ARGV: 1 owner. Gives the lease up if ours.</summary>
+    internal const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    /// <summary>Gives the evaluator lease up (on shutdown), so another worker takes over at once.</summary>
+    public async Task ReleaseLeaseAsync(string owner, CancellationToken cancellationToken)
+        => await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [LeaseKey], [owner]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Takes or extends the evaluator lease for <paramref name="owner"/>; false while another worker holds it.</summary>
     public async Task<bool> HoldLeaseAsync(string owner, TimeSpan ttl, CancellationToken cancellationToken)

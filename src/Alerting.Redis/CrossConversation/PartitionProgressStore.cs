@@ -29,7 +29,8 @@ public sealed class PartitionProgressStore
         for i = 2, #ARGV, 2 do
           local v = ARGV[i + 1]
           local old = redis.call('HGET', KEYS[1], ARGV[i])
-          if v == 'e' or (not old) or old == 'e' or tonumber(v) > tonumber(old) then
+          local was = tonumber(old or '')
+          if v == 'e' or (not was) or tonumber(v) > was then
             if old ~= v then
               redis.call('HSET', KEYS[1], ARGV[i], v)
               changed = changed + 1

@@ -155,33 +155,38 @@ public sealed class AgentActivityTrackerTests
     }
 
     [Fact]
-    public async Task RecordAsync_RegistersTheStore_AndTheCursorFollowsTheEarliestUnjudgedStep()
+    public async Task RecordAsync_RegistersTheStore_AndEveryChangedStepIsJudgedAgain()
     {
         await using var host = await RedisTestHost.StartAsync();
         var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => Defaults);
         await tracker.RecordAsync(Shift(Midnight.AddMinutes(12), 3, 0, "agent-01", "a"), CancellationToken.None);
 
-        // Waits 00:12–00:14, the last agent message 00:15:10: latest step 00:15, first step 00:10.
+        // Waits 00:12–00:14, the last agent message 00:15:10: latest step 00:15; judging starts at the first, 00:10.
         Assert.Equal([("shop-a", Midnight.AddMinutes(15))], await tracker.StoresAsync(CancellationToken.None));
-        Assert.Equal(Midnight.AddMinutes(10), await tracker.CursorAsync("shop-a", CancellationToken.None));
+        Assert.Equal(Midnight.AddMinutes(10), await tracker.BeginJudgementAsync("shop-a", CancellationToken.None));
 
-        // Judged up to 00:30; a later fact leaves the cursor there, the store's latest step moves on.
-        Assert.True(await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(10), Midnight.AddMinutes(30), CancellationToken.None));
-        await tracker.RecordAsync(Shift(Midnight.AddMinutes(41), 1, 0, "agent-01", "b"), CancellationToken.None);
-        Assert.Equal(Midnight.AddMinutes(30), await tracker.CursorAsync("shop-a", CancellationToken.None));
-        Assert.Equal([("shop-a", Midnight.AddMinutes(40))], await tracker.StoresAsync(CancellationToken.None));
+        // A fact of step 00:15 changes while 00:10–00:20 is being judged: the cursor only moves to 00:15.
+        await tracker.RecordAsync(Shift(Midnight.AddMinutes(16), 1, 0, "agent-02", "b"), CancellationToken.None);
+        Assert.Equal(Midnight.AddMinutes(15), await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(20), CancellationToken.None));
+        Assert.Equal(Midnight.AddMinutes(15), await tracker.BeginJudgementAsync("shop-a", CancellationToken.None));
+        Assert.Equal(Midnight.AddMinutes(20), await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(20), CancellationToken.None));
 
-        // A late fact (00:21) moves the cursor back, and an evaluation that started before it does not move it on.
-        await tracker.RecordAsync(Shift(Midnight.AddMinutes(21), 1, 0, "agent-02", "c"), CancellationToken.None);
-        Assert.Equal(Midnight.AddMinutes(20), await tracker.CursorAsync("shop-a", CancellationToken.None));
-        Assert.False(await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(30), Midnight.AddMinutes(45), CancellationToken.None));
-        Assert.Equal(Midnight.AddMinutes(20), await tracker.CursorAsync("shop-a", CancellationToken.None));
+        // Redelivered facts change nothing and mark nothing.
+        await tracker.RecordAsync(Shift(Midnight.AddMinutes(16), 1, 0, "agent-02", "b"), CancellationToken.None);
+        Assert.Equal(Midnight.AddMinutes(20), await tracker.BeginJudgementAsync("shop-a", CancellationToken.None));
+        Assert.Equal(Midnight.AddMinutes(20), await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(20), CancellationToken.None));
+
+        // A late fact (00:11) between two judgements: the next one starts back at its step.
+        await tracker.RecordAsync(Shift(Midnight.AddMinutes(11), 1, 0, "agent-03", "c"), CancellationToken.None);
+        Assert.Equal(Midnight.AddMinutes(10), await tracker.BeginJudgementAsync("shop-a", CancellationToken.None));
+        Assert.Equal(Midnight.AddMinutes(25), await tracker.AdvanceCursorAsync("shop-a", Midnight.AddMinutes(25), CancellationToken.None));
 
         // Forgetting a store is refused if a newer fact came since it was read.
         await tracker.ForgetStoreAsync("shop-a", Midnight.AddMinutes(10), CancellationToken.None);
         Assert.Single(await tracker.StoresAsync(CancellationToken.None));
-        await tracker.ForgetStoreAsync("shop-a", Midnight.AddMinutes(40), CancellationToken.None);
+        await tracker.ForgetStoreAsync("shop-a", Midnight.AddMinutes(15), CancellationToken.None);
         Assert.Empty(await tracker.StoresAsync(CancellationToken.None));
+        Assert.Null(await tracker.BeginJudgementAsync("shop-b", CancellationToken.None));
     }
 
     [Fact]
@@ -193,8 +198,16 @@ public sealed class AgentActivityTrackerTests
         Assert.True(await tracker.HoldLeaseAsync("w-1", TimeSpan.FromMilliseconds(600), CancellationToken.None));
         Assert.False(await tracker.HoldLeaseAsync("w-2", TimeSpan.FromMilliseconds(600), CancellationToken.None));
         Assert.True(await tracker.HoldLeaseAsync("w-1", TimeSpan.FromMilliseconds(600), CancellationToken.None));
-        await Task.Delay(TimeSpan.FromMilliseconds(900)); // w-1 died: its lease runs out
-        Assert.True(await tracker.HoldLeaseAsync("w-2", TimeSpan.FromMilliseconds(600), CancellationToken.None));
+        // w-1 died: its lease runs out (polled, bounded, so a slow machine does not make this flaky).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await tracker.HoldLeaseAsync("w-2", TimeSpan.FromSeconds(30), CancellationToken.None) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.True(await tracker.HoldLeaseAsync("w-2", TimeSpan.FromSeconds(30), CancellationToken.None));
         Assert.False(await tracker.HoldLeaseAsync("w-1", TimeSpan.FromMilliseconds(600), CancellationToken.None));
+
+        // A worker that stops hands the lease over at once; releasing someone else's lease does nothing.
+        await tracker.ReleaseLeaseAsync("w-1", CancellationToken.None);
+        Assert.False(await tracker.HoldLeaseAsync("w-3", TimeSpan.FromSeconds(10), CancellationToken.None));
+        await tracker.ReleaseLeaseAsync("w-2", CancellationToken.None);
+        Assert.True(await tracker.HoldLeaseAsync("w-3", TimeSpan.FromSeconds(10), CancellationToken.None));
     }
 }
