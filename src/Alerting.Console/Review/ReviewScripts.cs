@@ -229,4 +229,20 @@ internal static class ReviewScripts
         end
         return page[1]
         """;
+
+    /// <summary>
+    /// The review state of each alert id in ARGV as one character — <c>r</c>eviewed, <c>s</c>ilenced, <c>c</c>laimed or
+    /// <c>o</c>pen, with the precedence of <see cref="ReviewStore.StatesAsync"/> — for counting without moving verdict JSON.
+    /// KEYS <c>[verdicts, silenced, claims]</c>. Read-only.
+    /// </summary>
+    public const string StateCodes = """
+        local out = {}
+        for i, a in ipairs(ARGV) do
+          if redis.call('HEXISTS', KEYS[1], a) == 1 then out[i] = 'r'
+          elseif redis.call('HEXISTS', KEYS[2], a) == 1 then out[i] = 's'
+          elseif redis.call('HEXISTS', KEYS[3], a) == 1 then out[i] = 'c'
+          else out[i] = 'o' end
+        end
+        return table.concat(out)
+        """;
 }

@@ -248,6 +248,26 @@ public sealed partial class ReviewStore
         return result;
     }
 
+    /// <summary>
+    /// Only the state name (<c>reviewed</c>, <c>silenced</c>, <c>claimed</c>, <c>open</c>) of each of <paramref name="alertIds"/>,
+    /// as <see cref="StatesAsync"/> would give it, without reading verdicts or claims: one script per 1000 ids
+    /// that answers one byte per alert.
+    /// </summary>
+    public async Task<Dictionary<string, string>> StateNamesAsync(string store, IReadOnlyCollection<string> alertIds)
+    {
+        var result = new Dictionary<string, string>(alertIds.Count, StringComparer.Ordinal);
+        RedisKey[] keys = [_keys.Verdicts(store), _keys.Silenced(store), _keys.Claims(store)];
+        foreach (var chunk in alertIds.Chunk(1000))
+        {
+            var codes = (string)(await _db.ScriptEvaluateAsync(ReviewScripts.StateCodes, keys, chunk.Select(a => (RedisValue)a).ToArray()))!;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                result[chunk[i]] = codes[i] switch { 'r' => "reviewed", 's' => "silenced", 'c' => "claimed", _ => "open" };
+            }
+        }
+        return result;
+    }
+
     /// <summary>All verdicts of a store (for calibration and export).</summary>
     public async Task<List<Verdict>> VerdictsAsync(string store)
     {
