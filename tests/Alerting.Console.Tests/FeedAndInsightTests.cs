@@ -78,6 +78,35 @@ public sealed class FeedAndInsightTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coverage_CountsEveryState_ConcurrentRequestsAgree_AndARequestAfterAReviewSeesIt()
+    {
+        var reviewed = TestAlerts.Rude();
+        var silenced = TestAlerts.Rude(agent: "agent-muted");
+        var claimed = TestAlerts.Promo();
+        var open = TestAlerts.Slow();
+        await _host.WriteAsync(reviewed, silenced, claimed, open);
+        var alice = await _host.LoginAsync("alice");
+        var lena = await _host.LoginAsync("lena");
+        (await alice.PostAsJsonAsync("/api/alerts/ack", new { store = "shop-a", alertId = reviewed.AlertId, entryId = await EntryIdOfAsync(reviewed.AlertId), verdict = "confirmed" })).EnsureSuccessStatusCode();
+        (await lena.PostAsJsonAsync("/api/silences", new { store = "shop-a", kind = "agent", value = "agent-muted", reason = "培训中", minutes = 60 })).EnsureSuccessStatusCode();
+        (await alice.PostAsJsonAsync("/api/alerts/claim", new { store = "shop-a", alertId = claimed.AlertId })).EnsureSuccessStatusCode();
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => alice.GetFromJsonAsync<JsonObject>("/api/coverage?store=shop-a")));
+        foreach (var c in all)
+        {
+            var total = c!["total"]!;
+            Assert.Equal([4, 1, 1, 1, 1], new[] { "raised", "reviewed", "silenced", "claimed", "open" }.Select(k => (int)total[k]!));
+            Assert.Equal(claimed.AlertId, (string?)c["oldest"]!["alertId"]);
+        }
+
+        (await alice.PostAsJsonAsync("/api/alerts/ack", new { store = "shop-a", alertId = claimed.AlertId, entryId = await EntryIdOfAsync(claimed.AlertId), verdict = "false_alarm" })).EnsureSuccessStatusCode();
+        var after = (await alice.GetFromJsonAsync<JsonObject>("/api/coverage?store=shop-a"))!;
+        Assert.Equal(2, (int?)after["total"]!["reviewed"]);
+        Assert.Equal(0, (int?)after["total"]!["claimed"]);
+        Assert.Equal(open.AlertId, (string?)after["oldest"]!["alertId"]);
+    }
+
+    [Fact]
     public async Task Coverage_CountsDistinctAlerts_PerRule_AndTheOldestUnreviewed()
     {
         var r1 = TestAlerts.Rude();

@@ -6,7 +6,10 @@ namespace Alerting.InspectorConsole.Hosting;
 
 /// <summary>
 /// Every <see cref="ConsoleOptions.SweepInterval"/>, sweeps each configured store (<see cref="ReviewStore.SweepAsync"/>):
-/// new alerts enter the pool, superseded and silenced entries are acknowledged, stale claims return.
+/// new alerts enter the pool, superseded and silenced entries are acknowledged, stale claims return. Then it removes
+/// the review state of alerts whose stream entries retention has trimmed (<see cref="ReviewStore.TrimGoneAsync"/>),
+/// which keeps the verdict, claim and silenced hashes as small as the stream; with nothing to remove that is one
+/// cheap script call (XRANGE COUNT 1 and an empty ZRANGEBYSCORE) per store and tick.
 /// Several console instances may run it at once: every step is an atomic, idempotent script.
 /// </summary>
 public sealed partial class PoolKeeper : BackgroundService
@@ -40,6 +43,14 @@ public sealed partial class PoolKeeper : BackgroundService
                 {
                     LogSweepFailed(_logger, store, e);
                 }
+                try
+                {
+                    await _reviews.TrimGoneAsync(store, ct: stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogTrimFailed(_logger, store, e);
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -47,4 +58,7 @@ public sealed partial class PoolKeeper : BackgroundService
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Pool sweep of store {Store} failed; retried at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, string store, Exception error);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Removing the review state of trimmed alerts of store {Store} failed; retried at the next interval")]
+    private static partial void LogTrimFailed(ILogger logger, string store, Exception error);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Alerting.InspectorConsole.Review;
@@ -48,6 +49,7 @@ public sealed class InsightService
     private readonly ReviewStore _reviews;
     private readonly ConsoleOptions _options;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, CoverageGate> _coverageGates = new(StringComparer.Ordinal);
 
     public InsightService(IConnectionMultiplexer redis, ConsoleKeys keys, ReviewStore reviews, ConsoleOptions options, TimeProvider time)
     {
@@ -72,7 +74,43 @@ public sealed class InsightService
     /// distinct alertId (an alert with several revisions counts once), per rule and in total, and the
     /// oldest of them still unreviewed.
     /// </summary>
+    /// <remarks>
+    /// One computation reads every entry of the window, and every open page asks again after each alert or review
+    /// event, so requests are coalesced per store: computations of one store run one at a time in this process, and
+    /// a request that waited reuses the last result for the same window if that computation started after the
+    /// request arrived (so it never sees state older than the request); otherwise it computes afresh. Load on Redis
+    /// is then at most one computation at a time per store and console, however many pages are open.
+    /// </remarks>
     public async Task<Coverage> CoverageAsync(string store, Window window)
+    {
+        var gate = _coverageGates.GetOrAdd(store, _ => new CoverageGate());
+        var ticket = Interlocked.Increment(ref gate.Requests);
+        await gate.Lock.WaitAsync();
+        try
+        {
+            if (gate.Last is { } last && last.Window == window && last.StartedAfter >= ticket) return last.Result;
+            // Every request numbered up to here arrived before this computation starts reading.
+            var startedAfter = Interlocked.Read(ref gate.Requests);
+            var result = await ComputeCoverageAsync(store, window);
+            gate.Last = new CoverageRun(window, startedAfter, result);
+            return result;
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private sealed class CoverageGate
+    {
+        public readonly SemaphoreSlim Lock = new(1, 1);
+        public long Requests;
+        public CoverageRun? Last;
+    }
+
+    private sealed record CoverageRun(Window Window, long StartedAfter, Coverage Result);
+
+    private async Task<Coverage> ComputeCoverageAsync(string store, Window window)
     {
         var alerts = new Dictionary<string, (string Rule, DateTimeOffset First)>(StringComparer.Ordinal);
         RedisValue from = StreamIds.AtOrAfter(window.From);
@@ -87,20 +125,16 @@ public sealed class InsightService
             if (page.Length < 1000) break;
             from = "(" + page[^1].Id;
         }
-        var states = new Dictionary<string, ReviewState>(StringComparer.Ordinal);
-        foreach (var chunk in alerts.Keys.Chunk(1000))
-        {
-            foreach (var kv in await _reviews.StatesAsync(store, chunk)) states[kv.Key] = kv.Value;
-        }
+        var states = await _reviews.StateNamesAsync(store, alerts.Keys);
 
         CoverageLine Line(string rule, IEnumerable<string> ids)
         {
-            var list = ids.Select(id => states[id].State).ToList();
+            var list = ids.Select(id => states[id]).ToList();
             return new CoverageLine(rule, list.Count, list.Count(s => s == "reviewed"), list.Count(s => s == "silenced"),
                 list.Count(s => s == "claimed"), list.Count(s => s == "open"));
         }
         var rules = alerts.GroupBy(a => a.Value.Rule).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Line(g.Key, g.Select(a => a.Key))).ToList();
-        var oldest = alerts.Where(a => states[a.Key].State is "open" or "claimed").OrderBy(a => a.Value.First).Select(a =>
+        var oldest = alerts.Where(a => states[a.Key] is "open" or "claimed").OrderBy(a => a.Value.First).Select(a =>
             new OldestUnreviewed(a.Key, a.Value.Rule, a.Value.First, Math.Max(0, (_time.GetUtcNow() - a.Value.First).TotalSeconds))).FirstOrDefault();
         return new Coverage(store, window, Line("*", alerts.Keys), rules, oldest);
     }

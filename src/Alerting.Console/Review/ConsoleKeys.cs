@@ -51,6 +51,19 @@ public sealed class ConsoleKeys
     /// <summary>Hash alertId → id of the silence that kept it out of the pool.</summary>
     public RedisKey Silenced(string store) => Key("silenced", store);
 
+    /// <summary>
+    /// Sorted set alertId → millisecond part of the newest stream entry of the alert the console has seen (placed,
+    /// claimed, acknowledged or silenced). It bounds the review state: once the stream's oldest entry is newer
+    /// than an alert's score, every entry of that alert is gone and its fields in the hashes above are removed.
+    /// </summary>
+    public RedisKey Newest(string store) => Key("newest", store);
+
+    /// <summary>
+    /// String set once the fields written before <see cref="Newest"/> existed have been indexed in it (value: when,
+    /// as Unix ms), so that one-time backfill is not repeated by every start.
+    /// </summary>
+    public RedisKey NewestBackfilled(string store) => Key("newest-backfilled", store);
+
     /// <summary>Hash silenceId → silence JSON.</summary>
     public RedisKey Silences(string store) => Key("silences", store);
 

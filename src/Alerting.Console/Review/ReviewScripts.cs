@@ -2,16 +2,18 @@ namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// The Lua scripts behind every review change. Each runs atomically on one store's slot with the keys
-/// <c>[stream, current, claims, verdicts, silenced, log]</c> and the arguments
+/// <c>[stream, current, claims, verdicts, silenced, log, newest]</c> and the arguments
 /// <c>[group, reviewChannel, alertId, user, nowMs, …]</c>, so two inspectors racing for the same alert
 /// see one winner, and the consumer group's pending list always agrees with the claims hash:
 /// an unreviewed alert's current entry is pending under the <c>pool</c> consumer or under the
 /// claiming user's consumer <c>u:&lt;name&gt;</c>; reviewed, superseded and silenced entries are acknowledged.
+/// Every script that gives an alert state records in <c>newest</c> the newest stream entry of the alert it has
+/// seen (<c>ZADD GT</c>: a score only grows), which is what <see cref="TrimGone"/> bounds the state by.
 /// </summary>
 internal static class ReviewScripts
 {
     private const string Prelude = """
-        local stream, current, claims, verdicts, silenced, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+        local stream, current, claims, verdicts, silenced, logkey, newest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
         local group, channel, a, user, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
         local function split(v)
           local i = string.find(v, '|', 1, true)
@@ -27,6 +29,9 @@ internal static class ReviewScripts
           xm, xs, ym, ys = tonumber(xm), tonumber(xs), tonumber(ym), tonumber(ys)
           return xm < ym or (xm == ym and xs < ys)
         end
+        local function seen(id)
+          redis.call('ZADD', newest, 'GT', string.match(id, '^(%d+)-'), a)
+        end
 
         """;
 
@@ -39,6 +44,7 @@ internal static class ReviewScripts
     /// </summary>
     public const string Place = Prelude + """
         local id, rev, silence = ARGV[6], tonumber(ARGV[7]), ARGV[8]
+        seen(id)
         if redis.call('HEXISTS', verdicts, a) == 1 then
           redis.call('XACK', stream, group, id)
           return 'reviewed'
@@ -124,7 +130,7 @@ internal static class ReviewScripts
         """;
 
     /// <summary>
-    /// Records a verdict (ARGV[7], JSON) and acknowledges the alert's current entry. ARGV[6]
+    /// Records a verdict (ARGV[7], JSON; ARGV[8] the id of the entry it was given on) and acknowledges the alert's current entry. ARGV[6]
     /// staleBeforeMs: another user's claim older than it does not block. Returns {'ok', json} |
     /// {'reviewed', existingJson} | {'taken', owner}. A verdict is final: later revisions of a reviewed
     /// alert are acknowledged on arrival.
@@ -143,6 +149,7 @@ internal static class ReviewScripts
           redis.call('XACK', stream, group, curId)
           redis.call('HDEL', current, a)
         end
+        seen(ARGV[8])
         redis.call('HSET', verdicts, a, ARGV[7])
         redis.call('HDEL', claims, a)
         log('reviewed')
@@ -154,11 +161,88 @@ internal static class ReviewScripts
         local cur = redis.call('HGET', current, a)
         if not cur then return 'none' end
         local curId = split(cur)
+        seen(curId)
         redis.call('XACK', stream, group, curId)
         redis.call('HDEL', current, a)
         redis.call('HDEL', claims, a)
         redis.call('HSET', silenced, a, ARGV[6])
         log('silenced')
         return 'ok'
+        """;
+
+    /// <summary>
+    /// Removes the review state of alerts none of whose entries is left in the stream: every alert whose
+    /// <c>newest</c> score is below the millisecond of the stream's oldest entry (or, when retention has emptied
+    /// the stream, at or below its last generated id) loses its fields in <c>current</c>, <c>claims</c>,
+    /// <c>verdicts</c> and <c>silenced</c>, and a current entry still pending is acknowledged (that only happens
+    /// when the stream was trimmed by something other than retention, which keeps pending entries). ARGV[6]:
+    /// at most this many alerts per call. Returns the number removed. Does nothing when the stream does not exist.
+    /// Atomic, so a Place of a new entry for one of these alerts comes wholly before (raising its score) or after
+    /// (seeing no verdict: the alert is reviewed anew).
+    /// </summary>
+    public const string TrimGone = Prelude + """
+        local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+        local bound
+        if #first > 0 then
+          bound = '(' .. string.match(first[1][1], '^(%d+)-')
+        else
+          if redis.call('EXISTS', stream) == 0 then return 0 end
+          local info = redis.call('XINFO', 'STREAM', stream)
+          for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then bound = string.match(info[i + 1], '^(%d+)-') end
+          end
+          if not bound then return 0 end
+        end
+        local gone = redis.call('ZRANGEBYSCORE', newest, '-inf', bound, 'LIMIT', 0, tonumber(ARGV[6]))
+        for _, id in ipairs(gone) do
+          local cur = redis.call('HGET', current, id)
+          if cur then redis.call('XACK', stream, group, (split(cur))) end
+          redis.call('HDEL', current, id)
+          redis.call('HDEL', claims, id)
+          redis.call('HDEL', verdicts, id)
+          redis.call('HDEL', silenced, id)
+          redis.call('ZREM', newest, id)
+        end
+        return #gone
+        """;
+
+    /// <summary>
+    /// One step of the one-time backfill of <c>newest</c> for fields written before it existed. KEYS
+    /// <c>[hash, newest, stream]</c>, ARGV <c>[cursor, count]</c>: indexes one HSCAN page of the hash with the
+    /// millisecond of the stream's last generated id (0 without a stream) — no entry present at that moment is
+    /// newer, so such a field is removed only once everything up to now has left the stream. <c>GT</c>: an alert
+    /// the current code already indexed keeps the larger score. Returns the next cursor ("0" when done).
+    /// </summary>
+    public const string BackfillNewest = """
+        local hash, newest, stream = KEYS[1], KEYS[2], KEYS[3]
+        local score = '0'
+        if redis.call('EXISTS', stream) == 1 then
+          local info = redis.call('XINFO', 'STREAM', stream)
+          for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then score = string.match(info[i + 1], '^(%d+)-') end
+          end
+        end
+        local page = redis.call('HSCAN', hash, ARGV[1], 'COUNT', tonumber(ARGV[2]))
+        local fields = page[2]
+        for i = 1, #fields, 2 do
+          redis.call('ZADD', newest, 'GT', score, fields[i])
+        end
+        return page[1]
+        """;
+
+    /// <summary>
+    /// The review state of each alert id in ARGV as one character — <c>r</c>eviewed, <c>s</c>ilenced, <c>c</c>laimed or
+    /// <c>o</c>pen, with the precedence of <see cref="ReviewStore.StatesAsync"/> — for counting without moving verdict JSON.
+    /// KEYS <c>[verdicts, silenced, claims]</c>. Read-only.
+    /// </summary>
+    public const string StateCodes = """
+        local out = {}
+        for i, a in ipairs(ARGV) do
+          if redis.call('HEXISTS', KEYS[1], a) == 1 then out[i] = 'r'
+          elseif redis.call('HEXISTS', KEYS[2], a) == 1 then out[i] = 's'
+          elseif redis.call('HEXISTS', KEYS[3], a) == 1 then out[i] = 'c'
+          else out[i] = 'o' end
+        end
+        return table.concat(out)
         """;
 }

@@ -69,6 +69,7 @@ public sealed partial class ReviewStore
     private readonly ILogger<ReviewStore> _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sweepLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _recovered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _backfilled = new(StringComparer.Ordinal);
 
     public ReviewStore(IConnectionMultiplexer redis, ConsoleKeys keys, ConsoleOptions options, TimeProvider time, ILogger<ReviewStore> logger)
     {
@@ -209,7 +210,7 @@ public sealed partial class ReviewStore
         };
         var json = JsonSerializer.Serialize(verdict, Silence.Json);
         var r = (RedisResult[])(await RunAsync(ReviewScripts.Acknowledge, store, alertId, user,
-            [StaleBeforeMs().ToString(CultureInfo.InvariantCulture), json]))!;
+            [StaleBeforeMs().ToString(CultureInfo.InvariantCulture), json, verdict.EntryId]))!;
         var outcomeName = (string)r[0]!;
         return outcomeName switch
         {
@@ -247,6 +248,26 @@ public sealed partial class ReviewStore
         return result;
     }
 
+    /// <summary>
+    /// Only the state name (<c>reviewed</c>, <c>silenced</c>, <c>claimed</c>, <c>open</c>) of each of <paramref name="alertIds"/>,
+    /// as <see cref="StatesAsync"/> would give it, without reading verdicts or claims: one script per 1000 ids
+    /// that answers one byte per alert.
+    /// </summary>
+    public async Task<Dictionary<string, string>> StateNamesAsync(string store, IReadOnlyCollection<string> alertIds)
+    {
+        var result = new Dictionary<string, string>(alertIds.Count, StringComparer.Ordinal);
+        RedisKey[] keys = [_keys.Verdicts(store), _keys.Silenced(store), _keys.Claims(store)];
+        foreach (var chunk in alertIds.Chunk(1000))
+        {
+            var codes = (string)(await _db.ScriptEvaluateAsync(ReviewScripts.StateCodes, keys, chunk.Select(a => (RedisValue)a).ToArray()))!;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                result[chunk[i]] = codes[i] switch { 'r' => "reviewed", 's' => "silenced", 'c' => "claimed", _ => "open" };
+            }
+        }
+        return result;
+    }
+
     /// <summary>All verdicts of a store (for calibration and export).</summary>
     public async Task<List<Verdict>> VerdictsAsync(string store)
     {
@@ -272,6 +293,59 @@ public sealed partial class ReviewStore
         if (cur.IsNull) return null;
         var s = cur.ToString();
         return await GetEntryAsync(store, s[..s.IndexOf('|', StringComparison.Ordinal)]);
+    }
+
+    // ---- bounding the review state ----
+
+    /// <summary>
+    /// Removes the review state (current entry, claim, verdict, silenced marker) of alerts none of whose entries is
+    /// left in the store's stream — in practice, alerts whose newest entry stream retention has trimmed. Works
+    /// in batches of <paramref name="batch"/> alerts, each one atomic script, at most <paramref name="maxBatches"/>
+    /// per call (the rest waits for the next call), and returns how many alerts it cleared. The first call for a
+    /// store also indexes fields written before the index existed (once per store, marked in Redis).
+    /// Safe to run from several console instances at once.
+    /// </summary>
+    public async Task<long> TrimGoneAsync(string store, int batch = 1000, int maxBatches = 10, CancellationToken ct = default)
+    {
+        await BackfillNewestAsync(store, ct);
+        long removed = 0;
+        for (var i = 0; i < maxBatches; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var n = (long)await RunAsync(ReviewScripts.TrimGone, store, "", "console", [batch]);
+            removed += n;
+            if (n < batch) break;
+        }
+        if (removed > 0) LogStateTrimmed(_logger, store, removed);
+        return removed;
+    }
+
+    /// <summary>
+    /// Indexes in <see cref="ConsoleKeys.Newest"/> the fields of the four state hashes that a console before the index
+    /// wrote, one HSCAN page per script call (the values never leave Redis). Hashes are scanned in the order a field
+    /// moves through them (current → claims → silenced → verdicts), and the scripts that move a field index it
+    /// themselves, so nothing written meanwhile escapes. Idempotent; done once per store, then marked.
+    /// </summary>
+    private async Task BackfillNewestAsync(string store, CancellationToken ct)
+    {
+        if (_backfilled.ContainsKey(store)) return;
+        var marker = _keys.NewestBackfilled(store);
+        if (!await _db.KeyExistsAsync(marker))
+        {
+            foreach (var hash in new[] { _keys.Current(store), _keys.Claims(store), _keys.Silenced(store), _keys.Verdicts(store) })
+            {
+                RedisValue cursor = "0";
+                do
+                {
+                    ct.ThrowIfCancellationRequested();
+                    cursor = (RedisValue)await _db.ScriptEvaluateAsync(ReviewScripts.BackfillNewest,
+                        [hash, _keys.Newest(store), _keys.Stream(store)], [cursor, 1000]);
+                }
+                while (cursor != "0");
+            }
+            await _db.StringSetAsync(marker, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        _backfilled[store] = true;
     }
 
     // ---- silences ----
@@ -337,7 +411,11 @@ public sealed partial class ReviewStore
 
     private Task<RedisResult> RunAsync(string script, string store, string alertId, string user, RedisValue[] extra)
     {
-        RedisKey[] keys = [_keys.Stream(store), _keys.Current(store), _keys.Claims(store), _keys.Verdicts(store), _keys.Silenced(store), _keys.Log(store)];
+        RedisKey[] keys =
+        [
+            _keys.Stream(store), _keys.Current(store), _keys.Claims(store), _keys.Verdicts(store), _keys.Silenced(store), _keys.Log(store),
+            _keys.Newest(store),
+        ];
         RedisValue[] args =
         [
             _keys.Group, _keys.ReviewChannel(store).ToString(), alertId, user,
@@ -345,6 +423,9 @@ public sealed partial class ReviewStore
         ];
         return _db.ScriptEvaluateAsync(script, keys, args);
     }
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Removed the review state of {Count} alerts of store {Store} whose stream entries are all gone")]
+    private static partial void LogStateTrimmed(ILogger logger, string store, long count);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Claim of alert {AlertId} in store {Store} expired; back in the pool")]
     private static partial void LogClaimExpired(ILogger logger, string store, string alertId);
