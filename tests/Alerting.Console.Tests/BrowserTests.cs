@@ -11,7 +11,8 @@ namespace Alerting.InspectorConsole.Tests;
 public sealed class BrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private static readonly float Timeout = 10_000;
+    /// <summary>Generous: on a loaded 2-core CI machine a page load after login took more than 10 s now and then.</summary>
+    private static readonly float Timeout = 30_000;
     private readonly ITestOutputHelper _output;
     private ConsoleHost _host = null!;
     private string _profile = null!;
@@ -59,6 +60,7 @@ public sealed class BrowserTests : IAsyncLifetime
             TimezoneId = "Asia/Shanghai",
         });
         browser.SetDefaultTimeout(Timeout);
+        Assertions.SetDefaultExpectTimeout(15_000);
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
         page.Console += (_, m) => _output.WriteLine("browser: " + m.Text);
         page.PageError += (_, e) => _output.WriteLine("page error: " + e);
@@ -69,7 +71,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.FillAsync("#name", "alice");
         await page.FillAsync("#password", "pw-alice");
         await page.ClickAsync("#login-button");
-        await page.WaitForURLAsync(new Uri(_host.BaseAddress, "/").ToString());
+        await page.WaitForURLAsync(new Uri(_host.BaseAddress, "/").ToString(), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时 live");
         var meter = page.Locator(".meter[data-store='shop-a']");
         await Assertions.Expect(meter.Locator(".raised")).ToHaveTextAsync("2");
@@ -79,7 +81,7 @@ public sealed class BrowserTests : IAsyncLifetime
         var alert = TestAlerts.Rude(text: "亲，爱买不买，你自己看吧", term: "爱买不买", severity: Core.Alerts.Severity.Critical);
         await _host.WriteAsync(alert);
         var card = page.Locator($"article.card[data-alert-id='{alert.AlertId}']");
-        await Assertions.Expect(card).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Assertions.Expect(card).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(card.Locator("mark")).ToHaveTextAsync("爱买不买");
         await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("sev-critical"));
         await Assertions.Expect(meter.Locator(".raised")).ToHaveTextAsync("3");
@@ -95,11 +97,11 @@ public sealed class BrowserTests : IAsyncLifetime
 
         // The lead's calibration shows the false alarm against the rule and the term.
         await page.ClickAsync("#logout");
-        await page.WaitForURLAsync("**/login.html");
+        await page.WaitForURLAsync("**/login.html", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.FillAsync("#name", "lena");
         await page.FillAsync("#password", "pw-lena");
         await page.ClickAsync("#login-button");
-        await page.WaitForURLAsync(new Uri(_host.BaseAddress, "/").ToString());
+        await page.WaitForURLAsync(new Uri(_host.BaseAddress, "/").ToString(), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GotoAsync(new Uri(_host.BaseAddress, "/lead.html").ToString());
         await Assertions.Expect(page.Locator("#calibration tr[data-key='爱买不买'] td.rate")).ToHaveTextAsync("100%");
         await Assertions.Expect(page.Locator("#calibration tr[data-key='rude_language'] td.ids")).ToContainTextAsync(alert.AlertId);
