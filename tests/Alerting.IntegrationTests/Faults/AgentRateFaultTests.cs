@@ -1,10 +1,7 @@
 using Alerting.Core.Alerts;
-using Alerting.Core.Config;
 using Alerting.Core.Messages;
-using Alerting.Core.Replay;
 using Alerting.Core.Rules.AgentResponseRate;
 using Alerting.IntegrationTests.Infrastructure;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Alerting.IntegrationTests.Faults;
@@ -75,56 +72,35 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
     [InlineData(2, true)]
     public async Task SlowAgentsAcrossPartitions_RaiseTheReplayedAgentAlerts(int instances, bool killOne)
     {
-        var dir = Directory.CreateTempSubdirectory("alerting-agentrate-").FullName;
-        var config = Path.Combine(dir, "rules.json");
-        await File.WriteAllTextAsync(config, Rules);
-        var messages = Script();
-        var (rules, problems, _) = ConfigFiles.LoadRules(config);
-        Assert.True(rules is not null, string.Join("; ", problems));
-        var replayed = new List<Alert>();
-        ReplayRunner.Run(new StringReader(string.Join('\n', messages.Select(ChatMessageJson.ToJson))), rules!, replayed.Add, (l, r) => Assert.Fail(r));
-        var expected = replayed.Where(a => a.Rule == AgentResponseRates.RuleName).Select(Comparable).Order(StringComparer.Ordinal).ToList();
+        // Partition 12 stays empty: it must not hold the evaluation back.
+        await using var run = await ScriptedRun.StartAsync("agentrate", Rules, Script(), partitions: 13, PartitionOf);
+        var replayed = run.Replayed.Where(a => a.Rule == AgentResponseRates.RuleName).ToList();
+        var expected = replayed.Select(Comparable).Order(StringComparer.Ordinal).ToList();
         Assert.True(expected.Count >= 4, $"the script should make replay raise agent alerts, got {expected.Count}");
-        Assert.All(replayed.Where(a => a.Rule == AgentResponseRates.RuleName), a => Assert.Contains(a.AgentId, new[] { "agent-0", "agent-1", "agent-2" }));
-        Assert.Contains(replayed, a => a.Rule == AgentResponseRates.RuleName && a.AgentId == "agent-2" && a.Evidence["below"]!.ToJsonString().Contains("reply_rate", StringComparison.Ordinal));
+        Assert.All(replayed, a => Assert.Contains(a.AgentId, new[] { "agent-0", "agent-1", "agent-2" }));
+        Assert.Contains(replayed, a => a.AgentId == "agent-2" && a.Evidence["below"]!.ToJsonString().Contains("reply_rate", StringComparison.Ordinal));
 
-        var topic = "agentrate-" + Guid.NewGuid().ToString("N")[..8];
-        using var kafka = KafkaTestCluster.Start();
-        kafka.CreateTopic(topic, 13); // partition 12 stays empty: it must not hold the evaluation back
-        kafka.CreateTopic(topic + ".dlq", 1);
-        await using var redisServer = await RedisServer.StartNewAsync();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
-        var workers = new List<WorkerProcess>();
-        try
+        run.StartWorkers(instances);
+        var half = run.Messages.Count / 2;
+        run.Produce(0, half);
+        if (killOne)
         {
-            for (var i = 0; i < instances; i++)
-                workers.Add(WorkerProcess.Start(kafka.BootstrapServers, topic, "g-" + topic, redisServer.ConnectionString, config));
-            var half = messages.Count / 2;
-            kafka.Produce(topic, messages.Take(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))), PartitionOf);
-            if (killOne)
-            {
-                var db = redis.GetDatabase();
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-                while (await db.SortedSetLengthAsync("alerts:agenteval:stores") == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-                Assert.True(await db.SortedSetLengthAsync("alerts:agenteval:stores") > 0, "the workers should have recorded agent facts");
-                workers[0].Kill();
-            }
-            kafka.Produce(topic, messages.Skip(half).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))), PartitionOf);
+            var db = run.Redis.GetDatabase();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (await db.SortedSetLengthAsync("alerts:agenteval:stores") == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.True(await db.SortedSetLengthAsync("alerts:agenteval:stores") > 0, "the workers should have recorded agent facts");
+            run.Workers[0].Kill();
+        }
+        run.Produce(half, run.Messages.Count);
 
-            var live = await AlertStreams.WaitForAsync(redis, a => a.Count(x => x.Rule == AgentResponseRates.RuleName) >= expected.Count,
-                TimeSpan.FromSeconds(120), $"{expected.Count} agent alerts");
-            await Task.Delay(TimeSpan.FromSeconds(3)); // later evaluations must not add or change anything
-            live = await AlertStreams.ReadAllAsync(redis);
-            var actual = live.Where(a => a.Rule == AgentResponseRates.RuleName).Select(Comparable).Order(StringComparer.Ordinal).ToList();
-            output.WriteLine($"{instances} instance(s){(killOne ? ", one killed" : "")}: {actual.Count} agent alert(s), replay {expected.Count}");
-            foreach (var line in actual) output.WriteLine(line);
-            Assert.Equal(expected, actual);
-            Assert.Equal(live.Count, live.Select(a => $"{a.AlertId}/{a.Status}/{a.Revision}").Distinct().Count());
-        }
-        finally
-        {
-            foreach (var w in workers) await w.DisposeAsync();
-            Directory.Delete(dir, true);
-        }
+        await AlertStreams.WaitForAsync(run.Redis, a => a.Count(x => x.Rule == AgentResponseRates.RuleName) >= expected.Count,
+            TimeSpan.FromSeconds(120), $"{expected.Count} agent alerts");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // later evaluations must not add or change anything
+        var live = await AlertStreams.ReadAllAsync(run.Redis);
+        var actual = live.Where(a => a.Rule == AgentResponseRates.RuleName).Select(Comparable).Order(StringComparer.Ordinal).ToList();
+        output.WriteLine($"{instances} instance(s){(killOne ? ", one killed" : "")}: {actual.Count} agent alert(s), replay {expected.Count}");
+        foreach (var line in actual) output.WriteLine(line);
+        Assert.Equal(expected, actual);
+        Assert.Equal(live.Count, live.Select(a => $"{a.AlertId}/{a.Status}/{a.Revision}").Distinct().Count());
     }
 }

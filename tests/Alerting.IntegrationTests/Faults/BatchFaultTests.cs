@@ -1,10 +1,6 @@
-using System.Text;
 using Alerting.Core.Alerts;
-using Alerting.Core.Config;
 using Alerting.Core.Messages;
-using Alerting.Core.Replay;
 using Alerting.IntegrationTests.Infrastructure;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Alerting.IntegrationTests.Faults;
@@ -49,51 +45,28 @@ public sealed class BatchFaultTests(ITestOutputHelper output)
     [InlineData(2, true)]
     public async Task WrongTemplateAcrossPartitions_EndsAsTheReplayedBatchAlert(int instances, bool killOne)
     {
-        var dir = Directory.CreateTempSubdirectory("alerting-batch-").FullName;
-        var config = Path.Combine(dir, "rules.json");
-        await File.WriteAllTextAsync(config, Rules);
-        var messages = Script();
-        var (rules, problems, _) = ConfigFiles.LoadRules(config);
-        Assert.True(rules is not null, string.Join("; ", problems));
-        var replayed = new List<Alert>();
-        ReplayRunner.Run(new StringReader(string.Join('\n', messages.Select(ChatMessageJson.ToJson))), rules!, replayed.Add, (l, r) => Assert.Fail(r));
-        var expected = FinalBatch(replayed);
+        await using var run = await ScriptedRun.StartAsync("batch", Rules, Script(), partitions: 12);
+        var expected = FinalBatch(run.Replayed);
 
-        var topic = "batch-" + Guid.NewGuid().ToString("N")[..8];
-        using var kafka = KafkaTestCluster.Start();
-        kafka.CreateTopic(topic, 12);
-        kafka.CreateTopic(topic + ".dlq", 1);
-        await using var redisServer = await RedisServer.StartNewAsync();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
-        var workers = new List<WorkerProcess>();
-        try
+        run.StartWorkers(instances);
+        run.Produce(0, 12);
+        if (killOne)
         {
-            for (var i = 0; i < instances; i++)
-                workers.Add(WorkerProcess.Start(kafka.BootstrapServers, topic, "g-" + topic, redisServer.ConnectionString, config));
-            kafka.Produce(topic, messages.Take(12).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))));
-            if (killOne)
-            {
-                await AlertStreams.WaitForAsync(redis, a => a.Any(x => x.Rule == "wrong_promo_answer"), TimeSpan.FromSeconds(60), "the first wrong answers");
-                workers[0].Kill();
-            }
-            kafka.Produce(topic, messages.Skip(12).Select(m => (m.ConversationId, ChatMessageJson.ToUtf8(m))));
+            await AlertStreams.WaitForAsync(run.Redis, a => a.Any(x => x.Rule == "wrong_promo_answer"), TimeSpan.FromSeconds(60), "the first wrong answers");
+            run.Workers[0].Kill();
+        }
+        run.Produce(12, run.Messages.Count);
 
-            var live = await AlertStreams.WaitForAsync(redis,
-                a => a.Any(x => x.AlertId == expected.AlertId && x.Revision == expected.Revision), TimeSpan.FromSeconds(90), $"batch alert at revision {expected.Revision}");
-            var final = FinalBatch(live);
-            output.WriteLine($"{instances} instance(s){(killOne ? ", one killed" : "")}: batch {final.AlertId} revision {final.Revision}: {final.Summary}");
-            Assert.Equal(expected.AlertId, final.AlertId);
-            Assert.Equal(expected.Revision, final.Revision);
-            Assert.Equal(expected.MessageIds.Order(), final.MessageIds.Order());
-            Assert.Equal(expected.Evidence["agents"]!.ToJsonString(), final.Evidence["agents"]!.ToJsonString());
-            Assert.Equal(Severity.Critical, final.Severity);
-            Assert.Equal(12, live.Count(a => a.Rule == "wrong_promo_answer"));
-            Assert.Equal(live.Count, live.Select(a => $"{a.AlertId}/{a.Status}/{a.Revision}").Distinct().Count());
-        }
-        finally
-        {
-            foreach (var w in workers) await w.DisposeAsync();
-            Directory.Delete(dir, true);
-        }
+        var live = await AlertStreams.WaitForAsync(run.Redis,
+            a => a.Any(x => x.AlertId == expected.AlertId && x.Revision == expected.Revision), TimeSpan.FromSeconds(90), $"batch alert at revision {expected.Revision}");
+        var final = FinalBatch(live);
+        output.WriteLine($"{instances} instance(s){(killOne ? ", one killed" : "")}: batch {final.AlertId} revision {final.Revision}: {final.Summary}");
+        Assert.Equal(expected.AlertId, final.AlertId);
+        Assert.Equal(expected.Revision, final.Revision);
+        Assert.Equal(expected.MessageIds.Order(), final.MessageIds.Order());
+        Assert.Equal(expected.Evidence["agents"]!.ToJsonString(), final.Evidence["agents"]!.ToJsonString());
+        Assert.Equal(Severity.Critical, final.Severity);
+        Assert.Equal(12, live.Count(a => a.Rule == "wrong_promo_answer"));
+        Assert.Equal(live.Count, live.Select(a => $"{a.AlertId}/{a.Status}/{a.Revision}").Distinct().Count());
     }
 }
