@@ -49,6 +49,8 @@ public sealed class LocalRedisServer : IAsyncDisposable
         _appendOnly = appendOnly;
     }
 
+    private const string Setsid = "/usr/bin/setsid";
+
     /// <summary>The TCP port (stays the same across <see cref="StopAsync"/>/<see cref="StartAsync"/>).</summary>
     public int Port { get; }
 
@@ -94,13 +96,16 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server is already running");
-        var psi = new ProcessStartInfo(_executable)
+        // In its own session (setsid execs in place: same pid), so a Ctrl+C in the terminal — sent to the whole
+        // foreground process group — does not kill Redis before the worker's final flush; we stop it ourselves.
+        var psi = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : _executable)
         {
             UseShellExecute = false,
             RedirectStandardOutput = false,
             RedirectStandardError = false,
             WorkingDirectory = Directory,
         };
+        if (File.Exists(Setsid)) psi.ArgumentList.Add(_executable);
         foreach (var arg in new[]
                  {
                      "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--daemonize", "no",
