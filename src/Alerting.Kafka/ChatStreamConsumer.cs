@@ -40,7 +40,8 @@ public sealed class ConsumerStatus
 
 /// <summary>
 /// The consume loop: Kafka partition → parse (or dead-letter) → the partition's rule pipeline →
-/// alerts batched to the sink → offsets stored. Runs on one dedicated thread.
+/// alerts batched to the sink → offsets stored. Runs on one dedicated thread; a sealed batch's writes
+/// (dead letters, alerts, agent facts, checkpoints) run beside it while the next batch is consumed.
 /// </summary>
 /// <remarks>
 /// Delivery: auto-commit is on but auto offset <em>store</em> is off, so the committed position only
@@ -67,6 +68,12 @@ public sealed class ChatStreamConsumer
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterProducer? _deadLetters;
     private bool _flushing;
+    /// <summary>The sealed batch whose writes are under way while the next one is consumed (at most one).</summary>
+    private InFlight? _inFlight;
+    /// <summary>Cancels writes in flight: only when the shutdown's grace period is over, not when stopping begins.</summary>
+    private readonly CancellationTokenSource _writes = new();
+    /// <summary>A batch's writes failed for good: no later batch may store offsets past it (they would skip it).</summary>
+    private bool _writeFailed;
     private List<PartitionProgress> _publishedProgress = [];
     private long _progressPublishedAt;
     private bool _inRebalance;
@@ -137,11 +144,15 @@ public sealed class ChatStreamConsumer
 
                 var handleStarted = _time.GetTimestamp();
                 Status.ConsumeTime += _time.GetElapsedTime(consumeStarted, handleStarted);
+                if (_inFlight is { Write.IsCompleted: true }) Complete(stoppingToken); // store its offsets now
                 Take(record);
                 Status.HandleTime += _time.GetElapsedTime(handleStarted);
 
+                // While the previous batch is still being written, keep filling this one (up to its size):
+                // sealing it would only wait for that write.
                 if (_batch.Records >= _options.BatchMaxRecords
-                    || (_batch.Records > 0 && (record is null or { IsPartitionEOF: true } || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
+                    || (_batch.Records > 0 && _inFlight is null
+                        && (record is null or { IsPartitionEOF: true } || _time.GetElapsedTime(_batch.StartedAt) >= maxDelay)))
                     Flush(stoppingToken);
 
                 if (_time.GetElapsedTime(lastIdleCheck) >= idleTick)
@@ -167,16 +178,19 @@ public sealed class ChatStreamConsumer
     {
         try
         {
-            if (_batch.Records > 0 || _batch.Alerts.Count > 0)
-            {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                Flush(grace.Token);
-            }
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            _writes.CancelAfter(TimeSpan.FromSeconds(20));
+            Flush(grace.Token);
+            Complete(grace.Token);
             CommitStored(consumer);
         }
         catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException)
         {
             KafkaLog.FinalFlushIncomplete(_logger, ex.Message);
+        }
+        finally
+        {
+            _writes.Cancel();
         }
         consumer.Close();
         KafkaLog.LeftGroup(_logger, _options.GroupId);
@@ -294,16 +308,22 @@ public sealed class ChatStreamConsumer
 
     private bool ProgressDue() => _time.GetElapsedTime(_progressPublishedAt) >= TimeSpan.FromMilliseconds(_options.IdleTickMs);
 
+    /// <summary>
+    /// Seals the current batch and starts writing it (dead letters, alerts, agent facts and progress,
+    /// checkpoints — in that order), after the previous batch's writes are complete and its offsets stored.
+    /// The consume loop goes on with the next batch meanwhile, so Redis round trips overlap with parsing
+    /// and rules; offsets still move only past batches that are entirely durable, in order.
+    /// </summary>
     private void Flush(CancellationToken ct)
     {
         if (_flushing) return;
-        var batch = _batch;
-        _batch = new Batch();
         _flushing = true;
         try
         {
-            // Rule state is captured now, with the offset it corresponds to, before any wait: records
-            // handled while we wait belong to the next batch and the next checkpoint.
+            Complete(ct);
+            // Rule state is captured now, with the offset it corresponds to: records handled while the
+            // writes run belong to the next batch and the next checkpoint.
+            var batch = _batch;
             var checkpoints = CaptureCheckpoints();
             // Facts and the progress they complete are captured together (nothing handled in between).
             List<PartitionProgress>? progress = null;
@@ -312,57 +332,89 @@ public sealed class ChatStreamConsumer
                 foreach (var slot in _partitions.Values) slot.Pipeline.DrainActivity(batch.Activity);
                 if (ProgressDue()) progress = CaptureProgress();
             }
-            var started = _time.GetTimestamp();
-            if (batch.DeadLetters.Count > 0)
-            {
-                _deadLetters!.Send(batch.DeadLetters, ct);
-                Status.AddDeadLettered(batch.DeadLetters.Count);
-            }
-            var sinkStarted = _time.GetTimestamp();
-            Status.DeadLetterTime += _time.GetElapsedTime(started, sinkStarted);
-            if (batch.Alerts.Count > 0)
-            {
-                WaitKeepingMembership(_sink.WriteAsync(batch.Alerts, ct), ct);
-                Status.AddAlerts(batch.Alerts.Count);
-            }
-            // Agent facts recorded before the offsets move, like alerts; then the progress they complete.
-            if (_activity is not null && (batch.Activity.Count > 0 || progress is not null))
-            {
-                WaitKeepingMembership(_activity.FlushAsync(batch.Activity, progress ?? [], ct), ct);
-                if (progress is not null)
-                {
-                    _publishedProgress = progress;
-                    _progressPublishedAt = _time.GetTimestamp();
-                }
-            }
-            var checkpointStarted = _time.GetTimestamp();
-            Status.SinkTime += _time.GetElapsedTime(sinkStarted, checkpointStarted);
-            // One round trip for all partitions' checkpoints, not one per partition.
-            var saves = checkpoints.Where(c => _partitions.ContainsKey(c.Partition)) // revoked meanwhile: no longer ours to write
-                .Select(c => _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct))
-                .ToList();
-            if (saves.Count > 0) WaitKeepingMembership(Task.WhenAll(saves), ct);
-            Status.CheckpointTime += _time.GetElapsedTime(checkpointStarted);
-            Status.Flushes++;
-            foreach (var (tp, offset) in batch.Offsets)
-            {
-                if (!_partitions.ContainsKey(tp)) continue; // revoked meanwhile: the new owner replays it
-                try
-                {
-                    _consumer!.StoreOffset(new TopicPartitionOffset(tp, offset));
-                }
-                catch (KafkaException ex)
-                {
-                    KafkaLog.OffsetNotStored(_logger, tp, ex.Error.Reason);
-                }
-            }
-            Status.AddRecords(batch.Records);
-            _observer?.RecordBatch(batch.Records, batch.DeadLetters.Count, _time.GetElapsedTime(batch.StartedAt));
+            if (batch.Records == 0 && batch.Alerts.Count == 0 && batch.Activity.Count == 0 && progress is null && checkpoints.Count == 0) return;
+            _batch = new Batch();
+            var flight = new InFlight(batch, progress);
+            flight.Write = WriteAsync(flight, checkpoints, _writes.Token);
+            _inFlight = flight;
         }
         finally
         {
             _flushing = false;
         }
+    }
+
+    /// <summary>
+    /// Waits for the batch in flight (pausing and polling if that takes long, see
+    /// <see cref="WaitKeepingMembership"/>), then stores its offsets. Throws if its writes failed: the batch
+    /// is then not committed and is consumed again by whoever owns the partitions next.
+    /// </summary>
+    private void Complete(CancellationToken ct)
+    {
+        if (_writeFailed) throw new InvalidOperationException("an earlier batch could not be written; no later offsets are stored, so it is consumed again after a restart");
+        if (_inFlight is not { } flight) return;
+        try
+        {
+            WaitKeepingMembership(flight.Write, ct);
+        }
+        catch
+        {
+            if (flight.Write.IsCompleted)
+            {
+                // Failed for good: never waited for again, and nothing after it is committed.
+                _inFlight = null;
+                _writeFailed = true;
+            }
+            throw;
+        }
+        _inFlight = null;
+        var batch = flight.Batch;
+        Status.DeadLetterTime += flight.DeadLetterTime;
+        Status.SinkTime += flight.SinkTime;
+        Status.CheckpointTime += flight.CheckpointTime;
+        Status.Flushes++;
+        Status.AddDeadLettered(batch.DeadLetters.Count);
+        Status.AddAlerts(batch.Alerts.Count);
+        if (flight.Progress is not null)
+        {
+            _publishedProgress = flight.Progress;
+            _progressPublishedAt = _time.GetTimestamp();
+        }
+        foreach (var (tp, offset) in batch.Offsets)
+        {
+            if (!_partitions.ContainsKey(tp)) continue; // revoked meanwhile: the new owner replays it
+            try
+            {
+                _consumer!.StoreOffset(new TopicPartitionOffset(tp, offset));
+            }
+            catch (KafkaException ex)
+            {
+                KafkaLog.OffsetNotStored(_logger, tp, ex.Error.Reason);
+            }
+        }
+        Status.AddRecords(batch.Records);
+        _observer?.RecordBatch(batch.Records, batch.DeadLetters.Count, _time.GetElapsedTime(batch.StartedAt));
+    }
+
+    /// <summary>The writes of one sealed batch, off the consume thread.</summary>
+    private async Task WriteAsync(InFlight flight, List<Checkpoint> checkpoints, CancellationToken ct)
+    {
+        var batch = flight.Batch;
+        var started = _time.GetTimestamp();
+        // The producer's Send blocks until Kafka acknowledges: on the thread pool, not the consume thread.
+        if (batch.DeadLetters.Count > 0) await Task.Run(() => _deadLetters!.Send(batch.DeadLetters, ct), ct).ConfigureAwait(false);
+        var sinkStarted = _time.GetTimestamp();
+        flight.DeadLetterTime = _time.GetElapsedTime(started, sinkStarted);
+        if (batch.Alerts.Count > 0) await _sink.WriteAsync(batch.Alerts, ct).ConfigureAwait(false);
+        // Agent facts recorded before the offsets move, like alerts; then the progress they complete.
+        if (_activity is not null && (batch.Activity.Count > 0 || flight.Progress is not null))
+            await _activity.FlushAsync(batch.Activity, flight.Progress ?? [], ct).ConfigureAwait(false);
+        var checkpointStarted = _time.GetTimestamp();
+        flight.SinkTime = _time.GetElapsedTime(sinkStarted, checkpointStarted);
+        // One round trip for all partitions' checkpoints, not one per partition.
+        if (checkpoints.Count > 0)
+            await Task.WhenAll(checkpoints.Select(c => _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct))).ConfigureAwait(false);
+        flight.CheckpointTime = _time.GetElapsedTime(checkpointStarted);
     }
 
     private List<Checkpoint> CaptureCheckpoints()
@@ -469,9 +521,8 @@ public sealed class ChatStreamConsumer
 
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> revoked)
     {
-        // Cooperative rebalance: finish the batch, store and commit its offsets while we still own
-        // the partitions, then hand them over. If a flush is already in progress (we are inside
-        // its wait), the revoked partitions' offsets are simply not stored; the next owner replays.
+        // Cooperative rebalance: finish the batch in flight and the current one, store and commit their
+        // offsets while we still own the partitions, then hand them over.
         if (!_flushing)
         {
             _inRebalance = true;
@@ -479,6 +530,7 @@ public sealed class ChatStreamConsumer
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 Flush(cts.Token);
+                Complete(cts.Token);
                 CommitStored(consumer);
             }
             catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
@@ -488,6 +540,19 @@ public sealed class ChatStreamConsumer
             finally
             {
                 _inRebalance = false;
+            }
+        }
+        else if (_inFlight is { } flight)
+        {
+            // We are inside the wait for the batch in flight: let its checkpoint writes land before the
+            // partitions change hands (bounded); their offsets are not stored, the next owner replays.
+            try
+            {
+                flight.Write.Wait(TimeSpan.FromSeconds(20));
+            }
+            catch (AggregateException ex)
+            {
+                KafkaLog.RevokeFlushIncomplete(_logger, ex.InnerException?.Message ?? ex.Message);
             }
         }
         foreach (var tpo in revoked)
@@ -518,6 +583,16 @@ public sealed class ChatStreamConsumer
         public long SavedOffset { get; set; } = -1;
         /// <summary>Kafka reported the end of the partition and no record came since.</summary>
         public bool AtEnd { get; set; }
+    }
+
+    private sealed class InFlight(Batch batch, List<PartitionProgress>? progress)
+    {
+        public Batch Batch { get; } = batch;
+        public List<PartitionProgress>? Progress { get; } = progress;
+        public Task Write { get; set; } = Task.CompletedTask;
+        public TimeSpan DeadLetterTime { get; set; }
+        public TimeSpan SinkTime { get; set; }
+        public TimeSpan CheckpointTime { get; set; }
     }
 
     private sealed record Checkpoint(TopicPartition Partition, long NextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> Changed, IReadOnlyCollection<string> Removed);
