@@ -95,6 +95,16 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(meter.Locator(".pct")).ToHaveTextAsync("33.3%");
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "2-acknowledged.png"), FullPage = true });
 
+        // Alerts that span conversations are shown as what they are, not as raw JSON.
+        var rate = TestAlerts.AgentRate();
+        var batch = TestAlerts.Batch();
+        await _host.WriteAsync(rate, batch);
+        var rateCard = page.Locator($"article.card[data-alert-id='{rate.AlertId}']");
+        await Assertions.Expect(rateCard.Locator("table.rates tr.below")).ToContainTextAsync("20%");
+        var batchCard = page.Locator($"article.card[data-alert-id='{batch.AlertId}']");
+        await Assertions.Expect(batchCard.Locator("table.promo .stated")).ToHaveTextAsync("满200减50");
+        await Assertions.Expect(batchCard.Locator(".agents .agent")).ToHaveCountAsync(3);
+
         // The lead's calibration shows the false alarm against the rule and the term.
         await page.ClickAsync("#logout");
         await page.WaitForURLAsync("**/login.html", new() { WaitUntil = WaitUntilState.DOMContentLoaded });

@@ -193,6 +193,26 @@ public static class TestAlerts
         };
     }
 
+    /// <summary>A real <c>agent_response_rate_low</c> alert (built by the rule): 10 waits, 8 answered after 60 s.</summary>
+    public static Alert AgentRate(string shop = ConsoleHost.ShopA, string agent = "agent-11")
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-40);
+        var o = new Alerting.Core.Rules.AgentResponseRate.AgentResponseRateOptions { Enabled = true, WindowMinutes = 30, StepMinutes = 5, MinWaits = 10, MinReplyRate = 0, MinAnswerRatio = 0 };
+        var facts = Enumerable.Range(0, 10).Select(i => new Alerting.Core.Rules.AgentResponseRate.AgentActivity(shop, agent, "c-ar-" + i,
+            Alerting.Core.Rules.AgentResponseRate.AgentActivityKind.WaitAnswered, "m-ar-" + i, start.AddMinutes(i), 1, TimeSpan.FromSeconds(i < 8 ? 60 : 10))).ToList();
+        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, start.AddMinutes(30), o, _ => true, DateTimeOffset.UtcNow)
+            ?? throw new InvalidOperationException("the rule should find this agent slow");
+    }
+
+    /// <summary>A real <c>batch_wrong_promo_answer</c> alert (built by the aggregator from three agents' wrong answers).</summary>
+    public static Alert Batch(string shop = ConsoleHost.ShopA)
+    {
+        var batches = new Alerting.Core.Rules.BatchWrongPromoAnswer.BatchWrongAnswerAggregator(_ => new(), TimeProvider.System);
+        var found = new List<Alert>();
+        foreach (var agent in new[] { "agent-21", "agent-22", "agent-23" }) found.AddRange(batches.Observe([Promo(shop, agent)]));
+        return found.MaxBy(a => a.Revision) ?? throw new InvalidOperationException("three agents with the same wrong answer should make a batch");
+    }
+
     public static Alert Slow(string shop = ConsoleHost.ShopA, string agent = "agent-09")
     {
         var n = Interlocked.Increment(ref _seq);

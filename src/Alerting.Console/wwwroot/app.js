@@ -151,6 +151,29 @@ function evidence(a) {
       if (ev.answeredBy) d.append(el('p', {}, '已由 ' + ev.answeredBy + ' 于 ' + fmtTime(ev.answeredAt) + ' 回复 answered'));
       return d;
     }
+    case 'batch_wrong_promo_answer': {
+      const table = evidence({ rule: 'wrong_promo_answer', evidence: ev });
+      return el('div', { class: 'batch' }, table,
+        el('p', {}, '同一话术 same wrong template: ', el('b', {}, String(ev.messageCount ?? '')), ' 条 messages · ',
+          el('b', {}, String(ev.agentCount ?? '')), ' 位客服 agents · ', el('b', {}, String(ev.conversationCount ?? '')), ' 个会话 conversations · ',
+          '首次 first seen ', fmtTime(ev.firstSeen), ' · 最近 last ', fmtTime(ev.lastSeen)),
+        el('p', { class: 'agents' }, '客服 agents: ', ...(ev.agents || []).map(x => el('span', { class: 'agent' }, x))));
+    }
+    case 'agent_response_rate_low': {
+      const pct = v => v == null ? '–' : (Math.round(v * 1000) / 10) + '%';
+      const target = (v, show) => v ? show(v) : '— 未启用 off';
+      const below = new Set(ev.below || []);
+      const row = (key, label, value, target) => el('tr', { class: below.has(key) ? 'below' : '' },
+        el('td', {}, label), el('td', {}, value), el('td', {}, target));
+      return el('div', {},
+        el('p', {}, '窗口 window ', fmtTime(ev.windowStart), ' – ', fmtTime(ev.windowEnd), ' · ', String(ev.waits ?? 0), ' 次等待 waits, ',
+          String(ev.buyerMessages ?? 0), ' 条买家消息 buyer messages'),
+        el('table', { class: 'rates' },
+          el('tr', {}, el('th', {}, '指标 measure'), el('th', {}, '实际 actual'), el('th', {}, '目标 target')),
+          row('response_rate', (ev.responseSeconds ?? 30) + '秒应答率 response rate', pct(ev.responseRate), target(ev.minResponseRate, pct)),
+          row('reply_rate', '回复率 reply rate', pct(ev.replyRate), target(ev.minReplyRate, pct)),
+          row('answer_ratio', '答问比 answer ratio', ev.answerRatio == null ? '–' : String(ev.answerRatio), target(ev.minAnswerRatio, String))));
+    }
     default: return el('pre', {}, JSON.stringify(ev, null, 1));
   }
 }

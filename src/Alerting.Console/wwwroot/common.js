@@ -8,6 +8,8 @@ const RULES = {
   forbidden_claim: '极限用语 forbidden claim',
   slow_response: '响应超时 slow response',
   unanswered_buyer: '未回复 unanswered buyer',
+  batch_wrong_promo_answer: '批量错误话术 batch wrong answer',
+  agent_response_rate_low: '客服指标偏低 agent rates low',
 };
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
