@@ -1,5 +1,6 @@
 using Alerting.Core.Alerts;
 using Alerting.Redis;
+using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 
 namespace Alerting.IntegrationTests.Redis;
@@ -188,5 +189,22 @@ public sealed class RedisAlertSinkTests
         Assert.Contains(problems, p => p.Path == "Redis:DedupeTtl");
         Assert.Contains(problems, p => p.Path == "Redis:BatchSize");
         Assert.Empty(new RedisAlertingOptions().Validate());
+    }
+
+    [Fact]
+    public void Validate_CrossConversationSection_IsBoundAndCheckedWithRedis()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redis:CrossConversation:AgentEvaluationInterval"] = "00:00:00.01",
+            ["Redis:CrossConversation:ProgressKeyPrefix"] = "alerts:agent:",
+        }).Build();
+        var options = config.GetSection("Redis").Get<RedisAlertingOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+
+        var problems = options.Validate();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(10), options.CrossConversation.AgentEvaluationInterval);
+        Assert.Contains(problems, p => p.Path == "Redis:CrossConversation:AgentEvaluationInterval");
+        Assert.Contains(problems, p => p.Path == "Redis:CrossConversation:AgentKeyPrefix" && p.Reason.Contains("must differ", StringComparison.Ordinal));
     }
 }
