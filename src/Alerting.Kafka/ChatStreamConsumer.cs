@@ -105,11 +105,11 @@ public sealed class ChatStreamConsumer
             EnableAutoOffsetStore = false,
             AutoOffsetReset = _options.AutoOffsetReset == "latest" ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            // "Caught up" for the agent-level evaluation: a partition that has nothing (left) to read says so.
-            EnablePartitionEof = true,
             ClientId = $"alerting-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (k, v) in _options.Consumer) config.Set(k, v);
+        // "Caught up" for the agent-level evaluation: a partition that has nothing (left) to read says so.
+        config.EnablePartitionEof = true;
 
         using var deadLetters = new DeadLetterProducer(_options, _logger);
         _deadLetters = deadLetters;
@@ -135,7 +135,7 @@ public sealed class ChatStreamConsumer
                 var consumeStarted = _time.GetTimestamp();
                 try
                 {
-                    record = consumer.Consume(_batch.Records == 0 ? idleTick : TimeSpan.FromMilliseconds(5));
+                    record = consumer.Consume(_batch.Records == 0 && _inFlight is null ? idleTick : TimeSpan.FromMilliseconds(5));
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -144,7 +144,9 @@ public sealed class ChatStreamConsumer
 
                 var handleStarted = _time.GetTimestamp();
                 Status.ConsumeTime += _time.GetElapsedTime(consumeStarted, handleStarted);
-                if (_inFlight is { Write.IsCompleted: true }) Complete(stoppingToken); // store its offsets now
+                // A finished write: store its offsets now. A write that takes long (Redis not answering): wait for
+                // it here, pausing the partitions and polling (backpressure), instead of consuming ahead.
+                if (_inFlight is { } flight && (flight.Write.IsCompleted || _time.GetElapsedTime(flight.StartedAt) >= SlowWrite)) CompleteInLoop(stoppingToken);
                 Take(record);
                 Status.HandleTime += _time.GetElapsedTime(handleStarted);
 
@@ -159,7 +161,7 @@ public sealed class ChatStreamConsumer
                 {
                     lastIdleCheck = _time.GetTimestamp();
                     AdvanceIdlePartitions();
-                    if (_batch.Alerts.Count > 0 || ActivityDue()) Flush(stoppingToken);
+                    if (_inFlight is null && (_batch.Alerts.Count > 0 || ActivityDue())) Flush(stoppingToken);
                 }
             }
         }
@@ -181,19 +183,32 @@ public sealed class ChatStreamConsumer
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             _writes.CancelAfter(TimeSpan.FromSeconds(20));
             Flush(grace.Token);
+            // A rebalance while we wait only waits for the write too (no second flush of the same batch).
+            _flushing = true;
             Complete(grace.Token);
             CommitStored(consumer);
         }
-        catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is KafkaException or OperationCanceledException or InvalidOperationException or AggregateException)
         {
             KafkaLog.FinalFlushIncomplete(_logger, ex.Message);
         }
         finally
         {
+            _flushing = false;
             _writes.Cancel();
+            // Let a cancelled write unwind before the producer and Redis go away (bounded).
+            try { _inFlight?.Write.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            try
+            {
+                consumer.Close();
+                KafkaLog.LeftGroup(_logger, _options.GroupId);
+            }
+            catch (KafkaException ex)
+            {
+                KafkaLog.FinalFlushIncomplete(_logger, ex.Message);
+            }
+            _writes.Dispose();
         }
-        consumer.Close();
-        KafkaLog.LeftGroup(_logger, _options.GroupId);
     }
 
     /// <summary>Commits the stored offsets now; nothing stored since the last (auto) commit is not an error.</summary>
@@ -243,7 +258,7 @@ public sealed class ChatStreamConsumer
             _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, parsed.Error!, record.TopicPartitionOffset));
             KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, parsed.Error!);
         }
-        _batch.Offsets[tp] = record.Offset.Value + 1;
+        _batch.Offsets[tp] = (slot, record.Offset.Value + 1);
         if (_batch.Records == 0) _batch.StartedAt = _time.GetTimestamp();
         _batch.Records++;
     }
@@ -334,7 +349,7 @@ public sealed class ChatStreamConsumer
             }
             if (batch.Records == 0 && batch.Alerts.Count == 0 && batch.Activity.Count == 0 && progress is null && checkpoints.Count == 0) return;
             _batch = new Batch();
-            var flight = new InFlight(batch, progress);
+            var flight = new InFlight(batch, progress) { StartedAt = _time.GetTimestamp() };
             flight.Write = WriteAsync(flight, checkpoints, _writes.Token);
             _inFlight = flight;
         }
@@ -357,16 +372,18 @@ public sealed class ChatStreamConsumer
         {
             WaitKeepingMembership(flight.Write, ct);
         }
-        catch
+        catch when (flight.Write.IsFaulted || flight.Write.IsCanceled)
         {
-            if (flight.Write.IsCompleted)
-            {
-                // Failed for good: never waited for again, and nothing after it is committed.
-                _inFlight = null;
-                _writeFailed = true;
-            }
+            // Failed for good: never waited for again, and nothing after it is committed.
+            if (ReferenceEquals(_inFlight, flight)) _inFlight = null;
+            _writeFailed = true;
             throw;
         }
+        catch when (flight.Write.IsCompletedSuccessfully)
+        {
+            // Our wait was cancelled just as the write succeeded: it is durable, carry on.
+        }
+        if (!ReferenceEquals(_inFlight, flight)) return; // completed meanwhile (a rebalance inside our wait)
         _inFlight = null;
         var batch = flight.Batch;
         Status.DeadLetterTime += flight.DeadLetterTime;
@@ -380,9 +397,10 @@ public sealed class ChatStreamConsumer
             _publishedProgress = flight.Progress;
             _progressPublishedAt = _time.GetTimestamp();
         }
-        foreach (var (tp, offset) in batch.Offsets)
+        foreach (var (tp, (slot, offset)) in batch.Offsets)
         {
-            if (!_partitions.ContainsKey(tp)) continue; // revoked meanwhile: the new owner replays it
+            // Revoked meanwhile (even if assigned again since, with a fresh state): the owner replays it.
+            if (!_partitions.TryGetValue(tp, out var current) || !ReferenceEquals(current, slot)) continue;
             try
             {
                 _consumer!.StoreOffset(new TopicPartitionOffset(tp, offset));
@@ -394,6 +412,23 @@ public sealed class ChatStreamConsumer
         }
         Status.AddRecords(batch.Records);
         _observer?.RecordBatch(batch.Records, batch.DeadLetters.Count, _time.GetElapsedTime(batch.StartedAt));
+    }
+
+    /// <summary>How long a batch's writes may run beside the loop before it waits for them (and pauses if they take longer still).</summary>
+    private static readonly TimeSpan SlowWrite = TimeSpan.FromMilliseconds(500);
+
+    /// <summary><see cref="Complete"/> from the loop: a rebalance while it waits only waits for the write too.</summary>
+    private void CompleteInLoop(CancellationToken ct)
+    {
+        _flushing = true;
+        try
+        {
+            Complete(ct);
+        }
+        finally
+        {
+            _flushing = false;
+        }
     }
 
     /// <summary>The writes of one sealed batch, off the consume thread.</summary>
@@ -412,8 +447,21 @@ public sealed class ChatStreamConsumer
         var checkpointStarted = _time.GetTimestamp();
         flight.SinkTime = _time.GetElapsedTime(sinkStarted, checkpointStarted);
         // One round trip for all partitions' checkpoints, not one per partition.
+        // A partition revoked or lost while this batch was being written is no longer ours to save: its
+        // save is skipped, or its retries stop (the new owner replays from the checkpoint it loaded).
         if (checkpoints.Count > 0)
-            await Task.WhenAll(checkpoints.Select(c => _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, ct))).ConfigureAwait(false);
+            await Task.WhenAll(checkpoints.Where(c => !c.Slot.Released.IsCancellationRequested).Select(async c =>
+            {
+                using var owned = CancellationTokenSource.CreateLinkedTokenSource(ct, c.Slot.Released.Token);
+                try
+                {
+                    await _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, owned.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (c.Slot.Released.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    // Handed over meanwhile: not an error of this batch (its offsets for that partition are not stored).
+                }
+            })).ConfigureAwait(false);
         flight.CheckpointTime = _time.GetElapsedTime(checkpointStarted);
     }
 
@@ -427,7 +475,7 @@ public sealed class ChatStreamConsumer
             var (changed, removed) = slot.Pipeline.TakeChanges();
             if (changed.Count == 0 && removed.Count == 0 && slot.SavedOffset == slot.NextOffset) continue;
             var encoded = changed.Select(s => KeyValuePair.Create(s.ConversationId, ConversationStateCodec.Encode(s))).ToList();
-            list.Add(new Checkpoint(tp, slot.NextOffset, encoded, removed));
+            list.Add(new Checkpoint(tp, slot, slot.NextOffset, encoded, removed));
             slot.SavedOffset = slot.NextOffset;
         }
         return list;
@@ -478,6 +526,9 @@ public sealed class ChatStreamConsumer
     /// </summary>
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> assigned, CancellationToken ct)
     {
+        // A partition lost and assigned back must not be loaded while our own earlier save of it still runs.
+        try { _inFlight?.Write.Wait(TimeSpan.FromSeconds(20), ct); }
+        catch (AggregateException) { }
         var starts = new List<TopicPartitionOffset>();
         foreach (var tp in assigned)
         {
@@ -533,8 +584,9 @@ public sealed class ChatStreamConsumer
                 Complete(cts.Token);
                 CommitStored(consumer);
             }
-            catch (Exception ex) when (ex is KafkaException or OperationCanceledException or AggregateException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, the partitions are handed over (an exception must not escape the callback).
                 KafkaLog.RevokeFlushIncomplete(_logger, ex.Message);
             }
             finally
@@ -557,7 +609,7 @@ public sealed class ChatStreamConsumer
         }
         foreach (var tpo in revoked)
         {
-            _partitions.Remove(tpo.TopicPartition);
+            if (_partitions.Remove(tpo.TopicPartition, out var gone)) gone.Released.Cancel();
             _observer?.ForgetPartition(tpo.Partition.Value);
         }
         Status.AssignedPartitions = _partitions.Count;
@@ -568,7 +620,7 @@ public sealed class ChatStreamConsumer
     {
         foreach (var tpo in lost)
         {
-            _partitions.Remove(tpo.TopicPartition);
+            if (_partitions.Remove(tpo.TopicPartition, out var gone)) gone.Released.Cancel();
             _observer?.ForgetPartition(tpo.Partition.Value);
         }
         Status.AssignedPartitions = _partitions.Count;
@@ -583,6 +635,8 @@ public sealed class ChatStreamConsumer
         public long SavedOffset { get; set; } = -1;
         /// <summary>Kafka reported the end of the partition and no record came since.</summary>
         public bool AtEnd { get; set; }
+        /// <summary>Cancelled when the partition is revoked or lost: writes for it stop.</summary>
+        public CancellationTokenSource Released { get; } = new();
     }
 
     private sealed class InFlight(Batch batch, List<PartitionProgress>? progress)
@@ -590,19 +644,20 @@ public sealed class ChatStreamConsumer
         public Batch Batch { get; } = batch;
         public List<PartitionProgress>? Progress { get; } = progress;
         public Task Write { get; set; } = Task.CompletedTask;
+        public long StartedAt { get; init; }
         public TimeSpan DeadLetterTime { get; set; }
         public TimeSpan SinkTime { get; set; }
         public TimeSpan CheckpointTime { get; set; }
     }
 
-    private sealed record Checkpoint(TopicPartition Partition, long NextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> Changed, IReadOnlyCollection<string> Removed);
+    private sealed record Checkpoint(TopicPartition Partition, PartitionSlot Slot, long NextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> Changed, IReadOnlyCollection<string> Removed);
 
     private sealed class Batch
     {
         public List<Alert> Alerts { get; } = [];
         public List<DeadLetter> DeadLetters { get; } = [];
         public List<AgentActivity> Activity { get; } = [];
-        public Dictionary<TopicPartition, long> Offsets { get; } = [];
+        public Dictionary<TopicPartition, (PartitionSlot Slot, long Offset)> Offsets { get; } = [];
         public int Records { get; set; }
         public long StartedAt { get; set; }
     }
