@@ -240,7 +240,7 @@ public sealed class ChatStreamConsumer
         var tp = record.TopicPartition;
         if (!_partitions.TryGetValue(tp, out var slot))
         {
-            slot = new PartitionSlot(new PartitionPipeline(_rules, _time, trackChanges: _stateStore is not null));
+            slot = new PartitionSlot(NewPipeline());
             _partitions[tp] = slot;
         }
         slot.LastArrival = _time.GetTimestamp();
@@ -249,14 +249,13 @@ public sealed class ChatStreamConsumer
         _observer?.RecordConsumed(tp.Partition.Value, 1);
         var value = record.Message.Value;
         var parsed = value is null ? new ParseResult(null, "null value: expected a UTF-8 JSON chat message") : ChatMessageParser.Parse(value);
-        if (parsed.IsValid)
+        // A record that does not parse, whose time is out of range or whose rules fail is dead-lettered
+        // with the reason; the pipeline kept nothing of it, and the partition goes on.
+        var refused = parsed.IsValid ? slot.Pipeline.Process(parsed.Message!, _batch.Alerts) : parsed.Error;
+        if (refused is not null)
         {
-            slot.Pipeline.Process(parsed.Message!, _batch.Alerts);
-        }
-        else
-        {
-            _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, parsed.Error!, record.TopicPartitionOffset));
-            KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, parsed.Error!);
+            _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, refused, record.TopicPartitionOffset));
+            KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, refused);
         }
         _batch.Offsets[tp] = (slot, record.Offset.Value + 1);
         if (_batch.Records == 0) _batch.StartedAt = _time.GetTimestamp();
@@ -271,7 +270,6 @@ public sealed class ChatStreamConsumer
     /// </summary>
     private void AdvanceIdlePartitions()
     {
-        var snapshot = _rules.Current;
         int open = 0, pending = 0;
         foreach (var (tp, slot) in _partitions)
         {
@@ -283,8 +281,7 @@ public sealed class ChatStreamConsumer
             if (pipeline.MaxSentAt == DateTimeOffset.MinValue || slot.NextOffset < 0) continue;
             var marks = _consumer!.GetWatermarkOffsets(tp);
             if (marks.High == Offset.Unset || slot.NextOffset < marks.High.Value) continue; // lagging
-            var idle = _time.GetElapsedTime(slot.LastArrival);
-            pipeline.AdvanceWatermark(pipeline.MaxSentAt - snapshot.AllowedDisorder + idle, _batch.Alerts);
+            pipeline.FollowWallClock(_batch.Alerts);
         }
         Status.OpenConversations = open;
         Status.PendingDeadlines = pending;
@@ -474,7 +471,7 @@ public sealed class ChatStreamConsumer
             if (slot.NextOffset < 0) continue;
             var (changed, removed) = slot.Pipeline.TakeChanges();
             if (changed.Count == 0 && removed.Count == 0 && slot.SavedOffset == slot.NextOffset) continue;
-            var encoded = changed.Select(s => KeyValuePair.Create(s.ConversationId, ConversationStateCodec.Encode(s))).ToList();
+            var encoded = changed.Select(s => KeyValuePair.Create(new ConversationKey(s.ShopId, s.ConversationId).CheckpointField, ConversationStateCodec.Encode(s))).ToList();
             list.Add(new Checkpoint(tp, slot, slot.NextOffset, encoded, removed));
             slot.SavedOffset = slot.NextOffset;
         }
@@ -532,14 +529,14 @@ public sealed class ChatStreamConsumer
         var starts = new List<TopicPartitionOffset>();
         foreach (var tp in assigned)
         {
-            var slot = new PartitionSlot(new PartitionPipeline(_rules, _time, trackChanges: _stateStore is not null)) { LastArrival = _time.GetTimestamp() };
+            var slot = new PartitionSlot(NewPipeline()) { LastArrival = _time.GetTimestamp() };
             var start = Offset.Unset;
             if (_stateStore is not null)
             {
                 var checkpoint = WaitForRestore(_stateStore.LoadAsync(tp.Topic, tp.Partition.Value, ct), tp, ct);
                 if (checkpoint is not null)
                 {
-                    slot.Pipeline.Restore(checkpoint.Conversations.Values.Select(ConversationStateCodec.Decode));
+                    slot.Pipeline.Restore(checkpoint.Conversations.Select(kv => KeyValuePair.Create(kv.Key, ConversationStateCodec.Decode(kv.Value))));
                     slot.NextOffset = slot.SavedOffset = checkpoint.NextOffset;
                     start = new Offset(checkpoint.NextOffset);
                     KafkaLog.Restored(_logger, tp.Partition.Value, checkpoint.Conversations.Count, checkpoint.NextOffset);
@@ -615,6 +612,9 @@ public sealed class ChatStreamConsumer
         Status.AssignedPartitions = _partitions.Count;
         KafkaLog.Revoked(_logger, string.Join(", ", revoked.Select(p => p.Partition.Value)));
     }
+
+    /// <summary>A partition's pipeline: live, so records are also held against the wall clock.</summary>
+    private PartitionPipeline NewPipeline() => new(_rules, _time, trackChanges: _stateStore is not null, checkWallClock: true);
 
     private void OnLost(List<TopicPartitionOffset> lost)
     {

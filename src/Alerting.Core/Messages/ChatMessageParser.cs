@@ -12,24 +12,46 @@ public readonly record struct ParseResult(ChatMessage? Message, string? Error)
 /// <summary>
 /// Parses the UTF-8 JSON of contracts §1 with <see cref="Utf8JsonReader"/> (no DOM).
 /// Unknown fields are skipped. Any violation yields a human-readable reason naming the field,
-/// which the Kafka adapter puts on the dead-letter record.
+/// which the Kafka adapter puts on the dead-letter record. Every field is hostile until parsed:
+/// ids and text have size bounds (checked on the raw bytes, before any string is made), a known
+/// field may appear once, ids must not be blank or hold control characters, and <c>sentAt</c> must
+/// fall in [<see cref="EarliestSentAt"/>, <see cref="LatestSentAt"/>) so no date arithmetic can overflow.
+/// Reasons are bounded and escaped (<see cref="RecordReason"/>).
 /// </summary>
 public static class ChatMessageParser
 {
+    /// <summary>Largest id (messageId, conversationId, shopId, senderId, agentId), in UTF-8 bytes as sent.</summary>
+    public const int MaxIdBytes = 256;
+
+    /// <summary>Largest <c>text</c>, in UTF-8 bytes as sent (escapes included).</summary>
+    public const int MaxTextBytes = 64 * 1024;
+
+    /// <summary>Earliest accepted <c>sentAt</c> (inclusive).</summary>
+    public static readonly DateTimeOffset EarliestSentAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Latest accepted <c>sentAt</c> (exclusive).</summary>
+    public static readonly DateTimeOffset LatestSentAt = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static ParseResult Parse(ReadOnlySpan<byte> utf8)
     {
+        ParseResult result;
         try
         {
-            return ParseCore(utf8);
+            result = ParseCore(utf8);
         }
         catch (JsonException ex)
         {
-            return new ParseResult(null, $"invalid JSON: {ex.Message}");
+            result = new ParseResult(null, $"invalid JSON: {ex.Message}");
         }
         catch (InvalidOperationException ex)
         {
-            return new ParseResult(null, $"invalid JSON: {ex.Message}");
+            result = new ParseResult(null, $"invalid JSON: {ex.Message}");
         }
+        catch (ArgumentException ex)
+        {
+            result = new ParseResult(null, $"invalid value: {ex.Message}");
+        }
+        return result.Error is null ? result : new ParseResult(null, RecordReason.Clean(result.Error));
     }
 
     private static ParseResult ParseCore(ReadOnlySpan<byte> utf8)
@@ -45,6 +67,7 @@ public static class ChatMessageParser
         SenderKind? sender = null;
         ChatEventKind? kind = null;
         DateTimeOffset? sentAt = null;
+        var seen = 0;
 
         while (reader.Read())
         {
@@ -67,6 +90,9 @@ public static class ChatMessageParser
                 reader.Skip();
                 continue;
             }
+            var bit = 1 << (int)field;
+            if ((seen & bit) != 0) return Fail($"field '{FieldName(field)}' appears more than once");
+            seen |= bit;
             if (reader.TokenType == JsonTokenType.Null)
             {
                 if (field is Field.AgentId or Field.Text or Field.Event) continue;
@@ -74,6 +100,9 @@ public static class ChatMessageParser
             }
             if (reader.TokenType != JsonTokenType.String)
                 return Fail($"field '{FieldName(field)}' must be a string, found {reader.TokenType}");
+            var limit = field switch { Field.Text => MaxTextBytes, Field.SentAt or Field.Sender or Field.Event => 64, _ => MaxIdBytes };
+            if (reader.ValueSpan.Length > limit)
+                return Fail($"field '{FieldName(field)}' is {reader.ValueSpan.Length} bytes, above the limit of {limit}");
             // The enum-like fields and the time are read in place, without a string per record.
             if (field == Field.Sender && (sender = SenderOf(ref reader)) is not null) { senderRaw = "ok"; continue; }
             if (field == Field.Event && (kind = EventOf(ref reader)) is not null) { eventRaw = null; continue; }
@@ -107,11 +136,16 @@ public static class ChatMessageParser
         if (string.IsNullOrEmpty(senderId)) return Missing("senderId");
         if (string.IsNullOrEmpty(sentAtRaw)) return Missing("sentAt");
 
-        if (sender is null) return Fail($"unknown sender '{senderRaw}': expected buyer, agent, bot or system");
-        if (eventRaw is not null) return Fail($"unknown event '{eventRaw}': expected message, transfer or close");
+        if ((Blank(messageId, "messageId") ?? Blank(conversationId, "conversationId") ?? Blank(shopId, "shopId")
+             ?? Blank(senderId, "senderId") ?? Blank(agentId, "agentId")) is { } blank)
+            return Fail(blank);
+        if (sender is null) return Fail($"unknown sender '{RecordReason.Quote(senderRaw)}': expected buyer, agent, bot or system");
+        if (eventRaw is not null) return Fail($"unknown event '{RecordReason.Quote(eventRaw)}': expected message, transfer or close");
         var eventKind = kind ?? ChatEventKind.Message;
         if (sentAt is null)
-            return Fail($"field 'sentAt' is not an ISO-8601 time with offset: '{sentAtRaw}'");
+            return Fail($"field 'sentAt' is not an ISO-8601 time with offset: '{RecordReason.Quote(sentAtRaw)}'");
+        if (sentAt.Value < EarliestSentAt || sentAt.Value >= LatestSentAt)
+            return Fail($"sentAt out of range: {RecordReason.Quote(sentAtRaw)} is outside [2000-01-01, 2100-01-01)");
 
         if (eventKind == ChatEventKind.Message && text is null) return Missing("text");
         if (eventKind == ChatEventKind.Transfer && agentId is null)
@@ -160,6 +194,19 @@ public static class ChatMessageParser
         var hasOffset = last == 'Z' || last == 'z' || (raw.Length > 6 && (raw[^6] == '+' || raw[^6] == '-') && raw[^3] == ':');
         if (!hasOffset) return false;
         return DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    /// <summary>A reason when an id is only whitespace or holds control characters (null when it is fine or absent).</summary>
+    private static string? Blank(string? id, string field)
+    {
+        if (id is null) return null;
+        var allSpace = true;
+        foreach (var c in id)
+        {
+            if (char.IsControl(c)) return $"field '{field}' holds a control character";
+            if (!char.IsWhiteSpace(c)) allSpace = false;
+        }
+        return allSpace ? $"field '{field}' is blank (whitespace only)" : null;
     }
 
     private static ParseResult Fail(string reason) => new(null, reason);

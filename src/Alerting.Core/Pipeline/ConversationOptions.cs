@@ -53,8 +53,32 @@ public sealed class EventTimeOptions
     /// <summary>Conversations with no activity for this long (event time) are forgotten. Default 24 h.</summary>
     public double EvictIdleAfterMinutes { get; set; } = 24 * 60;
 
+    /// <summary>
+    /// A record whose sentAt is more than this ahead of the largest sentAt its partition has admitted is
+    /// dead-lettered as <c>sentAt out of range</c> (replay and live alike). Default 744 h (31 days); 0 = off.
+    /// Replaying two recordings more than this apart in one input: raise it, or replay them one by one.
+    /// </summary>
+    public double MaxAheadOfClockHours { get; set; } = 31 * 24;
+
+    /// <summary>Live only: a record whose sentAt is more than this ahead of the worker's wall clock is dead-lettered. Default 300 s; 0 = off.</summary>
+    public double MaxFutureSkewSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Live only: a record whose sentAt is older than this (wall clock) is dead-lettered. Default 0 = off,
+    /// so a backlog, a restored partition or a rehearsal of recorded traffic is processed whatever its age.
+    /// </summary>
+    public double MaxAgeDays { get; set; }
+
     public IEnumerable<ConfigProblem> Validate(string path)
     {
+        if (MaxAheadOfClockHours is < 0 or > 24 * 366 * 10)
+            yield return new ConfigProblem($"{path}:MaxAheadOfClockHours", $"must be between 0 (off) and 87840 hours (10 years), was {MaxAheadOfClockHours}");
+        if (MaxFutureSkewSeconds is < 0 or > 86400 * 7)
+            yield return new ConfigProblem($"{path}:MaxFutureSkewSeconds", $"must be between 0 (off) and 604800 seconds (7 days), was {MaxFutureSkewSeconds}");
+        if (MaxAgeDays is < 0 or > 3660)
+            yield return new ConfigProblem($"{path}:MaxAgeDays", $"must be between 0 (off) and 3660 days, was {MaxAgeDays}");
+        if (MaxFutureSkewSeconds > 0 && MaxFutureSkewSeconds < AllowedDisorderSeconds)
+            yield return new ConfigProblem($"{path}:MaxFutureSkewSeconds", $"must be 0 (off) or at least AllowedDisorderSeconds ({AllowedDisorderSeconds}), was {MaxFutureSkewSeconds}");
         if (AllowedDisorderSeconds is < 0 or > 3600)
             yield return new ConfigProblem($"{path}:AllowedDisorderSeconds", $"must be between 0 and 3600 seconds, was {AllowedDisorderSeconds}");
         if (EvictIdleAfterMinutes is < 1 or > 60 * 24 * 30)

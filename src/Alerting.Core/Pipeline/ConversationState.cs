@@ -64,6 +64,33 @@ public sealed class ConversationState
     /// <summary>UTC ticks of the pending deadline (0 when none), for the deadline queue.</summary>
     internal long DeadlineTicks => _deadline;
 
+    /// <summary>
+    /// Everything a record may change, copied without allocating, so a record whose rules fail can be
+    /// undone (<see cref="Restore"/>). A field added to this class must be added here too.
+    /// </summary>
+    internal Memento Save() => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
+        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags);
+
+    /// <summary>Puts back what <see cref="Save"/> copied.</summary>
+    internal void Restore(in Memento m)
+    {
+        OwnerAgentId = m.OwnerAgentId;
+        FirstWaitingMessageId = m.FirstWaitingMessageId;
+        LastAskedPromotionId = m.LastAskedPromotionId;
+        WaitingCount = m.WaitingCount;
+        _waitingSince = m.WaitingSince;
+        _lastHumanReplyAt = m.LastHumanReplyAt;
+        _lastActivityAt = m.LastActivityAt;
+        _deadline = m.Deadline;
+        _lastAskedAt = m.LastAskedAt;
+        _offsetMinutes = m.OffsetMinutes;
+        _flags = m.Flags;
+    }
+
+    /// <summary>A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.</summary>
+    internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId, string? LastAskedPromotionId,
+        int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, long LastAskedAt, short OffsetMinutes, byte Flags);
+
     internal void EndWaiting()
     {
         FirstWaitingMessageId = null;

@@ -8,58 +8,101 @@ namespace Alerting.Core.Pipeline;
 
 /// <summary>
 /// The rules applied to one ordered stream of chat records — one Kafka partition live, or one input
-/// file in replay. Owns the partition's conversation state, its event-time watermark and its pending
-/// deadlines. Not thread-safe: exactly one thread drives a pipeline (the partition is the unit of
-/// order, state and parallelism).
+/// file in replay. Owns the partition's conversation state (keyed by store and conversation), one
+/// event-time clock per store and that store's pending deadlines. Not thread-safe: exactly one thread
+/// drives a pipeline (the partition is the unit of order, state and parallelism).
 /// </summary>
 /// <remarks>
-/// Records are applied on arrival (a rude reply alerts at once). Only deadlines wait for the
-/// watermark = largest sentAt seen − allowed disorder, so a backlog being caught up never fires a
-/// deadline for a buyer whose answer is already further down the partition.
+/// Records are applied on arrival (a rude reply alerts at once). Only deadlines wait for their store's
+/// watermark = the store's largest sentAt − allowed disorder, so a backlog being caught up never fires
+/// a deadline for a buyer whose answer is already further down the partition, and one store's records
+/// never move another store's deadlines (see the timing rules' README).
+/// Every record is hostile: <see cref="Process"/> first admits its sentAt (see <see cref="EventTimeOptions"/>),
+/// then applies it; a record refused, or one whose rules throw, is reported back as a reason to
+/// dead-letter and leaves no alert and no change in its conversation behind.
 /// </remarks>
 public sealed class PartitionPipeline
 {
     private readonly IRulesSource _rules;
     private readonly TimeProvider _wallClock;
-    private readonly Dictionary<string, ConversationState> _conversations = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<ConversationState, long> _deadlines = new();
+    private readonly bool _trackChanges;
+    private readonly bool _checkWallClock;
+    private readonly Dictionary<ConversationKey, ConversationState> _conversations = new();
+    private readonly Dictionary<string, StoreClock> _stores = new(StringComparer.Ordinal);
     private readonly HashSet<ConversationState> _changed = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly RuleContext _context = new();
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-    private DateTimeOffset _nextEviction = DateTimeOffset.MinValue;
     /// <summary>Facts for <c>agent_response_rate_low</c> not drained yet; null until a store with the rule on emits one.</summary>
     private List<AgentActivity>? _activity;
+    private DateTimeOffset _progress = DateTimeOffset.MinValue;
+    /// <summary>Every armed deadline, for the partition's shared clock (<see cref="_assist"/>); each is also in its store's own queue.</summary>
+    private readonly PriorityQueue<ConversationState, long> _allDeadlines = new();
+    /// <summary>The store whose clock is furthest ahead, and that clock.</summary>
+    private string? _topStore;
+    private DateTimeOffset _top = DateTimeOffset.MinValue;
+    /// <summary>
+    /// The partition's shared clock: the second-highest store clock, i.e. the furthest point two different
+    /// stores have reached. Every store's deadlines also fire on it, so a quiet store on a busy partition
+    /// is not held back by its own silence, yet no single store — whatever its records say — can move it.
+    /// </summary>
+    private DateTimeOffset _assist = DateTimeOffset.MinValue;
 
-    private readonly bool _trackChanges;
-
+    /// <param name="rules">The config snapshot in force (read once per record).</param>
+    /// <param name="wallClock">Stamps <c>detectedAt</c>; live, also the idle rule and the future-skew check.</param>
     /// <param name="trackChanges">Record changed and removed conversations for <see cref="TakeChanges"/> (live worker with checkpoints); replay leaves it off.</param>
-    public PartitionPipeline(IRulesSource rules, TimeProvider wallClock, bool trackChanges = false)
+    /// <param name="checkWallClock">Refuse records whose sentAt is too far from the wall clock (live only; replay has no wall clock).</param>
+    public PartitionPipeline(IRulesSource rules, TimeProvider wallClock, bool trackChanges = false, bool checkWallClock = false)
     {
         _rules = rules;
         _wallClock = wallClock;
         _trackChanges = trackChanges;
+        _checkWallClock = checkWallClock;
     }
 
-    /// <summary>Largest sentAt applied so far (MinValue before the first record).</summary>
+    /// <summary>Largest sentAt of any admitted record (MinValue before the first); the reference of the clock-jump check.</summary>
     public DateTimeOffset MaxSentAt { get; private set; } = DateTimeOffset.MinValue;
 
-    /// <summary>The event-time clock deadlines run on; only moves forward.</summary>
-    public DateTimeOffset Watermark { get; private set; } = DateTimeOffset.MinValue;
+    /// <summary>
+    /// The partition's progress: the lowest deadline clock of the stores it holds, so every wait outcome
+    /// before it is decided and no store's next record is expected before it (less the allowed disorder).
+    /// Only moves forward; agent-level evaluation waits for it.
+    /// </summary>
+    public DateTimeOffset Watermark
+    {
+        get
+        {
+            if (_stores.Count == 0) return _progress;
+            var lowest = DateTimeOffset.MaxValue;
+            foreach (var store in _stores.Values)
+                if (store.Watermark < lowest) lowest = store.Watermark;
+            if (_assist > lowest) lowest = _assist;
+            if (lowest > _progress) _progress = lowest;
+            return _progress;
+        }
+    }
 
     /// <summary>Records applied so far.</summary>
     public long Applied { get; private set; }
 
-    /// <summary>Records whose sentAt was already behind the watermark when they arrived (applied anyway).</summary>
+    /// <summary>Records refused or failed (their reason was returned by <see cref="Process"/>).</summary>
+    public long Refused { get; private set; }
+
+    /// <summary>Records whose sentAt was already behind their store's watermark when they arrived (applied anyway).</summary>
     public long LateRecords { get; private set; }
 
     public int OpenConversations => _conversations.Count;
+
+    /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
+    public int PendingDeadlines { get; private set; }
 
     /// <summary>
     /// <see cref="AgentActivity"/> facts emitted (only for stores with <c>agent_response_rate_low</c> enabled)
     /// and not drained yet by <see cref="DrainActivity"/>.
     /// </summary>
     public int PendingActivity => _activity?.Count ?? 0;
+
+    public IEnumerable<ConversationState> Conversations => _conversations.Values;
 
     /// <summary>Moves the facts emitted since the last call into <paramref name="into"/> (the caller aggregates them across partitions).</summary>
     public void DrainActivity(List<AgentActivity> into)
@@ -70,66 +113,103 @@ public sealed class PartitionPipeline
         _activity.Clear();
     }
 
-    /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
-    public int PendingDeadlines { get; private set; }
-
-    /// <summary>Applies one record: updates state, runs every rule, fires deadlines the record's time made due.</summary>
-    public void Process(ChatMessage message, List<Alert> alerts)
+    /// <summary>
+    /// Applies one record: admits its time, updates state, runs every rule and fires the deadlines of its
+    /// store that its time made due. Returns null when applied, or the reason the record must be
+    /// dead-lettered instead: then nothing of it is kept (no alert, no state change, no clock move).
+    /// </summary>
+    public string? Process(ChatMessage message, List<Alert> alerts)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(alerts);
         var snapshot = _rules.Current;
+        if (Admit(message.SentAt, snapshot.EventTime) is { } refused)
+        {
+            Refused++;
+            return refused;
+        }
+
         var first = alerts.Count;
-        Applied++;
-        if (message.SentAt < Watermark) LateRecords++;
-        if (message.SentAt > MaxSentAt)
+        var clock = ClockOf(message.ShopId);
+        clock.LastArrival = _wallClock.GetTimestamp();
+        if (message.SentAt > MaxSentAt) MaxSentAt = message.SentAt;
+        if (message.SentAt < ClockFor(clock)) LateRecords++;
+        if (message.SentAt > clock.MaxSentAt)
         {
-            MaxSentAt = message.SentAt;
-            var candidate = MaxSentAt - snapshot.AllowedDisorder;
-            if (candidate > Watermark) FireDue(candidate, snapshot, alerts);
+            clock.MaxSentAt = message.SentAt;
+            AdvanceStore(clock, message.SentAt - snapshot.AllowedDisorder, snapshot, alerts);
         }
-
-        var store = snapshot.ForShop(message.ShopId);
-        if (!_conversations.TryGetValue(message.ConversationId, out var state))
-        {
-            if (message.Event == ChatEventKind.Close) { StampAlerts(alerts, first, snapshot); return; }
-            state = new ConversationState { ConversationId = message.ConversationId, ShopId = Intern(message.ShopId) };
-            _conversations.Add(message.ConversationId, state);
-            if (_trackChanges) _removed.Remove(message.ConversationId);
-        }
-
-        _context.Answered = null;
-        _context.ClosedWhileWaiting = null;
-        Apply(message, state, store);
-        if (message.SentAt > state.LastActivityAt) state.LastActivityAt = message.SentAt;
-
-        _context.Conversation = state;
-        _context.Hours = store.Conversation.Hours;
-        _context.StoreOpen = store.Conversation.Hours.IsOpen(message.SentAt);
-        _context.Watermark = Watermark;
-        _context.ConfigVersion = snapshot.Version;
-        var rules = store.Rules;
-        for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
-        if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
-
-        if (message.Event == ChatEventKind.Close) Remove(state);
-        else if (_trackChanges) _changed.Add(state);
-
+        // Deadlines that time made due belong to time, not to this record: they stay even if it fails.
         StampAlerts(alerts, first, snapshot);
+        var own = alerts.Count;
+        var activity = _activity?.Count ?? 0;
+
+        var key = new ConversationKey(message.ShopId, message.ConversationId);
+        _conversations.TryGetValue(key, out var state);
+        if (state is null && message.Event == ChatEventKind.Close) { Applied++; return null; }
+        var before = state is null ? default : state.Save();
+        var pending = PendingDeadlines;
+        var clockPending = clock.Pending;
+        try
+        {
+            if (state is null) state = Open(key, clock);
+            ApplyRules(message, state, snapshot, alerts);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One failing record never stops a partition: it is dead-lettered, and what it half did is undone.
+            alerts.RemoveRange(own, alerts.Count - own);
+            if (_activity is not null && _activity.Count > activity) _activity.RemoveRange(activity, _activity.Count - activity);
+            PendingDeadlines = pending;
+            clock.Pending = clockPending;
+            if (state is not null)
+            {
+                if (before.Exists) state.Restore(before);
+                else Forget(state, clock, isNew: true);
+            }
+            Refused++;
+            return RecordReason.Clean($"failed to apply: {ex.GetType().Name}: {ex.Message}");
+        }
+        Applied++;
+        StampAlerts(alerts, own, snapshot);
+        EvictIfDue(snapshot, now: false);
+        return null;
     }
 
     /// <summary>
-    /// Moves the watermark forward (an idle partition following the wall clock, or the end of a
-    /// replay) and fires the deadlines it passes. Never moves it back.
+    /// Moves every store's clock forward to <paramref name="to"/> (the end of a replay, tests) and fires
+    /// the deadlines it passes. Never moves a clock back.
     /// </summary>
     public void AdvanceWatermark(DateTimeOffset to, List<Alert> alerts)
     {
-        if (to <= Watermark) return;
+        ArgumentNullException.ThrowIfNull(alerts);
         var snapshot = _rules.Current;
         var first = alerts.Count;
-        FireDue(to, snapshot, alerts);
+        foreach (var clock in _stores.Values) AdvanceStore(clock, to, snapshot, alerts);
         StampAlerts(alerts, first, snapshot);
+        EvictIfDue(snapshot, now: true);
     }
 
-    /// <summary>Conversations changed and ids removed since the last call (for incremental checkpoints).</summary>
+    /// <summary>
+    /// Live, for a partition that is caught up (no lag, no new records): each store's clock follows the
+    /// wall clock, moving by the time elapsed since that store's last record arrived (from that record's
+    /// sentAt, never jumping to today's date), so a deadline fires on time in a quiet store.
+    /// </summary>
+    public void FollowWallClock(List<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        var snapshot = _rules.Current;
+        var first = alerts.Count;
+        foreach (var clock in _stores.Values)
+        {
+            if (clock.MaxSentAt == DateTimeOffset.MinValue) continue;
+            AdvanceStore(clock, clock.MaxSentAt - snapshot.AllowedDisorder + _wallClock.GetElapsedTime(clock.LastArrival), snapshot, alerts);
+        }
+        StampAlerts(alerts, first, snapshot);
+        EvictIfDue(snapshot, now: true);
+    }
+
+    /// <summary>Conversations changed and checkpoint fields removed since the last call (for incremental checkpoints).</summary>
     public (IReadOnlyCollection<ConversationState> Changed, IReadOnlyCollection<string> Removed) TakeChanges()
     {
         var changed = _changed.ToArray();
@@ -141,31 +221,114 @@ public sealed class PartitionPipeline
 
     /// <summary>
     /// Restores checkpointed conversations (before any record is applied) and re-arms their pending
-    /// deadlines. The clock resumes from the latest activity in the restored state less the allowed
-    /// disorder; deadlines that passed while nobody owned the partition fire as the clock moves on,
-    /// with their original deadline as eventTime.
+    /// deadlines. Each store's clock resumes from the latest activity of its restored conversations less
+    /// the allowed disorder; deadlines that passed while nobody owned the partition fire as the clock
+    /// moves on, with their original deadline as eventTime.
     /// </summary>
     public void Restore(IEnumerable<ConversationState> states)
     {
-        foreach (var state in states)
+        ArgumentNullException.ThrowIfNull(states);
+        Restore(states.Select(s => KeyValuePair.Create(new ConversationKey(s.ShopId, s.ConversationId).CheckpointField, s)));
+    }
+
+    /// <summary>
+    /// <see cref="Restore(IEnumerable{ConversationState})"/> with the checkpoint field each state was read
+    /// from: a field of an older layout (the conversation id alone) is removed and the state saved again
+    /// under its (store, conversation) field with the next checkpoint.
+    /// </summary>
+    public void Restore(IEnumerable<KeyValuePair<string, ConversationState>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var disorder = _rules.Current.AllowedDisorder;
+        foreach (var (field, state) in fields)
         {
-            _conversations[state.ConversationId] = state;
+            var key = new ConversationKey(state.ShopId, state.ConversationId);
+            var clock = ClockOf(state.ShopId);
+            if (!_conversations.ContainsKey(key)) clock.Conversations++;
+            _conversations[key] = state;
+            if (_trackChanges && field != key.CheckpointField)
+            {
+                _removed.Add(field);
+                _changed.Add(state);
+            }
+            if (state.LastActivityAt > clock.MaxSentAt) clock.MaxSentAt = state.LastActivityAt;
             if (state.LastActivityAt > MaxSentAt) MaxSentAt = state.LastActivityAt;
             if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default)
             {
                 var deadline = state.Deadline;
                 state.Deadline = default;
-                Schedule(state, deadline);
+                Schedule(clock, state, deadline);
             }
         }
-        if (MaxSentAt != DateTimeOffset.MinValue)
+        foreach (var clock in _stores.Values)
         {
-            var watermark = MaxSentAt - _rules.Current.AllowedDisorder;
-            if (watermark > Watermark) Watermark = watermark;
+            clock.LastArrival = _wallClock.GetTimestamp();
+            if (clock.MaxSentAt == DateTimeOffset.MinValue) continue;
+            var watermark = clock.MaxSentAt - disorder;
+            if (watermark > clock.Watermark)
+            {
+                clock.Watermark = watermark;
+                Track(clock);
+            }
         }
     }
 
-    public IEnumerable<ConversationState> Conversations => _conversations.Values;
+    /// <summary>
+    /// The event-time sanity check: null when <paramref name="sentAt"/> may move clocks, else the reason.
+    /// The parser already keeps sentAt in [2000, 2100); here it is held against the partition's clock
+    /// (replay and live alike) and, live, against the wall clock.
+    /// </summary>
+    private string? Admit(DateTimeOffset sentAt, EventTimeOptions options)
+    {
+        if (options.MaxAheadOfClockHours > 0 && MaxSentAt != DateTimeOffset.MinValue
+            && sentAt - MaxSentAt > TimeSpan.FromHours(options.MaxAheadOfClockHours))
+            return $"sentAt out of range: {(sentAt - MaxSentAt).TotalHours:0} h ahead of the partition's clock (limit Rules:EventTime:MaxAheadOfClockHours = {options.MaxAheadOfClockHours})";
+        if (!_checkWallClock) return null;
+        var now = _wallClock.GetUtcNow();
+        if (options.MaxFutureSkewSeconds > 0 && sentAt - now > TimeSpan.FromSeconds(options.MaxFutureSkewSeconds))
+            return $"sentAt out of range: {(sentAt - now).TotalSeconds:0} s ahead of the wall clock (limit Rules:EventTime:MaxFutureSkewSeconds = {options.MaxFutureSkewSeconds})";
+        if (options.MaxAgeDays > 0 && now - sentAt > TimeSpan.FromDays(options.MaxAgeDays))
+            return $"sentAt out of range: {(now - sentAt).TotalDays:0} days old (limit Rules:EventTime:MaxAgeDays = {options.MaxAgeDays})";
+        return null;
+    }
+
+    private void ApplyRules(ChatMessage message, ConversationState state, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        var store = snapshot.ForShop(message.ShopId);
+        _context.Answered = null;
+        _context.ClosedWhileWaiting = null;
+        Apply(message, state, store);
+        if (message.SentAt > state.LastActivityAt) state.LastActivityAt = message.SentAt;
+
+        _context.Conversation = state;
+        _context.Hours = store.Conversation.Hours;
+        _context.StoreOpen = store.Conversation.Hours.IsOpen(message.SentAt);
+        _context.Watermark = ClockFor(_stores[state.ShopId]);
+        _context.ConfigVersion = snapshot.Version;
+        var rules = store.Rules;
+        for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
+        if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
+
+        if (message.Event == ChatEventKind.Close) Remove(state);
+        else if (_trackChanges) _changed.Add(state);
+    }
+
+    private StoreClock ClockOf(string shopId)
+    {
+        if (_stores.TryGetValue(shopId, out var clock)) return clock;
+        clock = new StoreClock(Intern(shopId));
+        _stores.Add(clock.ShopId, clock);
+        return clock;
+    }
+
+    private ConversationState Open(ConversationKey key, StoreClock clock)
+    {
+        var state = new ConversationState { ConversationId = key.ConversationId, ShopId = clock.ShopId };
+        _conversations.Add(key, state);
+        clock.Conversations++;
+        if (_trackChanges) _removed.Remove(key.CheckpointField);
+        return state;
+    }
 
     /// <summary>
     /// The <c>agent_response_rate_low</c> facts of one applied record: an agent message, the wait a human
@@ -223,6 +386,7 @@ public sealed class PartitionPipeline
         if (message.AgentId is not null && state.OwnerAgentId is null) state.OwnerAgentId = Intern(message.AgentId);
         // Sent before a human reply that already arrived: that reply answered it.
         if (state.LastHumanReplyAt != default && message.SentAt <= state.LastHumanReplyAt) return;
+        var clock = _stores[state.ShopId];
 
         if (!state.IsWaiting)
         {
@@ -231,7 +395,7 @@ public sealed class PartitionPipeline
             state.WaitingSince = message.SentAt;
             state.WaitingCount = 1;
             state.UnansweredFired = false;
-            Schedule(state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
+            Schedule(clock, state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
             return;
         }
 
@@ -241,7 +405,7 @@ public sealed class PartitionPipeline
             // Arrived out of order: the wait really started with this earlier message.
             state.FirstWaitingMessageId = message.MessageId;
             state.WaitingSince = message.SentAt;
-            Schedule(state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
+            Schedule(clock, state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
         }
     }
 
@@ -253,7 +417,7 @@ public sealed class PartitionPipeline
 
         _context.Answered = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply, store.Conversation.Hours);
         state.HasHumanReply = true;
-        if (state.Deadline != default) PendingDeadlines--;
+        if (state.Deadline != default) Disarm(_stores[state.ShopId]);
         state.EndWaiting();
     }
 
@@ -275,23 +439,70 @@ public sealed class PartitionPipeline
         return value;
     }
 
-    private void Schedule(ConversationState state, DateTimeOffset deadline)
+    private void Schedule(StoreClock clock, ConversationState state, DateTimeOffset deadline)
     {
-        if (state.Deadline == default) PendingDeadlines++;
+        if (state.Deadline == default)
+        {
+            PendingDeadlines++;
+            clock.Pending++;
+        }
         state.Deadline = deadline;
-        _deadlines.Enqueue(state, deadline.UtcTicks);
+        clock.Deadlines.Enqueue(state, deadline.UtcTicks);
+        _allDeadlines.Enqueue(state, deadline.UtcTicks);
     }
 
-    private void FireDue(DateTimeOffset watermark, RulesSnapshot snapshot, List<Alert> alerts)
+    private void Disarm(StoreClock clock)
     {
-        Watermark = watermark;
-        var due = watermark.UtcTicks;
-        while (_deadlines.TryPeek(out var state, out var at) && at <= due)
+        PendingDeadlines--;
+        clock.Pending--;
+    }
+
+    /// <summary>A store's deadline clock in force: its own, or the partition's shared clock when that is ahead.</summary>
+    private DateTimeOffset ClockFor(StoreClock clock) => clock.Watermark > _assist ? clock.Watermark : _assist;
+
+    /// <summary>Moves a store's own clock to <paramref name="to"/> (never back) and fires what it, and the shared clock it may move, made due.</summary>
+    private void AdvanceStore(StoreClock clock, DateTimeOffset to, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        if (to <= clock.Watermark) return;
+        clock.Watermark = to;
+        if (to >= clock.NextEviction) _evictionDue = true;
+        FireFrom(clock.Deadlines, to, snapshot, alerts);
+        var assist = _assist;
+        Track(clock);
+        if (_assist > assist) FireFrom(_allDeadlines, _assist, snapshot, alerts);
+    }
+
+    /// <summary>Keeps the highest store clock and the second highest (<see cref="_assist"/>) up to date; clocks only grow.</summary>
+    private void Track(StoreClock clock)
+    {
+        var to = clock.Watermark;
+        if (string.Equals(clock.ShopId, _topStore, StringComparison.Ordinal))
         {
-            _deadlines.Dequeue();
-            // Entries go stale when a wait ends, is re-armed earlier or the conversation is gone;
-            // skipping them here is cheaper than removing them from the heap.
+            if (to > _top) _top = to;
+        }
+        else if (to > _top)
+        {
+            _assist = _top;
+            _top = to;
+            _topStore = clock.ShopId;
+        }
+        else if (to > _assist)
+        {
+            _assist = to;
+        }
+    }
+
+    /// <summary>Fires the unanswered deadlines in <paramref name="deadlines"/> due by <paramref name="watermark"/>.</summary>
+    private void FireFrom(PriorityQueue<ConversationState, long> deadlines, DateTimeOffset watermark, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        var due = watermark.UtcTicks;
+        while (deadlines.TryPeek(out var state, out var at) && at <= due)
+        {
+            deadlines.Dequeue();
+            // Entries go stale when a wait ends, is re-armed earlier, fired from the other queue or the
+            // conversation is gone; skipping them here is cheaper than removing them from the heaps.
             if (state.Removed || !state.IsWaiting || state.UnansweredFired || state.DeadlineTicks != at) continue;
+            var clock = _stores[state.ShopId];
             var store = snapshot.ForShop(state.ShopId);
             var rule = store.UnansweredBuyer;
             var counted = store.Conversation.Hours.CountedBetween(state.WaitingSince, state.Deadline);
@@ -299,7 +510,7 @@ public sealed class PartitionPipeline
             {
                 state.UnansweredFired = true;
                 state.Deadline = default;
-                PendingDeadlines--;
+                Disarm(clock);
                 if (store.AgentResponseRate.Enabled && !string.IsNullOrEmpty(state.OwnerAgentId))
                     (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,
                         state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount));
@@ -308,38 +519,62 @@ public sealed class PartitionPipeline
             else if (rule.Options.Enabled)
             {
                 // The threshold was raised by a reload since the deadline was armed.
-                PendingDeadlines--;
+                Disarm(clock);
                 var newDeadline = store.Conversation.Hours.AddCounted(state.WaitingSince, rule.Threshold);
                 state.Deadline = default;
-                Schedule(state, newDeadline > watermark ? newDeadline : watermark.AddTicks(1));
+                Schedule(clock, state, newDeadline > watermark ? newDeadline : watermark.AddTicks(1));
             }
         }
-
-        if (watermark >= _nextEviction)
-        {
-            EvictIdle(watermark - snapshot.EvictIdleAfter);
-            _nextEviction = watermark + TimeSpan.FromMinutes(1);
-        }
     }
 
-    private void EvictIdle(DateTimeOffset idleBefore)
+    /// <summary>
+    /// Runs an eviction pass when a store's clock has moved a minute since the last one, at most once per
+    /// <see cref="EvictionSpacing"/> records (so a store walking its own clock forward cannot make every
+    /// record scan the partition) unless <paramref name="now"/> (idle tick, end of replay).
+    /// </summary>
+    private void EvictIfDue(RulesSnapshot snapshot, bool now)
     {
+        if (!_evictionDue || (!now && Applied - _lastEvictionAt < EvictionSpacing)) return;
+        _evictionDue = false;
+        _lastEvictionAt = Applied;
         List<ConversationState>? idle = null;
         foreach (var state in _conversations.Values)
-            if (state.LastActivityAt < idleBefore && (!state.IsWaiting || state.UnansweredFired))
+        {
+            var clock = _stores[state.ShopId];
+            if (state.LastActivityAt < ClockFor(clock) - snapshot.EvictIdleAfter && (!state.IsWaiting || state.UnansweredFired))
                 (idle ??= []).Add(state);
-        if (idle is null) return;
-        foreach (var state in idle) Remove(state);
+        }
+        if (idle is not null)
+            foreach (var state in idle) Remove(state);
+        // A store with nothing left whose clock is far behind the others is forgotten (its next record starts a new clock).
+        DateTimeOffset highest = DateTimeOffset.MinValue;
+        foreach (var clock in _stores.Values)
+            if (clock.Watermark > highest) highest = clock.Watermark;
+        List<string>? gone = null;
+        foreach (var clock in _stores.Values)
+        {
+            clock.NextEviction = clock.Watermark + TimeSpan.FromMinutes(1);
+            if (clock.Conversations == 0 && clock.Watermark < highest - snapshot.EvictIdleAfter) (gone ??= []).Add(clock.ShopId);
+        }
+        if (gone is not null)
+            foreach (var shop in gone) _stores.Remove(shop);
     }
 
-    private void Remove(ConversationState state)
+    private const int EvictionSpacing = 1000;
+    private bool _evictionDue;
+    private long _lastEvictionAt;
+
+    private void Remove(ConversationState state) => Forget(state, _stores[state.ShopId], isNew: false);
+
+    private void Forget(ConversationState state, StoreClock clock, bool isNew)
     {
-        if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) PendingDeadlines--;
+        if (!isNew && state.IsWaiting && !state.UnansweredFired && state.Deadline != default) Disarm(clock);
         state.Removed = true;
-        _conversations.Remove(state.ConversationId);
+        var key = new ConversationKey(state.ShopId, state.ConversationId);
+        if (_conversations.Remove(key)) clock.Conversations--;
         if (!_trackChanges) return;
         _changed.Remove(state);
-        _removed.Add(state.ConversationId);
+        if (!isNew) _removed.Add(key.CheckpointField);
     }
 
     private void StampAlerts(List<Alert> alerts, int first, RulesSnapshot snapshot)

@@ -72,8 +72,15 @@ public static class ReplayRunner
                 onBadLine(lineNo, parsed.Error!);
                 continue;
             }
+            if (pipeline.Process(parsed.Message!, alerts) is { } refused)
+            {
+                // Out of range or failed while applied: reported like a line that does not parse (the live worker dead-letters it).
+                bad++;
+                onBadLine(lineNo, refused);
+                Emit();
+                continue;
+            }
             messages++;
-            pipeline.Process(parsed.Message!, alerts);
             Emit();
         }
 

@@ -97,7 +97,15 @@ internal static class LoadGenVerb
         string groundTruth, double minPrecision, double minRecall, bool backlog, CancellationToken ct)
     {
         if (!await DemoVerb.EnsureRedisInstalledAsync()) return 1;
-        Console.Error.WriteLine($"Rehearsal ({(backlog ? "backlog" : "live")}): embedded broker + redis-server + worker …");
+        var fitting = PartitionsThatFit(options.MessageCount!.Value);
+        if (backlog && partitions < fitting)
+        {
+            // The embedded broker (librdkafka's mock cluster) keeps at most 5 MB or 100,000 batches per
+            // partition and silently deletes the oldest: a backlog larger than that would lose its start.
+            Console.Error.WriteLine($"note: {options.MessageCount} records do not fit in {partitions} partitions of the embedded broker (5 MB each); using {fitting}");
+            partitions = fitting;
+        }
+        Console.Error.WriteLine($"Rehearsal ({(backlog ? "backlog" : "live")}): embedded broker + redis-server + worker, {partitions} partitions …");
         await using var stack = await EmbeddedStack.StartAsync(generator.Promotions, partitions, ct, startWorker: !backlog);
         // Live: the worker owns its partitions before traffic starts (joining the group is not latency).
         while (!backlog && stack.Status.AssignedPartitions == 0 && !ct.IsCancellationRequested) await Task.Delay(5, ct);
@@ -108,6 +116,11 @@ internal static class LoadGenVerb
             backlog ? null : (id, unixMs) => producedAt[id] = unixMs);
         var produceTime = clock.Elapsed;
         var produced = run.MessageCount;
+        if (backlog && LostAtStart(stack.Kafka.BootstrapServers, EmbeddedStack.Topic) is > 0 and var lost)
+        {
+            Console.Error.WriteLine($"error: the embedded broker already deleted the first {lost} records (its per-partition log limit); rerun with more --partitions");
+            return 1;
+        }
 
         double? bareRate = null;
         if (backlog)
@@ -120,7 +133,26 @@ internal static class LoadGenVerb
             clock.Restart();
         }
         Console.Error.WriteLine($"waiting for the worker to process {produced} records …");
-        while (stack.Status.Records < produced && !ct.IsCancellationRequested) await Task.Delay(20, ct);
+        // Never wait silently: progress every 10 s, and a stall of 60 s (nothing processed) ends the run with the numbers.
+        long lastSeen = -1;
+        var lastProgress = Stopwatch.StartNew();
+        var lastReport = Stopwatch.StartNew();
+        while (stack.Status.Records < produced && !ct.IsCancellationRequested)
+        {
+            await Task.Delay(20, ct);
+            var seen = stack.Status.Records;
+            if (seen != lastSeen) { lastSeen = seen; lastProgress.Restart(); }
+            if (lastReport.Elapsed >= TimeSpan.FromSeconds(10))
+            {
+                lastReport.Restart();
+                Console.Error.WriteLine($"  worker: {seen} of {produced} records, {stack.Status.DeadLettered} dead-lettered, {stack.Status.AssignedPartitions} partitions assigned");
+            }
+            if (lastProgress.Elapsed >= TimeSpan.FromSeconds(60))
+            {
+                Console.Error.WriteLine($"error: the worker processed nothing for 60 s and stopped at {seen} of {produced} records ({stack.Status.AssignedPartitions} partitions assigned, paused for backpressure: {stack.Status.PausedForBackpressure})");
+                return 1;
+            }
+        }
         var processed = clock.Elapsed;
         // Quiet partitions follow the wall clock from their last record: give them the allowed
         // disorder (plus a tick) to reach the final clock, so deadlines due by then have fired.
@@ -183,6 +215,21 @@ internal static class LoadGenVerb
         double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"alert latency, produce → stream entry ({latencies.Count} alerts): p50 {P(0.50):0} ms, p90 {P(0.90):0} ms, p99 {P(0.99):0} ms, max {latencies[^1]:0} ms"));
+    }
+
+    /// <summary>Partitions the embedded broker needs to hold <paramref name="messages"/> records (about 300 B each, 4 MB per partition to stay clear of its 5 MB limit).</summary>
+    internal static int PartitionsThatFit(long messages) => (int)Math.Clamp(Math.Ceiling(messages * 300.0 / (4 << 20)), 1, 256);
+
+    /// <summary>Records the broker no longer has at the start of the topic's partitions (their log start offsets, summed).</summary>
+    private static long LostAtStart(string bootstrap, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "lost-" + Guid.NewGuid().ToString("N") }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+        long lost = 0;
+        foreach (var p in metadata.Topics[0].Partitions)
+            lost += Math.Max(0, consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).Low.Value);
+        return lost;
     }
 
     /// <summary>A plain Confluent.Kafka consume loop over the same topic (new group): the yardstick.</summary>

@@ -57,7 +57,7 @@ public class CheckpointRestoreTests
         var s = new ChatScript().Buyer(0, "b1").Buyer(1, "x1", conversation: "c2").Close(2, conversation: "c2");
         var (changed, removed) = s.Pipeline.TakeChanges();
         Assert.Equal(["c1"], changed.Select(c => c.ConversationId));
-        Assert.Equal(["c2"], removed);
+        Assert.Equal([new ConversationKey("shop-a", "c2").CheckpointField], removed);
         var (again, removedAgain) = s.Pipeline.TakeChanges();
         Assert.Empty(again);
         Assert.Empty(removedAgain);
