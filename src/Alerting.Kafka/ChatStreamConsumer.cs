@@ -23,6 +23,14 @@ public sealed class ConsumerStatus
     /// <summary>True while consumption is paused because the alert store is not acknowledging writes.</summary>
     public bool PausedForBackpressure { get; internal set; }
     public int OpenConversations { get; internal set; }
+
+    /// <summary>Dead letters given up on (<c>Kafka:DeadLetterOnFailure=skip</c>); each was logged with its source position.</summary>
+    public long DeadLettersSkipped => DeadLetters?.Skipped ?? 0;
+
+    /// <summary>How long dead-letter writes have been failing; null while they succeed (a readiness reason when set).</summary>
+    public TimeSpan? DeadLetterFailingFor => DeadLetters?.FailingFor;
+
+    internal DeadLetterProducer? DeadLetters { get; set; }
     public int PendingDeadlines { get; internal set; }
 
     /// <summary>Time spent in the parts of a batch flush (for benchmarks and profiling).</summary>
@@ -113,12 +121,13 @@ public sealed class ChatStreamConsumer
 
         using var deadLetters = new DeadLetterProducer(_options, _logger);
         _deadLetters = deadLetters;
+        Status.DeadLetters = deadLetters;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned, stoppingToken))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .SetErrorHandler((_, e) => { if (e.IsFatal) KafkaLog.FatalClientError(_logger, e.Reason, e.Code); else KafkaLog.ClientError(_logger, e.Reason, e.Code); })
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) KafkaLog.Librdkafka(_logger, m.Facility, m.Message); })
+            .SetLogHandler((_, m) => KafkaLog.Librdkafka(_logger, KafkaLog.LevelOf(m.Level), m.Facility, m.Message))
             .Build();
         _consumer = consumer;
         consumer.Subscribe(_options.Topic);

@@ -18,8 +18,20 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Critical, Message = "Kafka fatal error: {Reason} ({Code})")]
     public static partial void FatalClientError(ILogger logger, string reason, ErrorCode code);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
-    public static partial void Librdkafka(ILogger logger, string facility, string message);
+    [LoggerMessage(EventId = 3004, Message = "librdkafka {Facility}: {Message}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
+
+    /// <summary>
+    /// librdkafka's syslog levels as Confluent's examples map them: Emergency…Error → Error, Warning and
+    /// Notice → Warning (a broker problem shows at the default level), Info → Information, Debug → Debug.
+    /// </summary>
+    public static LogLevel LevelOf(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning or SyslogLevel.Notice => LogLevel.Warning,
+        SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Consume error (continuing): {Reason}")]
     public static partial void ConsumeError(ILogger logger, string reason);
@@ -59,6 +71,12 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "{Count} dead-letter record(s) not delivered to {Topic} (attempt {Attempt}); retrying")]
     public static partial void DeadLetterRetry(ILogger logger, int count, string topic, int attempt);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Error, Message = "Dead-letter topic {Topic} not writable for {Seconds:0}s: record {Source} skipped (policy Kafka:DeadLetterOnFailure=skip; reason was: {Reason}); it can still be read at that position while the source topic retains it")]
+    public static partial void DeadLetterSkipped(ILogger logger, string topic, double seconds, string source, string reason);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Dead letter of {Source} is {Bytes} bytes, above Kafka:DeadLetterMaxBytes; a truncated copy goes to the dead-letter topic")]
+    public static partial void DeadLetterTruncated(ILogger logger, string source, int bytes);
 
     [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Partition count of {Topic} unknown ({Reason}); agent-level evaluation waits")]
     public static partial void PartitionCountUnknown(ILogger logger, string topic, string reason);

@@ -33,6 +33,26 @@ public sealed class KafkaOptions
     /// <summary>How often idle partitions advance their watermark on the wall clock, in ms. Default 200.</summary>
     public int IdleTickMs { get; set; } = 200;
 
+    /// <summary>
+    /// Largest dead letter (key + value, bytes). A bad record larger than this goes to the dead-letter
+    /// topic as a truncated copy with headers <c>dlq.truncated: true</c> and <c>dlq.original.bytes</c>
+    /// (the producer and broker refuse messages above their <c>message.max.bytes</c>, 1 MB by default).
+    /// Default 262144 (256 KiB).
+    /// </summary>
+    public int DeadLetterMaxBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// What a dead-letter write that keeps failing for <see cref="DeadLetterRetrySeconds"/> does:
+    /// <c>skip</c> (default) logs each record's source position and reason at Error, counts it
+    /// (<c>alerting_dead_letters_skipped_total</c>) and lets the partition go on, so an unwritable
+    /// dead-letter topic never stops the alerts of good records; <c>pause</c> keeps retrying, and the
+    /// partitions stay paused until the topic takes writes again. Either way <c>/readyz</c> says so.
+    /// </summary>
+    public string DeadLetterOnFailure { get; set; } = "skip";
+
+    /// <summary>How long dead-letter writes are retried before <see cref="DeadLetterOnFailure"/> applies, in seconds. Default 30.</summary>
+    public int DeadLetterRetrySeconds { get; set; } = 30;
+
     /// <summary>Extra librdkafka consumer properties (security.protocol, sasl.*, ssl.*, …).</summary>
     public Dictionary<string, string> Consumer { get; set; } = [];
 
@@ -51,6 +71,12 @@ public sealed class KafkaOptions
             yield return new ConfigProblem($"{SectionName}:AutoOffsetReset", $"expected earliest or latest, was '{AutoOffsetReset}'");
         if (BatchMaxRecords is < 1 or > 100_000) yield return new ConfigProblem($"{SectionName}:BatchMaxRecords", $"must be 1..100000, was {BatchMaxRecords}");
         if (BatchMaxDelayMs is < 1 or > 10_000) yield return new ConfigProblem($"{SectionName}:BatchMaxDelayMs", $"must be 1..10000, was {BatchMaxDelayMs}");
+        if (DeadLetterMaxBytes is < 1024 or > 100 * 1024 * 1024)
+            yield return new ConfigProblem($"{SectionName}:DeadLetterMaxBytes", $"must be 1024..104857600, was {DeadLetterMaxBytes}");
+        if (DeadLetterOnFailure is not ("skip" or "pause"))
+            yield return new ConfigProblem($"{SectionName}:DeadLetterOnFailure", $"expected skip or pause, was '{DeadLetterOnFailure}'");
+        if (DeadLetterRetrySeconds is < 1 or > 86_400)
+            yield return new ConfigProblem($"{SectionName}:DeadLetterRetrySeconds", $"must be 1..86400, was {DeadLetterRetrySeconds}");
         if (IdleTickMs is < 10 or > 10_000) yield return new ConfigProblem($"{SectionName}:IdleTickMs", $"must be 10..10000, was {IdleTickMs}");
     }
 }

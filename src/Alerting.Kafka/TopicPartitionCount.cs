@@ -60,7 +60,7 @@ public sealed class TopicPartitionCount : IDisposable
         foreach (var (k, v) in _options.Consumer)
             if (SharedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))) config.Set(k, v);
         return new AdminClientBuilder(config)
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) KafkaLog.Librdkafka(_logger, m.Facility, m.Message); })
+            .SetLogHandler((_, m) => KafkaLog.Librdkafka(_logger, KafkaLog.LevelOf(m.Level), m.Facility, m.Message))
             .Build();
     }
 

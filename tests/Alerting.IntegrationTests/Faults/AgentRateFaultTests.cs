@@ -37,7 +37,8 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
     /// answer every other question after 50 s (30-second response rate ≈ 0.5); agent-2 answers every third
     /// question after 250 s — past the unanswered deadline (180 s) and the settle time, so whether the reply
     /// is already consumed when a window is judged depends on which partition is ahead; everyone else
-    /// answers after 8 s. Then 100 agent messages of another store, 90 minutes later.
+    /// answers after 8 s. Then 100 agent messages of the same store in new conversations, 90 minutes later
+    /// (a store's deadlines and progress run on that store's own clock: another store's records could not move it).
     /// </summary>
     private static List<ChatMessage> Script()
     {
@@ -55,7 +56,7 @@ public sealed class AgentRateFaultTests(ITestOutputHelper output)
             }
         }
         for (var i = 0; i < 100; i++)
-            list.Add(Message($"tail-{i}", $"tail-{i:000}", "shop-tail", SenderKind.Agent, "agent-t", T0.AddMinutes(90).AddSeconds(i), "您好"));
+            list.Add(Message($"tail-{i}", $"tail-{i:000}", "shop-r", SenderKind.Agent, "agent-t", T0.AddMinutes(90).AddSeconds(i), "您好"));
         return [.. list.OrderBy(m => m.SentAt)];
     }
 
