@@ -406,7 +406,7 @@ public sealed class ChatStreamConsumer
         foreach (var (tp, (slot, offset)) in batch.Offsets)
         {
             // Revoked meanwhile (even if assigned again since, with a fresh state): the owner replays it.
-            if (!_partitions.TryGetValue(tp, out var current) || !ReferenceEquals(current, slot)) continue;
+            if (!_partitions.TryGetValue(tp, out var current) || !ReferenceEquals(current, slot) || slot.Fenced) continue;
             try
             {
                 _consumer!.StoreOffset(new TopicPartitionOffset(tp, offset));
@@ -461,7 +461,14 @@ public sealed class ChatStreamConsumer
                 using var owned = CancellationTokenSource.CreateLinkedTokenSource(ct, c.Slot.Released.Token);
                 try
                 {
-                    await _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.NextOffset, c.Changed, c.Removed, owned.Token).ConfigureAwait(false);
+                    await _stateStore!.SaveAsync(c.Partition.Topic, c.Partition.Partition.Value, c.Slot.Epoch, c.NextOffset, c.Changed, c.Removed, owned.Token).ConfigureAwait(false);
+                }
+                catch (CheckpointFencedException ex)
+                {
+                    // Another owner claimed the partition (we are a zombie that has not heard of the handover yet):
+                    // nothing was written, and this batch's offsets for it are not stored. Kafka takes it from us next.
+                    c.Slot.Fenced = true;
+                    KafkaLog.RevokeFlushIncomplete(_logger, ex.Message);
                 }
                 catch (OperationCanceledException) when (c.Slot.Released.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
@@ -542,6 +549,8 @@ public sealed class ChatStreamConsumer
             var start = Offset.Unset;
             if (_stateStore is not null)
             {
+                // Claim first: from now on a save of the previous owner that is still on its way is refused.
+                slot.Epoch = WaitForRestore(_stateStore.ClaimAsync(tp.Topic, tp.Partition.Value, ct), tp, ct);
                 var checkpoint = WaitForRestore(_stateStore.LoadAsync(tp.Topic, tp.Partition.Value, ct), tp, ct);
                 if (checkpoint is not null)
                 {
@@ -560,7 +569,7 @@ public sealed class ChatStreamConsumer
     }
 
     /// <summary>Restoring is not optional: a partition is not consumed without its state (the store's own retry policy applies).</summary>
-    private static PartitionStateCheckpoint? WaitForRestore(Task<PartitionStateCheckpoint?> load, TopicPartition tp, CancellationToken ct)
+    private static T WaitForRestore<T>(Task<T> load, TopicPartition tp, CancellationToken ct)
     {
         try
         {
@@ -644,6 +653,10 @@ public sealed class ChatStreamConsumer
         public long SavedOffset { get; set; } = -1;
         /// <summary>Kafka reported the end of the partition and no record came since.</summary>
         public bool AtEnd { get; set; }
+        /// <summary>Ownership epoch claimed in the state store at assignment; every checkpoint save carries it.</summary>
+        public long Epoch { get; set; }
+        /// <summary>A save was refused because a newer owner claimed the partition: no offset of it is stored any more.</summary>
+        public volatile bool Fenced;
         /// <summary>Cancelled when the partition is revoked or lost: writes for it stop.</summary>
         public CancellationTokenSource Released { get; } = new();
     }

@@ -23,8 +23,12 @@ public sealed record PartitionCheckpoint(long NextOffset, IReadOnlyDictionary<st
 /// hash (same hash tag, expires after <see cref="RedisAlertingOptions.CheckpointStagingTtl"/> if
 /// abandoned), and the last call merges it, applies the last chunk and writes the offset atomically.
 /// Every call is idempotent, so retries are safe.</para>
-/// <para>Only the partition's current owner may save; the store does not fence zombies. Loading while
-/// another process saves the same partition is not a consistent read for big hashes (HSCAN).</para>
+/// <para>Fencing: an owner first claims the partition (<see cref="ClaimAsync"/>: <c>HINCRBY _epoch 1</c>)
+/// and passes that epoch to every save; the commit script refuses a save whose epoch is below the
+/// hash's <c>_epoch</c> (<see cref="Alerting.Core.Pipeline.CheckpointFencedException"/>), so a
+/// stale owner's save that reaches Redis after a handover changes nothing. Epoch 0 = unfenced
+/// (tools and tests). Loading while another process saves the same partition is not a consistent
+/// read for big hashes (HSCAN); the new owner claims before it loads, so no stale save lands after.</para>
 /// </summary>
 public sealed partial class PartitionCheckpointStore
 {
@@ -45,11 +49,14 @@ public sealed partial class PartitionCheckpointStore
 
     /// <summary>
     /// KEYS: 1 checkpoint hash, 2 staging hash. ARGV: 1 format, 2 offset, 3 save id, 4 expected staged
-    /// field count, 5 number of set pairs n, then n field/value pairs, then fields to delete.
+    /// field count, 5 number of set pairs n, 6 owner epoch (0 = unfenced), then n field/value pairs, then
+    /// fields to delete. Returns 3 (and writes nothing) when a newer owner claimed the partition.
     /// Staged sets are applied before staged deletes, then the last chunk's sets and deletes: the
     /// same order as a single-call save (changed, then removed).
     /// </summary>
     private const string CommitScript = """
+        local epoch = tonumber(ARGV[6])
+        if epoch > 0 and epoch < tonumber(redis.call('HGET', KEYS[1], '_epoch') or '0') then return 3 end
         local expected = tonumber(ARGV[4])
         if expected > 0 then
           if redis.call('HLEN', KEYS[2]) ~= expected then
@@ -70,7 +77,7 @@ public sealed partial class PartitionCheckpointStore
           redis.call('DEL', KEYS[2])
         end
         local n = tonumber(ARGV[5])
-        local idx = 6
+        local idx = 7
         for i = 1, n do
           redis.call('HSET', KEYS[1], ARGV[idx], ARGV[idx + 1])
           idx = idx + 2
@@ -109,7 +116,25 @@ public sealed partial class PartitionCheckpointStore
     /// summary). Returns once Redis acknowledged the commit; throws otherwise, in which case the
     /// previous checkpoint is still the visible one and the caller may simply save again.
     /// </summary>
-    public async Task SaveAsync(string consumerGroup, string topic, int partition, long nextOffset,
+    public Task SaveAsync(string consumerGroup, string topic, int partition, long nextOffset,
+        IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
+        => SaveAsync(consumerGroup, topic, partition, epoch: 0, nextOffset, changed, removed, ct);
+
+    /// <summary>Claims the partition for a new owner: the returned epoch is higher than every earlier claim's.</summary>
+    public async Task<long> ClaimAsync(string consumerGroup, string topic, int partition, CancellationToken ct)
+    {
+        var key = _keys.State(consumerGroup, topic, partition);
+        return await Resilience.Pipeline.ExecuteAsync(
+            async token => await _redis.GetDatabase().HashIncrementAsync(key, "_epoch").WaitAsync(token).ConfigureAwait(false),
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="SaveAsync(string, string, int, long, IReadOnlyCollection{KeyValuePair{string, byte[]}}, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// as the owner of <paramref name="epoch"/>: refused with <see cref="Alerting.Core.Pipeline.CheckpointFencedException"/>
+    /// (nothing written) when the partition was claimed with a higher epoch since.
+    /// </summary>
+    public async Task SaveAsync(string consumerGroup, string topic, int partition, long epoch, long nextOffset,
         IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(changed);
@@ -151,15 +176,17 @@ public sealed partial class PartitionCheckpointStore
         var sets = last.Where(o => o.Set).ToList();
         var args = new List<RedisValue>(5 + 2 * sets.Count + (last.Count - sets.Count))
         {
-            FormatVersion, nextOffset, saveId, stagedFields.Count, sets.Count,
+            FormatVersion, nextOffset, saveId, stagedFields.Count, sets.Count, epoch,
         };
         foreach (var s in sets) { args.Add(EntryPrefix + s.Key); args.Add(s.Value); }
         foreach (var d in last.Where(o => !o.Set)) args.Add(EntryPrefix + d.Key);
         var commitArgs = args.ToArray();
         var keys = new[] { key, staging };
-        await Resilience.Pipeline.ExecuteAsync(
+        var result = await Resilience.Pipeline.ExecuteAsync(
             async token => await _redis.GetDatabase().ScriptEvaluateAsync(CommitScript, keys, commitArgs).WaitAsync(token).ConfigureAwait(false),
             ct).ConfigureAwait(false);
+        if ((int)result == 3)
+            throw new Alerting.Core.Pipeline.CheckpointFencedException($"checkpoint {key} was claimed by a newer owner than epoch {epoch}; this save was refused");
         LogSaved(_logger, key.ToString(), nextOffset, changed.Count, removed.Count);
     }
 
@@ -193,6 +220,8 @@ public sealed partial class PartitionCheckpointStore
             },
             ct).ConfigureAwait(false);
         if (fields is null) return null;
+        // Claimed (only _epoch written) but never saved: no checkpoint yet.
+        if (fields.All(f => f.Name == "_epoch")) return null;
 
         // HSCAN may return a field twice while the hash is rehashed; the dictionary absorbs that.
         var entries = new Dictionary<string, byte[]>(fields.Length, StringComparer.Ordinal);

@@ -84,11 +84,31 @@ public static class ConversationStateCodec
 /// </summary>
 public interface IPartitionStateStore
 {
-    /// <summary>Durably applies the changes and records <paramref name="nextOffset"/> in one atomic step.</summary>
-    Task SaveAsync(string topic, int partition, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct);
+    /// <summary>
+    /// Becomes the partition's owner: returns a new ownership epoch, higher than any before. Called on
+    /// assignment, before <see cref="LoadAsync"/>; from then on a save with an older epoch is refused.
+    /// </summary>
+    Task<long> ClaimAsync(string topic, int partition, CancellationToken ct);
+
+    /// <summary>
+    /// Durably applies the changes and records <paramref name="nextOffset"/> in one atomic step — unless the
+    /// partition was claimed with a higher epoch since <paramref name="epoch"/> was: then nothing is written and
+    /// <see cref="CheckpointFencedException"/> is thrown (a stale owner's late save never overwrites the new owner).
+    /// </summary>
+    Task SaveAsync(string topic, int partition, long epoch, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct);
 
     /// <summary>The partition's checkpoint, or null when it has none.</summary>
     Task<PartitionStateCheckpoint?> LoadAsync(string topic, int partition, CancellationToken ct);
+}
+
+/// <summary>A checkpoint save refused because another owner claimed the partition since (see <see cref="IPartitionStateStore.ClaimAsync"/>).</summary>
+public sealed class CheckpointFencedException : Exception
+{
+    public CheckpointFencedException() { }
+
+    public CheckpointFencedException(string message) : base(message) { }
+
+    public CheckpointFencedException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>A partition's checkpointed state: the next offset to consume and every open conversation.</summary>

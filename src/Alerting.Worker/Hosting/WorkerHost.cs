@@ -91,8 +91,10 @@ internal static class WorkerHost
     /// <summary>Partition checkpoints in Redis, per consumer group.</summary>
     private sealed class RedisStateStore(PartitionCheckpointStore store, string group) : IPartitionStateStore
     {
-        public Task SaveAsync(string topic, int partition, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
-            => store.SaveAsync(group, topic, partition, nextOffset, changed, removed, ct);
+        public Task<long> ClaimAsync(string topic, int partition, CancellationToken ct) => store.ClaimAsync(group, topic, partition, ct);
+
+        public Task SaveAsync(string topic, int partition, long epoch, long nextOffset, IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
+            => store.SaveAsync(group, topic, partition, epoch, nextOffset, changed, removed, ct);
 
         public async Task<PartitionStateCheckpoint?> LoadAsync(string topic, int partition, CancellationToken ct)
             => await store.LoadAsync(group, topic, partition, ct) is { } c ? new PartitionStateCheckpoint(c.NextOffset, c.Entries) : null;

@@ -17,6 +17,37 @@ public sealed class PartitionCheckpointStoreTests
     }
 
     [Fact]
+    public async Task SaveAsync_StaleOwnerAfterHandover_IsRefusedAndChangesNothing()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var store = new PartitionCheckpointStore(host.Connection, host.Options);
+        var oldOwner = await store.ClaimAsync("g", "t", 7, CancellationToken.None);
+        await store.SaveAsync("g", "t", 7, oldOwner, 10, [Entry("c-1", 1)], [], CancellationToken.None);
+
+        var newOwner = await store.ClaimAsync("g", "t", 7, CancellationToken.None);
+        Assert.True(newOwner > oldOwner);
+        await store.SaveAsync("g", "t", 7, newOwner, 15, [Entry("c-1", 2)], [], CancellationToken.None);
+        // The old owner's save, sent before it heard of the handover, lands late: offset back, state overwritten — refused.
+        await Assert.ThrowsAsync<Alerting.Core.Pipeline.CheckpointFencedException>(() =>
+            store.SaveAsync("g", "t", 7, oldOwner, 12, [Entry("c-1", 9), Entry("c-2", 9)], ["c-1"], CancellationToken.None));
+
+        var loaded = await store.LoadAsync("g", "t", 7, CancellationToken.None);
+        Assert.NotNull(loaded);
+        Assert.Equal(15, loaded.NextOffset);
+        Assert.Equal(new byte[] { 2 }, loaded.Entries["c-1"]);
+        Assert.False(loaded.Entries.ContainsKey("c-2"));
+    }
+
+    [Fact]
+    public async Task LoadAsync_ClaimedButNeverSaved_ReturnsNull()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        var store = new PartitionCheckpointStore(host.Connection, host.Options);
+        await store.ClaimAsync("g", "t", 1, CancellationToken.None);
+        Assert.Null(await store.LoadAsync("g", "t", 1, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SaveAsync_IncrementalChangesAndRemovals_LoadReturnsMergedStateAndLastOffset()
     {
         await using var host = await RedisTestHost.StartAsync();
