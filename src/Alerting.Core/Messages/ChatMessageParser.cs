@@ -26,6 +26,9 @@ public static class ChatMessageParser
     /// <summary>Largest <c>text</c>, in UTF-8 bytes as sent (escapes included).</summary>
     public const int MaxTextBytes = 64 * 1024;
 
+    /// <summary>Largest record (the whole Kafka value or replay line), in bytes: 1 MiB.</summary>
+    public const int MaxRecordBytes = 1024 * 1024;
+
     /// <summary>Earliest accepted <c>sentAt</c> (inclusive).</summary>
     public static readonly DateTimeOffset EarliestSentAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -57,6 +60,7 @@ public static class ChatMessageParser
     private static ParseResult ParseCore(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty) return Fail("empty value: expected one JSON object");
+        if (utf8.Length > MaxRecordBytes) return Fail($"record is {utf8.Length} bytes, above the limit of {MaxRecordBytes}");
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             return Fail("expected a JSON object");
@@ -145,7 +149,7 @@ public static class ChatMessageParser
         if (sentAt is null)
             return Fail($"field 'sentAt' is not an ISO-8601 time with offset: '{RecordReason.Quote(sentAtRaw)}'");
         if (sentAt.Value < EarliestSentAt || sentAt.Value >= LatestSentAt)
-            return Fail($"sentAt out of range: {RecordReason.Quote(sentAtRaw)} is outside [2000-01-01, 2100-01-01)");
+            return Fail($"sentAt out of range: {sentAt.Value.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture)} is outside [2000-01-01, 2100-01-01)");
 
         if (eventKind == ChatEventKind.Message && text is null) return Missing("text");
         if (eventKind == ChatEventKind.Transfer && agentId is null)

@@ -42,9 +42,11 @@ public sealed class KafkaTestCluster : IDisposable
     /// Produces records keyed by conversation and waits until all are acknowledged. With
     /// <paramref name="partitionOf"/> each record goes to the partition it names for the key (e.g. to leave one empty).
     /// </summary>
-    public void Produce(string topic, IEnumerable<(string Key, byte[] Value)> records, Func<string, int>? partitionOf = null)
+    public void Produce(string topic, IEnumerable<(string Key, byte[] Value)> records, Func<string, int>? partitionOf = null, int? maxMessageBytes = null)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All, LingerMs = 2 }).Build();
+        var config = new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All, LingerMs = 2 };
+        if (maxMessageBytes is { } max) config.MessageMaxBytes = max;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
         var errors = new List<string>();
         foreach (var (key, value) in records)
         {
