@@ -30,7 +30,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Starts a worker; <paramref name="configPath"/> is a rules file or folder (null for defaults).</summary>
-    public static async Task<WorkerUnderTest> StartAsync(string bootstrap, string topic, string group, string redis, string? configPath = null, TimeSpan? reloadPoll = null)
+    public static async Task<WorkerUnderTest> StartAsync(string bootstrap, string topic, string group, string redis, string? configPath = null, TimeSpan? reloadPoll = null,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -44,6 +45,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             ["Redis:ConnectionString"] = redis,
             ["Worker:HttpUrls"] = "http://127.0.0.1:0",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         var loaded = ConfigFiles.Load(configPath);
         Assert.True(loaded.Root is not null, string.Join("; ", loaded.Problems));
         var configuration = new ConfigurationBuilder().AddConfiguration(loaded.Root).AddInMemoryCollection(settings).Build();
