@@ -23,10 +23,14 @@ public sealed partial class RedisResilience
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly ILogger _logger;
     private long _failedAttempts;
+    private long _outOfMemory;
+    private long _lastOutOfMemory;
+    private readonly TimeProvider _time;
 
     public RedisResilience(string component, RedisAlertingOptions options, ILogger logger, TimeProvider? timeProvider = null)
     {
         _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
         Component = component;
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System };
         builder.AddRetry(new RetryStrategyOptions
@@ -40,6 +44,13 @@ public sealed partial class RedisResilience
             OnRetry = args =>
             {
                 Interlocked.Increment(ref _failedAttempts);
+                if (IsOutOfMemory(args.Outcome.Exception))
+                {
+                    // Not a hiccup: Redis is at maxmemory (noeviction) and refuses writes until memory is freed.
+                    Interlocked.Increment(ref _outOfMemory);
+                    Interlocked.Exchange(ref _lastOutOfMemory, (timeProvider ?? TimeProvider.System).GetTimestamp());
+                    LogOutOfMemory(_logger, Component, args.Outcome.Exception!.Message);
+                }
                 LogRetry(_logger, Component, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name, args.Outcome.Exception?.Message);
                 return default;
             },
@@ -79,6 +90,15 @@ public sealed partial class RedisResilience
     /// <summary>False while the circuit is open or isolated: for readiness probes.</summary>
     public bool IsHealthy => _state.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
 
+    /// <summary>Write attempts Redis refused with an <c>OOM</c> reply (at maxmemory), since start.</summary>
+    public long OutOfMemoryReplies => Interlocked.Read(ref _outOfMemory);
+
+    /// <summary>True when Redis answered OOM within the last 30 seconds (a readiness reason).</summary>
+    public bool OutOfMemory => Interlocked.Read(ref _lastOutOfMemory) is var at && at != 0 && _time.GetElapsedTime(at) < TimeSpan.FromSeconds(30);
+
+    /// <summary>An <c>OOM command not allowed when used memory &gt; 'maxmemory'</c> reply.</summary>
+    public static bool IsOutOfMemory(Exception? e) => e is RedisServerException s && s.Message.StartsWith("OOM", StringComparison.Ordinal);
+
     /// <summary>Attempts that failed transiently and were retried, since start.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
@@ -98,6 +118,9 @@ public sealed partial class RedisResilience
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Redis {Component}: attempt failed, retry {Attempt} in {Delay}: {ErrorType}: {Error}")]
     private static partial void LogRetry(ILogger logger, string component, int attempt, TimeSpan delay, string? errorType, string? error);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Redis {Component}: out of memory ({Error}). Alert writes wait and consumption stays paused until memory is freed: raise maxmemory, or shorten retention")]
+    private static partial void LogOutOfMemory(ILogger logger, string component, string error);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Redis {Component}: circuit opened for {BreakDuration}: {Error}")]
     private static partial void LogCircuitOpened(ILogger logger, string component, TimeSpan breakDuration, string? error);

@@ -104,6 +104,8 @@ public static class RedisServiceCollectionExtensions
         services.TryAddSingleton(sp => new StreamRetention(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
             sp.GetService<ILogger<StreamRetention>>()));
+        services.TryAddSingleton(sp => new RedisMemoryPolicyCheck(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetService<ILogger<RedisMemoryPolicyCheck>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisMemoryPolicyCheck>.Instance));
+        services.AddHostedService(sp => sp.GetRequiredService<RedisMemoryPolicyCheck>());
         if (runRetention) services.AddHostedService<StreamRetentionService>();
         return services;
     }
