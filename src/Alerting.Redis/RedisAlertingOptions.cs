@@ -42,6 +42,19 @@ public sealed class RedisAlertingOptions
     /// <summary>Age after which acknowledged stream entries are trimmed. Default 7 days.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Hard limit on the age of an entry in a store stream, even one a consumer group still holds
+    /// (unacknowledged, or never read because no console reads that store). Past it the entry is moved —
+    /// same id, same fields — to the store's overflow stream (<see cref="OverflowKeyPrefix"/>), acknowledged
+    /// in every group, and trimmed, so memory stays bounded however long a sale runs and whoever reads.
+    /// The overflow stream keeps entries for <see cref="Retention"/> more, then trims them by age.
+    /// Default 14 days; must be at least <see cref="Retention"/>; zero turns it off (entries held by a group then stay forever).
+    /// </summary>
+    public TimeSpan RetentionHardMaxAge { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Prefix of the per-store overflow streams, <c>&lt;prefix&gt;{&lt;shopId&gt;}</c> (same hash slot as the store stream). Default <c>alerts:overflow:</c>.</summary>
+    public string OverflowKeyPrefix { get; set; } = "alerts:overflow:";
+
     /// <summary>How often the hosted retention service trims the streams. Default 5 minutes.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -109,6 +122,10 @@ public sealed class RedisAlertingOptions
             else if (value.Any(char.IsWhiteSpace)) Add(name, "must not contain whitespace");
         }
         if (Retention <= TimeSpan.Zero) Add(nameof(Retention), "must be positive (e.g. \"7.00:00:00\")");
+        if (RetentionHardMaxAge < TimeSpan.Zero || (RetentionHardMaxAge > TimeSpan.Zero && RetentionHardMaxAge < Retention))
+            Add(nameof(RetentionHardMaxAge), $"must be zero (off) or at least Redis:Retention ({Retention}), was {RetentionHardMaxAge}");
+        if (string.IsNullOrWhiteSpace(OverflowKeyPrefix) || OverflowKeyPrefix == StreamKeyPrefix)
+            Add(nameof(OverflowKeyPrefix), "required, and different from StreamKeyPrefix");
         if (RetentionInterval < TimeSpan.FromSeconds(1)) Add(nameof(RetentionInterval), "must be at least 1 second");
         if (DedupeTtl <= Retention) Add(nameof(DedupeTtl), $"must be longer than Redis:Retention ({Retention}), otherwise a replay of entries still in the stream would publish them again");
         if (CounterTtl < TimeSpan.FromSeconds(1)) Add(nameof(CounterTtl), "must be at least 1 second");

@@ -17,6 +17,7 @@ internal static class RedisMetrics
 
     /// <summary>Stream entries removed by retention.</summary>
     public static readonly Counter<long> RetentionTrimmed = Meter.CreateCounter<long>("alerting.redis.retention.trimmed", "{entry}");
+    public static readonly Counter<long> RetentionArchived = Meter.CreateCounter<long>("alerting.redis.retention.archived", "{entry}", "Entries older than Redis:RetentionHardMaxAge moved to the overflow streams");
 
     private static double _blockedAgeSeconds;
 

@@ -100,9 +100,77 @@ public sealed partial class StreamRetention
         return report;
     }
 
+    /// <summary>
+    /// KEYS: 1 store stream, 2 its overflow stream. ARGV: 1 hard cut-off id (entries below it move), 2 page size.
+    /// Moves one page of entries below the cut-off to the overflow stream (same ids; ids already there from a
+    /// run cut short are skipped), acknowledges them in every group, moves each group's last-delivered id past
+    /// them, and trims them from the store stream. Returns {moved, last id of the page} ({0, ''} when none).
+    /// </summary>
+    private const string ArchiveScript = """
+        local function parse(id)
+          local dash = string.find(id, '-', 1, true)
+          return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+        end
+        local function less(a, b)
+          local am, as = parse(a)
+          local bm, bs = parse(b)
+          return am < bm or (am == bm and as < bs)
+        end
+        local entries = redis.call('XRANGE', KEYS[1], '-', '(' .. ARGV[1], 'COUNT', ARGV[2])
+        if #entries == 0 then return {0, ''} end
+        local tail = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+        local archived = nil
+        if #tail > 0 then archived = tail[1][1] end
+        local moved = 0
+        for _, e in ipairs(entries) do
+          if archived == nil or less(archived, e[1]) then
+            redis.call('XADD', KEYS[2], e[1], unpack(e[2]))
+            moved = moved + 1
+          end
+        end
+        local last = entries[#entries][1]
+        for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+          local name, delivered
+          for i = 1, #g, 2 do
+            if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then delivered = g[i + 1] end
+          end
+          for _, e in ipairs(entries) do redis.call('XACK', KEYS[1], name, e[1]) end
+          if less(delivered, last) then redis.call('XGROUP', 'SETID', KEYS[1], name, last) end
+        end
+        local ms, seq = parse(last)
+        redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d-%d', ms, seq + 1))
+        return {moved, last}
+        """;
+
+    /// <summary>Moves entries older than the hard maximum age to the overflow stream (pages of 500, at most 100 pages a run) and trims the overflow stream by age.</summary>
+    private async Task<long> ArchiveOverdueAsync(IDatabase db, string stream, DateTimeOffset now)
+    {
+        if (_options.RetentionHardMaxAge <= TimeSpan.Zero) return 0;
+        var overflow = (RedisKey)(_options.OverflowKeyPrefix + stream[_options.StreamKeyPrefix.Length..]);
+        var hardCut = new EntryId(Math.Max(0, (now - _options.RetentionHardMaxAge).ToUnixTimeMilliseconds()), 0);
+        long moved = 0;
+        for (var page = 0; page < 100; page++)
+        {
+            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(ArchiveScript, [stream, overflow], [hardCut.ToString(), 500]).ConfigureAwait(false))!;
+            var count = (long)reply[0];
+            moved += count;
+            if ((string?)reply[1] is null or "") break;
+        }
+        if (moved > 0)
+        {
+            RedisMetrics.RetentionArchived.Add(moved);
+            LogArchived(_logger, moved, stream, _options.RetentionHardMaxAge, overflow.ToString());
+        }
+        var overflowCut = new EntryId(Math.Max(0, (now - _options.RetentionHardMaxAge - _options.Retention).ToUnixTimeMilliseconds()), 0);
+        if (overflowCut > new EntryId(0, 1) && await db.KeyExistsAsync(overflow).ConfigureAwait(false))
+            await db.ExecuteAsync("XTRIM", overflow, "MINID", overflowCut.ToString()).ConfigureAwait(false);
+        return moved;
+    }
+
     private async Task<StreamRetentionResult> TrimStreamAsync(string stream, DateTimeOffset now)
     {
         var db = _redis.GetDatabase();
+        await ArchiveOverdueAsync(db, stream, now).ConfigureAwait(false);
         var cutoff = new EntryId(Math.Max(0, (now - _options.Retention).ToUnixTimeMilliseconds()), 0);
         var minId = cutoff;
         var block = RetentionBlock.None;
@@ -167,6 +235,9 @@ public sealed partial class StreamRetention
 
     [LoggerMessage(EventId = 4130, Level = LogLevel.Warning, Message = "Retention of {Stream} blocked at entry {EntryId}, age {Age}: {Reason} in group {Group}")]
     private static partial void LogBlocked(ILogger logger, string stream, string? entryId, TimeSpan age, string? group, RetentionBlock reason);
+
+    [LoggerMessage(EventId = 4133, Level = LogLevel.Warning, Message = "Retention moved {Count} entries of {Stream} older than the hard maximum age {MaxAge} to {Overflow} (acknowledged in every group): nobody reviewed them in time")]
+    private static partial void LogArchived(ILogger logger, long count, string stream, TimeSpan maxAge, string overflow);
 
     [LoggerMessage(EventId = 4131, Level = LogLevel.Error, Message = "Retention of {Stream} failed; the next run tries again")]
     private static partial void LogStreamFailed(ILogger logger, string stream, Exception error);

@@ -101,4 +101,40 @@ public sealed class StreamRetentionTests
         Assert.Equal((string)delivered[0].Id!, a.BlockingEntryId);
         Assert.Equal(3, await host.Db.StreamLengthAsync(Stream));
     }
+
+    [Fact]
+    public async Task TrimAsync_EntriesPastTheHardMaximumAge_MoveToTheOverflowStreamAndMemoryIsFreed()
+    {
+        await using var host = await RedisTestHost.StartAsync();
+        // Five alerts: two read and left unacknowledged, three never read (no console reads this store).
+        var delivered = await WriteAndReadAsync(host, 5, 2);
+        var ids = (await host.Db.StreamRangeAsync(Stream)).Select(e => e.Id).ToList();
+        var retention = new StreamRetention(host.Connection, host.Options);
+
+        // Past the retention age but not the hard maximum: everything is kept, blocked.
+        var blocked = await retention.TrimAsync(DateTimeOffset.UtcNow.AddDays(10), CancellationToken.None);
+        Assert.Equal(RetentionBlock.Pending, Assert.Single(blocked.Streams).Block);
+        Assert.Equal(5, await host.Db.StreamLengthAsync(Stream));
+
+        // Past the hard maximum: moved with their ids and fields, acknowledged, trimmed; a second run moves nothing twice.
+        var now = DateTimeOffset.UtcNow.AddDays(15);
+        await retention.TrimAsync(now, CancellationToken.None);
+        await retention.TrimAsync(now, CancellationToken.None);
+        Assert.Equal(0, await host.Db.StreamLengthAsync(Stream));
+        var overflow = await host.Db.StreamRangeAsync("alerts:overflow:{shop-a}");
+        Assert.Equal(ids, overflow.Select(e => e.Id));
+        Assert.All(overflow, e => Assert.False(e["alert"].IsNullOrEmpty));
+        var group = Assert.Single(await host.Db.StreamGroupInfoAsync(Stream));
+        Assert.Equal(0, group.PendingMessageCount);
+        Assert.Equal((string)ids[^1]!, (string)group.LastDeliveredId!);
+
+        // New alerts still flow to the store stream and its group.
+        await new RedisAlertSink(host.Connection, host.Options).WriteAsync([TestAlerts.Rude(alertId: "late-1")], CancellationToken.None);
+        Assert.Single(await host.Db.StreamReadGroupAsync(Stream, "inspectors", "console-1", ">", 10));
+
+        // The overflow stream itself is trimmed by age after Retention more.
+        await retention.TrimAsync(DateTimeOffset.UtcNow.AddDays(22), CancellationToken.None);
+        Assert.Equal(0, await host.Db.StreamLengthAsync("alerts:overflow:{shop-a}"));
+        Assert.Equal(2, delivered.Length);
+    }
 }
