@@ -253,7 +253,6 @@ public sealed class ChatStreamConsumer
             _partitions[tp] = slot;
         }
         slot.LastArrival = _time.GetTimestamp();
-        slot.NextOffset = record.Offset.Value + 1;
         slot.AtEnd = false;
         _observer?.RecordConsumed(tp.Partition.Value, 1);
         var value = record.Message.Value;
@@ -266,14 +265,16 @@ public sealed class ChatStreamConsumer
             _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, refused, record.TopicPartitionOffset));
             KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, refused);
         }
+        // Only now, with the record fully applied (or dead-lettered), does the next offset — and with it the next checkpoint — move past it.
+        slot.NextOffset = record.Offset.Value + 1;
         _batch.Offsets[tp] = (slot, record.Offset.Value + 1);
         if (_batch.Records == 0) _batch.StartedAt = _time.GetTimestamp();
         _batch.Records++;
     }
 
     /// <summary>
-    /// A partition with no lag and no new records follows the wall clock: its watermark moves by the
-    /// time elapsed since its last record arrived (from that record's sentAt, never jumping to
+    /// A partition with no lag and no new records follows the wall clock: each store's clock moves by the
+    /// time elapsed since that store's last record arrived (from that record's sentAt, never jumping to
     /// today's date), so a deadline fires on time in a quiet store. A partition with lag does not:
     /// the answers to its waiting buyers may be further down the backlog.
     /// </summary>
