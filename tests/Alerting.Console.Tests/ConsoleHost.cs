@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Alerting.InspectorConsole.Hosting;
 using Alerting.Core.Alerts;
 using Alerting.Redis;
-using Alerting.Worker.Embedded;
+using Alerting.DevTools.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -196,11 +196,15 @@ public static class TestAlerts
     /// <summary>A real <c>agent_response_rate_low</c> alert (built by the rule): 10 waits, 8 answered after 60 s.</summary>
     public static Alert AgentRate(string shop = ConsoleHost.ShopA, string agent = "agent-11")
     {
-        var start = DateTimeOffset.UtcNow.AddMinutes(-40);
+        // Judged at a step boundary (every 5 min): an evaluation time between boundaries can fall before
+        // the first evaluation point of its fixed window, and then the rule (rightly) judges nothing yet.
+        var now = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var upTo = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.FromMinutes(5).Ticks, TimeSpan.Zero);
+        var start = upTo.AddMinutes(-30);
         var o = new Alerting.Core.Rules.AgentResponseRate.AgentResponseRateOptions { Enabled = true, WindowMinutes = 30, StepMinutes = 5, MinWaits = 10, MinReplyRate = 0, MinAnswerRatio = 0 };
         var facts = Enumerable.Range(0, 10).Select(i => new Alerting.Core.Rules.AgentResponseRate.AgentActivity(shop, agent, "c-ar-" + i,
             Alerting.Core.Rules.AgentResponseRate.AgentActivityKind.WaitAnswered, "m-ar-" + i, start.AddMinutes(i), 1, TimeSpan.FromSeconds(i < 8 ? 60 : 10))).ToList();
-        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, start.AddMinutes(30), o, _ => true, DateTimeOffset.UtcNow)
+        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, upTo, o, _ => true, DateTimeOffset.UtcNow)
             ?? throw new InvalidOperationException("the rule should find this agent slow");
     }
 

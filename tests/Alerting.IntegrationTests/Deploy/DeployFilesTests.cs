@@ -58,6 +58,9 @@ public sealed partial class DeployFilesTests
         Assert.Contains($"\"/app/{typeof(Alerting.Worker.Hosting.WorkerHost).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
         Assert.Contains($"\"/app/{typeof(ConsoleOptions).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile.console")), StringComparison.Ordinal);
         Assert.Contains("src/Alerting.Worker/Alerting.Worker.csproj", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
+        // The rehearsal image runs the developer tool; the worker image never does.
+        Assert.Contains($"\"/app/{typeof(Alerting.DevTools.Verbs.DevCommandLine).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile.dev")), StringComparison.Ordinal);
+        Assert.DoesNotContain("DevTools", File.ReadAllText(Deploy("Dockerfile")).Split('\n').Where(l => l.StartsWith("RUN", StringComparison.Ordinal)).Aggregate("", string.Concat), StringComparison.Ordinal);
         Assert.Contains("8080", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
         Assert.Equal("http://0.0.0.0:8080", Alerting.Worker.Hosting.WorkerHost.DefaultHttpUrls);
     }

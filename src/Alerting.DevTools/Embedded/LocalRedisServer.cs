@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Alerting.Worker.Embedded;
+namespace Alerting.DevTools.Embedded;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, owned by this process (the demo and the tests). Starts with

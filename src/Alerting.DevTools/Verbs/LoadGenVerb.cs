@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Alerting.Core.Alerts;
 using Alerting.Simulation;
-using Alerting.Worker.Embedded;
+using Alerting.Worker.Verbs;
+using Alerting.DevTools.Embedded;
 using Confluent.Kafka;
 using StackExchange.Redis;
 
-namespace Alerting.Worker.Verbs;
+namespace Alerting.DevTools.Verbs;
 
 /// <summary>
 /// <c>loadgen</c>: realistic generated chat with labelled faults, written to a JSONL file (for replay),
@@ -67,7 +68,7 @@ internal static class LoadGenVerb
             await File.WriteAllTextAsync(rules, DemoVerb.DemoRulesJson(generator.Promotions));
             Report(run, clock.Elapsed, output, groundTruth, written);
             Console.Error.WriteLine($"rules config with the generated stores' promotions: {rules}");
-            Console.Error.WriteLine($"next: alerting replay --input {output} --config {rules} --output alerts.jsonl && alerting evaluate --ground-truth {groundTruth} --alerts alerts.jsonl");
+            Console.Error.WriteLine($"next: alerting replay --input {output} --config {rules} --output alerts.jsonl && alerting-dev evaluate --ground-truth {groundTruth} --alerts alerts.jsonl");
             return 0;
         }
 

@@ -6,10 +6,10 @@ using System.Text.Json;
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Kafka;
-using Alerting.Kafka.Embedded;
+using Alerting.DevTools.Embedded;
 using Alerting.Simulation;
-using Alerting.Worker.Embedded;
 using Alerting.Worker.Hosting;
+using Alerting.Worker.Verbs;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Alerting.Worker.Verbs;
+namespace Alerting.DevTools.Verbs;
 
 /// <summary>
 /// <c>demo</c>: everything on one machine — an in-process Kafka-protocol broker, a redis-server on a
