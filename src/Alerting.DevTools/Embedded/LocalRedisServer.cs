@@ -12,6 +12,11 @@ namespace Alerting.DevTools.Embedded;
 /// answers PING, can be stopped and started again on the same port and dir, paused (SIGSTOP) to
 /// simulate a hung server, and is killed on dispose.
 /// </summary>
+/// <remarks>
+/// Never outlives this process, however it ends: on a normal exit the ProcessExit handler kills it, and
+/// a watchdog (<c>sh</c>, blocked reading a pipe from this process) terminates it when the pipe closes,
+/// which the kernel does when this process dies, also by SIGKILL or with its terminal.
+/// </remarks>
 public sealed class LocalRedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
@@ -39,6 +44,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     private readonly string _executable;
     private readonly bool _appendOnly;
     private Process? _process;
+    private Process? _watchdog;
     private bool _paused;
 
     private LocalRedisServer(string executable, int port, string directory, bool appendOnly)
@@ -50,6 +56,23 @@ public sealed class LocalRedisServer : IAsyncDisposable
     }
 
     private const string Setsid = "/usr/bin/setsid";
+    private const string Shell = "/bin/sh";
+
+    /// <summary>
+    /// The watchdog's script: wait for EOF on stdin (this process gone), then stop redis-server ($1), only if
+    /// that pid still is a redis-server (a pid can be reused): SIGCONT (it may be paused), SIGTERM, and
+    /// SIGKILL after 5 s.
+    /// </summary>
+    private const string WatchdogScript = """
+        while read -r _; do :; done
+        is_redis() { [ "$(cat /proc/$1/comm 2>/dev/null)" = redis-server ]; }
+        is_redis "$1" || exit 0
+        kill -CONT "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null
+        i=0
+        while [ $i -lt 50 ] && is_redis "$1"; do sleep 0.1; i=$((i + 1)); done
+        is_redis "$1" && kill -KILL "$1" 2>/dev/null
+        exit 0
+        """;
 
     /// <summary>The TCP port (stays the same across <see cref="StopAsync"/>/<see cref="StartAsync"/>).</summary>
     public int Port { get; }
@@ -96,6 +119,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server is already running");
+        await StopWatchdogAsync(); // the previous run's, if that server died on its own
         // In its own session (setsid execs in place: same pid), so a Ctrl+C in the terminal — sent to the whole
         // foreground process group — does not kill Redis before the worker's final flush; we stop it ourselves.
         var psi = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : _executable)
@@ -119,6 +143,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_executable}");
         Running[_process.Id] = _process;
         _paused = false;
+        StartWatchdog(_process.Id);
 
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < StartTimeout)
@@ -135,6 +160,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_process is null || _process.HasExited) return;
+        await StopWatchdogAsync();
         if (_paused) Resume();
         Signal("TERM");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -166,6 +192,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopWatchdogAsync();
         if (_process is { HasExited: false })
         {
             if (_paused) Resume();
@@ -183,6 +210,43 @@ public sealed class LocalRedisServer : IAsyncDisposable
             // Temp dir cleanup is best effort.
         }
     }
+
+    /// <summary>Starts the watchdog of <paramref name="pid"/>, in its own session so that a Ctrl+C does not end it.</summary>
+    private void StartWatchdog(int pid)
+    {
+        if (!File.Exists(Shell)) return; // not a POSIX system: the ProcessExit handler is all there is
+        var psi = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : Shell) { UseShellExecute = false, RedirectStandardInput = true };
+        if (File.Exists(Setsid)) psi.ArgumentList.Add(Shell);
+        foreach (var arg in new[] { "-c", WatchdogScript, "alerting-redis-watchdog", pid.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(arg);
+        _watchdog = Process.Start(psi);
+    }
+
+    /// <summary>
+    /// Ends the watchdog without it touching redis-server (SIGKILL: it never reads EOF), before a stop we do
+    /// ourselves, so that it can never signal the pid once it is free for reuse.
+    /// </summary>
+    private async Task StopWatchdogAsync()
+    {
+        if (_watchdog is null) return;
+        try
+        {
+            if (!_watchdog.HasExited)
+            {
+                _watchdog.Kill();
+                await _watchdog.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _watchdog.Dispose();
+        _watchdog = null;
+    }
+
+    /// <summary>Process id of the watchdog that stops the server if this process dies, or null.</summary>
+    public int? WatchdogProcessId => _watchdog is { HasExited: false } w ? w.Id : null;
 
     private void Signal(string signal)
     {

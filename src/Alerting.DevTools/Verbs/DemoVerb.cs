@@ -41,7 +41,7 @@ internal static class DemoVerb
         if (!await EnsureRedisInstalledAsync()) return 1;
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var signals = ShutdownSignals.CancelOnSignals(stop);
         if (minutes is { } m) stop.CancelAfter(TimeSpan.FromMinutes(m));
 
         Console.WriteLine("Starting the embedded demo: Kafka-protocol broker (librdkafka mock cluster), redis-server, generator, worker …");
@@ -193,21 +193,6 @@ internal static class DemoVerb
         return JsonSerializer.Serialize(new { Rules = new { Stores = stores } }, IndentedJson);
     }
 
-    internal static async Task<bool> EnsureRedisInstalledAsync()
-    {
-        if (LocalRedisServer.IsInstalled) return true;
-        const string how = "sudo apt-get install -y redis-server";
-        if (Environment.UserName == "root" && File.Exists("/usr/bin/apt-get"))
-        {
-            Console.WriteLine("redis-server is not installed; installing it with: apt-get install -y redis-server");
-            using var p = Process.Start(new ProcessStartInfo("/usr/bin/apt-get", ["install", "-y", "redis-server"]) { UseShellExecute = false });
-            if (p is not null)
-            {
-                await p.WaitForExitAsync();
-                if (p.ExitCode == 0 && LocalRedisServer.IsInstalled) return true;
-            }
-        }
-        Console.Error.WriteLine($"error: redis-server is not installed. Install it (Debian/Ubuntu) with:{Environment.NewLine}  {how}{Environment.NewLine}then run the demo again.");
-        return false;
-    }
+    /// <summary>Installs redis-server when missing (as root, with apt-get), else says how; false when it is not there.</summary>
+    internal static Task<bool> EnsureRedisInstalledAsync() => RedisInstaller.ForThisMachine().EnsureInstalledAsync();
 }

@@ -16,6 +16,8 @@ internal static class DevCommandLine
                   [--rude-rate F] [--wrong-promo-rate F] [--slow-rate F] [--unanswered-rate F] [--backlog true]
           alerting-dev evaluate --ground-truth expected.jsonl (--alerts alerts.jsonl | --redis CONNECTION)
                   [--until TIME] [--min-precision 0.99] [--min-recall 0.99]
+          alerting-dev redis [--appendonly true]
+                  a throwaway redis-server on a free loopback port until Ctrl+C (gone with this process)
 
         The production worker (run, replay, validate-config) is src/Alerting.Worker (`alerting`).
         """;
@@ -31,6 +33,7 @@ internal static class DevCommandLine
                 "demo" => await DemoVerb.RunAsync(rest),
                 "loadgen" => await LoadGenVerb.RunAsync(rest),
                 "evaluate" => await EvaluateVerb.RunAsync(rest),
+                "redis" => await RedisVerb.RunAsync(rest),
                 "help" or "--help" or "-h" => PrintUsage(0),
                 "run" or "replay" or "validate-config" => Fail($"'{verb}' is a verb of the worker: dotnet run --project src/Alerting.Worker -- {verb} …"),
                 _ => Fail($"unknown verb '{verb}'"),

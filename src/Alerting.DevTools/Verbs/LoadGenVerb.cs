@@ -46,7 +46,7 @@ internal static class LoadGenVerb
             ?? (a.Get("output") is { } o ? Path.ChangeExtension(o, null) + ".expected.jsonl"
                 : a.Get("embedded") is not null ? Path.Combine(Path.GetTempPath(), $"alerting-expected-{Environment.ProcessId}.jsonl") : "expected-alerts.jsonl");
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var signals = ShutdownSignals.CancelOnSignals(stop);
 
         if (a.Get("output") is { } output)
         {
