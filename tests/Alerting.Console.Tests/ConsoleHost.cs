@@ -33,7 +33,9 @@ public sealed class ConsoleHost : IAsyncDisposable
         .ToDictionary(n => n, n => PasswordHashing.Hash("pw-" + n, 1000));
 
     private readonly List<HttpClient> _clients = [];
+    private readonly List<WebApplication> _others = [];
     private WebApplication? _app;
+    private IReadOnlyDictionary<string, string?> _extra = new Dictionary<string, string?>();
 
     private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
     {
@@ -50,11 +52,15 @@ public sealed class ConsoleHost : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<ConsoleHost> StartAsync()
+    /// <summary>
+    /// Starts Redis and the console. <paramref name="settings"/> are laid over the test defaults (which serve
+    /// plain HTTP with <c>Console:InsecureCookieForDevelopment</c>; set it to false to see the production cookie).
+    /// </summary>
+    public static async Task<ConsoleHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var redis = await LocalRedisServer.StartNewAsync();
         var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow)) { _extra = settings ?? new Dictionary<string, string?>() };
         await host.StartConsoleAsync();
         return host;
     }
@@ -62,12 +68,26 @@ public sealed class ConsoleHost : IAsyncDisposable
     /// <summary>Starts (or after <see cref="StopConsoleAsync"/> restarts) the console against the same Redis.</summary>
     public async Task StartConsoleAsync()
     {
+        (_app, BaseAddress) = await StartInstanceAsync();
+    }
+
+    /// <summary>Another console instance on the same Redis and config (its own process state, its own port).</summary>
+    public async Task<Uri> StartAnotherInstanceAsync()
+    {
+        var (app, address) = await StartInstanceAsync();
+        _others.Add(app);
+        return address;
+    }
+
+    private async Task<(WebApplication, Uri)> StartInstanceAsync()
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Console:Urls"] = "http://127.0.0.1:0",
             ["Console:ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Console:FeedPollInterval"] = "00:00:00.200",
             ["Redis:ConnectionString"] = Redis.ConnectionString,
+            ["Console:InsecureCookieForDevelopment"] = "true",
         };
         var i = 0;
         foreach (var (name, role, stores) in new[]
@@ -82,21 +102,28 @@ public sealed class ConsoleHost : IAsyncDisposable
             for (var s = 0; s < stores.Length; s++) settings[$"Console:Users:{i}:Stores:{s}"] = stores[s];
             i++;
         }
-        _app = ConsoleApp.Build([], b =>
+        foreach (var (key, value) in _extra) settings[key] = value;
+        var app = ConsoleApp.Build([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton<TimeProvider>(Time);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
     }
 
     public async Task StopConsoleAsync()
     {
         foreach (var c in _clients) c.Dispose();
         _clients.Clear();
+        foreach (var other in _others)
+        {
+            await other.StopAsync();
+            await other.DisposeAsync();
+        }
+        _others.Clear();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -106,9 +133,9 @@ public sealed class ConsoleHost : IAsyncDisposable
     }
 
     /// <summary>A client with its own cookie jar, not logged in.</summary>
-    public HttpClient Anonymous()
+    public HttpClient Anonymous(Uri? instance = null, CookieContainer? cookies = null)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = instance ?? BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         _clients.Add(client);
         return client;
     }

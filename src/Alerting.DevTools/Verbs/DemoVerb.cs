@@ -137,6 +137,8 @@ internal static class DemoVerb
         {
             ["Redis:ConnectionString"] = redis,
             ["Console:Urls"] = "http://127.0.0.1:0",
+            // The demo serves plain HTTP on loopback: a development setting, never for a real deployment.
+            ["Console:InsecureCookieForDevelopment"] = "true",
             ["Console:Users:0:Name"] = "demo",
             ["Console:Users:0:PasswordHash"] = Alerting.InspectorConsole.PasswordHashing.Hash("demo"),
             ["Console:Users:0:Role"] = "lead",
