@@ -50,6 +50,9 @@ public sealed class ConsoleHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public RedisAlertSink Sink { get; }
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Every log line (Warning and above) of every console instance of this host.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>
@@ -108,6 +111,7 @@ public sealed class ConsoleHost : IAsyncDisposable
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton<TimeProvider>(Time);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.Logging.AddProvider(new CapturingLoggerProvider(Logs));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -279,4 +283,26 @@ public static class TestAlerts
         Revision = revision,
         Status = status,
     };
+}
+
+/// <summary>Keeps formatted log lines (with their exception) for assertions.</summary>
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {exception}");
+        }
+    }
 }
