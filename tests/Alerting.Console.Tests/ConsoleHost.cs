@@ -37,9 +37,12 @@ public sealed class ConsoleHost : IAsyncDisposable
     private WebApplication? _app;
     private IReadOnlyDictionary<string, string?> _extra = new Dictionary<string, string?>();
 
+    private string _consoleRedis = "";
+
     private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
     {
         Redis = redis;
+        _consoleRedis = redis.ConnectionString;
         Mux = mux;
         Time = time;
         Sink = new RedisAlertSink(mux, new RedisAlertingOptions { ConnectionString = redis.ConnectionString });
@@ -68,6 +71,22 @@ public sealed class ConsoleHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Redis with the ACL users of <paramref name="aclFile"/> only (deploy/redis/users.acl with its password
+    /// hashes filled in): alerts are written as the worker user, the console connects as the console user.
+    /// </summary>
+    public static async Task<ConsoleHost> StartWithAclAsync(string aclFile, string workerPassword, string consolePassword)
+    {
+        var redis = await LocalRedisServer.StartNewAsync(extraArgs: ["--aclfile", aclFile]);
+        var mux = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},user=worker,password={workerPassword}");
+        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow))
+        {
+            _consoleRedis = $"{redis.ConnectionString},user=console,password={consolePassword}",
+        };
+        await host.StartConsoleAsync();
+        return host;
+    }
+
     /// <summary>Starts (or after <see cref="StopConsoleAsync"/> restarts) the console against the same Redis.</summary>
     public async Task StartConsoleAsync()
     {
@@ -89,7 +108,7 @@ public sealed class ConsoleHost : IAsyncDisposable
             ["Console:Urls"] = "http://127.0.0.1:0",
             ["Console:ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Console:FeedPollInterval"] = "00:00:00.200",
-            ["Redis:ConnectionString"] = Redis.ConnectionString,
+            ["Redis:ConnectionString"] = _consoleRedis,
             ["Console:InsecureCookieForDevelopment"] = "true",
         };
         var i = 0;

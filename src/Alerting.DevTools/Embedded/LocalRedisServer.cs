@@ -47,12 +47,15 @@ public sealed class LocalRedisServer : IAsyncDisposable
     private Process? _watchdog;
     private bool _paused;
 
-    private LocalRedisServer(string executable, int port, string directory, bool appendOnly)
+    private readonly IReadOnlyList<string> _extraArgs;
+
+    private LocalRedisServer(string executable, int port, string directory, bool appendOnly, IReadOnlyList<string> extraArgs)
     {
         _executable = executable;
         Port = port;
         Directory = directory;
         _appendOnly = appendOnly;
+        _extraArgs = extraArgs;
     }
 
     private const string Setsid = "/usr/bin/setsid";
@@ -89,8 +92,11 @@ public sealed class LocalRedisServer : IAsyncDisposable
     /// <summary>True when a <c>redis-server</c> executable is on PATH.</summary>
     public static bool IsInstalled => FindExecutable() is not null;
 
-    /// <summary>Starts a new server on a free port; fails clearly when redis-server is not installed.</summary>
-    public static async Task<LocalRedisServer> StartNewAsync(bool appendOnly = false)
+    /// <summary>
+    /// Starts a new server on a free port; fails clearly when redis-server is not installed.
+    /// <paramref name="extraArgs"/> go to redis-server after the defaults (e.g. <c>--aclfile PATH</c>).
+    /// </summary>
+    public static async Task<LocalRedisServer> StartNewAsync(bool appendOnly = false, IReadOnlyList<string>? extraArgs = null)
     {
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not installed or not on PATH; install it with: apt-get install -y redis-server");
@@ -99,7 +105,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         {
             var dir = Path.Combine(Path.GetTempPath(), "alerting-redis-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(dir);
-            var server = new LocalRedisServer(executable, FreePort(), dir, appendOnly);
+            var server = new LocalRedisServer(executable, FreePort(), dir, appendOnly, extraArgs ?? []);
             try
             {
                 await server.StartAsync();
@@ -135,7 +141,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
                      "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--daemonize", "no",
                      "--dir", Directory, "--logfile", Path.Combine(Directory, "redis.log"),
                      "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "everysec",
-                 })
+                 }.Concat(_extraArgs))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -268,7 +274,9 @@ public sealed class LocalRedisServer : IAsyncDisposable
             await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token);
             var buffer = new byte[64];
             var n = await stream.ReadAsync(buffer, cts.Token);
-            return Encoding.ASCII.GetString(buffer, 0, n).StartsWith("+PONG", StringComparison.Ordinal);
+            // NOAUTH: up, but the default user is off (ACL users only): alive all the same.
+            var answer = Encoding.ASCII.GetString(buffer, 0, n);
+            return answer.StartsWith("+PONG", StringComparison.Ordinal) || answer.StartsWith("-NOAUTH", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
