@@ -151,6 +151,26 @@ public sealed partial class SecurityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OpenFeed_OfARevokedSession_EndsWithSessionEnded()
+    {
+        await using var host = await ConsoleHost.StartAsync();
+        var jar = new CookieContainer();
+        var client = host.Anonymous(cookies: jar);
+        Assert.Equal(HttpStatusCode.OK, (await Login(client, "alice", "pw-alice")).StatusCode);
+        var saved = new CookieContainer();
+        foreach (Cookie c in jar.GetCookies(host.BaseAddress)) saved.Add(host.BaseAddress, new Cookie(c.Name, c.Value, c.Path));
+        await using var feed = await SseClient.OpenAsync(host.Anonymous(cookies: saved), "/api/feed");
+        await feed.ReadUntilAsync(e => e.Name == "caughtup");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/logout", null)).StatusCode);
+        host.Time.Advance(Feed.FeedService.SessionRecheck);
+        await host.WriteAsync(TestAlerts.Rude()); // rings the feed's doorbell
+        var events = await feed.ReadUntilAsync(e => e.Name == "session-ended", TimeSpan.FromSeconds(15));
+        Assert.Equal("session-ended", events[^1].Name);
+        await Assert.ThrowsAsync<EndOfStreamException>(() => feed.ReadUntilAsync(_ => true, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Session_EndsAtItsAbsoluteLifetime_HoweverActive()
     {
         await using var host = await ConsoleHost.StartAsync(Settings(("Console:SessionLifetime", "01:00:00"), ("Console:SessionIdleTimeout", "1.00:00:00")));

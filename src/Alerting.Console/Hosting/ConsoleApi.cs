@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using System.Threading.RateLimiting;
 
 namespace Alerting.InspectorConsole.Hosting;
@@ -85,7 +86,7 @@ public static class ConsoleApi
                 return;
             }
             var cursor = FeedCursor.Parse(lastId);
-            await feed.StreamAsync(http, stores, cursor, http.RequestAborted);
+            await feed.StreamAsync(http, stores, cursor, http.RequestAborted, () => SessionStillLiveAsync(http));
         });
 
         // ---- review ----
@@ -248,6 +249,25 @@ public static class ConsoleApi
         {
             // Lockouts and sessions live in Redis: without it nobody logs in (fail closed).
             return Results.Problem("the console cannot reach Redis; try again shortly", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>The checks of the cookie's OnValidatePrincipal, again, for a long-lived feed.</summary>
+    private static async Task<bool> SessionStillLiveAsync(HttpContext http)
+    {
+        var sp = http.RequestServices;
+        var principal = http.User;
+        var issued = long.TryParse(principal.FindFirst(SessionStore.SessionIdClaim) is null ? null : principal.FindFirst(SessionStore.IssuedAtClaim)?.Value,
+            System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        try
+        {
+            return sp.GetRequiredService<UserDirectory>().IsCurrent(principal)
+                   && issued is { } at && sp.GetRequiredService<TimeProvider>().GetUtcNow() - at < sp.GetRequiredService<ConsoleOptions>().SessionLifetime
+                   && await sp.GetRequiredService<SessionStore>().IsLiveAsync(principal.FindFirst(SessionStore.SessionIdClaim)?.Value, principal.Identity?.Name);
+        }
+        catch (StackExchange.Redis.RedisException)
+        {
+            return true; // Redis unreachable: the feed cannot read anything either; the next request re-checks.
         }
     }
 
