@@ -32,6 +32,9 @@ public static class PasswordHashing
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
+    /// <summary>The iteration count of a well-formed hash, or null.</summary>
+    public static int? IterationsOf(string? encoded) => TryParse(encoded, out var iterations, out _, out _) ? iterations : null;
+
     /// <summary>Whether <paramref name="encoded"/> has the expected form.</summary>
     public static bool IsWellFormed(string? encoded) => TryParse(encoded, out _, out _, out _);
 

@@ -62,7 +62,7 @@ public sealed class KafkaOptions
     public IEnumerable<ConfigProblem> Validate()
     {
         if (string.IsNullOrWhiteSpace(BootstrapServers))
-            yield return new ConfigProblem($"{SectionName}:BootstrapServers", "required: the Kafka brokers, e.g. kafka-1:9092 (or use the 'demo' verb for an embedded broker)");
+            yield return new ConfigProblem($"{SectionName}:BootstrapServers", "required: the Kafka brokers, e.g. kafka-1:9092 (or run the developer tool's demo for an embedded broker: dotnet run --project src/Alerting.DevTools -- demo)");
         if (string.IsNullOrWhiteSpace(Topic)) yield return new ConfigProblem($"{SectionName}:Topic", "required");
         if (string.IsNullOrWhiteSpace(DeadLetterTopic)) yield return new ConfigProblem($"{SectionName}:DeadLetterTopic", "required");
         if (DeadLetterTopic == Topic) yield return new ConfigProblem($"{SectionName}:DeadLetterTopic", "must differ from Topic");
@@ -78,5 +78,10 @@ public sealed class KafkaOptions
         if (DeadLetterRetrySeconds is < 1 or > 86_400)
             yield return new ConfigProblem($"{SectionName}:DeadLetterRetrySeconds", $"must be 1..86400, was {DeadLetterRetrySeconds}");
         if (IdleTickMs is < 10 or > 10_000) yield return new ConfigProblem($"{SectionName}:IdleTickMs", $"must be 10..10000, was {IdleTickMs}");
+        // librdkafka turns any client into an in-memory mock broker when test.mock.* is set: a production
+        // worker must never consume from (or commit to) a cluster that vanishes with the process.
+        foreach (var (section, settings) in new[] { ("Consumer", Consumer), ("Producer", Producer) })
+            foreach (var key in settings.Keys.Where(k => k.StartsWith("test.mock.", StringComparison.OrdinalIgnoreCase)))
+                yield return new ConfigProblem($"{SectionName}:{section}:{key}", "librdkafka's mock cluster is a test facility and is refused by the worker (the demo's embedded broker is in src/Alerting.DevTools)");
     }
 }

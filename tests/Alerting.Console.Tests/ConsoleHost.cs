@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Alerting.InspectorConsole.Hosting;
 using Alerting.Core.Alerts;
 using Alerting.Redis;
-using Alerting.Worker.Embedded;
+using Alerting.DevTools.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,11 +33,16 @@ public sealed class ConsoleHost : IAsyncDisposable
         .ToDictionary(n => n, n => PasswordHashing.Hash("pw-" + n, 1000));
 
     private readonly List<HttpClient> _clients = [];
+    private readonly List<WebApplication> _others = [];
     private WebApplication? _app;
+    private IReadOnlyDictionary<string, string?> _extra = new Dictionary<string, string?>();
+
+    private string _consoleRedis = "";
 
     private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
     {
         Redis = redis;
+        _consoleRedis = redis.ConnectionString;
         Mux = mux;
         Time = time;
         Sink = new RedisAlertSink(mux, new RedisAlertingOptions { ConnectionString = redis.ConnectionString });
@@ -48,13 +53,36 @@ public sealed class ConsoleHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public RedisAlertSink Sink { get; }
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Every log line (Warning and above) of every console instance of this host.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<ConsoleHost> StartAsync()
+    /// <summary>
+    /// Starts Redis and the console. <paramref name="settings"/> are laid over the test defaults (which serve
+    /// plain HTTP with <c>Console:InsecureCookieForDevelopment</c>; set it to false to see the production cookie).
+    /// </summary>
+    public static async Task<ConsoleHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var redis = await LocalRedisServer.StartNewAsync();
         var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow)) { _extra = settings ?? new Dictionary<string, string?>() };
+        await host.StartConsoleAsync();
+        return host;
+    }
+
+    /// <summary>
+    /// Redis with the ACL users of <paramref name="aclFile"/> only (deploy/redis/users.acl with its password
+    /// hashes filled in): alerts are written as the worker user, the console connects as the console user.
+    /// </summary>
+    public static async Task<ConsoleHost> StartWithAclAsync(string aclFile, string workerPassword, string consolePassword)
+    {
+        var redis = await LocalRedisServer.StartNewAsync(extraArgs: ["--aclfile", aclFile]);
+        var mux = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},user=worker,password={workerPassword}");
+        var host = new ConsoleHost(redis, mux, new FakeTimeProvider(DateTimeOffset.UtcNow))
+        {
+            _consoleRedis = $"{redis.ConnectionString},user=console,password={consolePassword}",
+        };
         await host.StartConsoleAsync();
         return host;
     }
@@ -62,12 +90,26 @@ public sealed class ConsoleHost : IAsyncDisposable
     /// <summary>Starts (or after <see cref="StopConsoleAsync"/> restarts) the console against the same Redis.</summary>
     public async Task StartConsoleAsync()
     {
+        (_app, BaseAddress) = await StartInstanceAsync();
+    }
+
+    /// <summary>Another console instance on the same Redis and config (its own process state, its own port).</summary>
+    public async Task<Uri> StartAnotherInstanceAsync()
+    {
+        var (app, address) = await StartInstanceAsync();
+        _others.Add(app);
+        return address;
+    }
+
+    private async Task<(WebApplication, Uri)> StartInstanceAsync()
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Console:Urls"] = "http://127.0.0.1:0",
             ["Console:ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Console:FeedPollInterval"] = "00:00:00.200",
-            ["Redis:ConnectionString"] = Redis.ConnectionString,
+            ["Redis:ConnectionString"] = _consoleRedis,
+            ["Console:InsecureCookieForDevelopment"] = "true",
         };
         var i = 0;
         foreach (var (name, role, stores) in new[]
@@ -82,21 +124,29 @@ public sealed class ConsoleHost : IAsyncDisposable
             for (var s = 0; s < stores.Length; s++) settings[$"Console:Users:{i}:Stores:{s}"] = stores[s];
             i++;
         }
-        _app = ConsoleApp.Build([], b =>
+        foreach (var (key, value) in _extra) settings[key] = value;
+        var app = ConsoleApp.Build([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Services.AddSingleton<TimeProvider>(Time);
             b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.Logging.AddProvider(new CapturingLoggerProvider(Logs));
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
     }
 
     public async Task StopConsoleAsync()
     {
         foreach (var c in _clients) c.Dispose();
         _clients.Clear();
+        foreach (var other in _others)
+        {
+            await other.StopAsync();
+            await other.DisposeAsync();
+        }
+        _others.Clear();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -106,9 +156,9 @@ public sealed class ConsoleHost : IAsyncDisposable
     }
 
     /// <summary>A client with its own cookie jar, not logged in.</summary>
-    public HttpClient Anonymous()
+    public HttpClient Anonymous(Uri? instance = null, CookieContainer? cookies = null)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = instance ?? BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         _clients.Add(client);
         return client;
     }
@@ -196,11 +246,15 @@ public static class TestAlerts
     /// <summary>A real <c>agent_response_rate_low</c> alert (built by the rule): 10 waits, 8 answered after 60 s.</summary>
     public static Alert AgentRate(string shop = ConsoleHost.ShopA, string agent = "agent-11")
     {
-        var start = DateTimeOffset.UtcNow.AddMinutes(-40);
+        // Judged at a step boundary (every 5 min): an evaluation time between boundaries can fall before
+        // the first evaluation point of its fixed window, and then the rule (rightly) judges nothing yet.
+        var now = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var upTo = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.FromMinutes(5).Ticks, TimeSpan.Zero);
+        var start = upTo.AddMinutes(-30);
         var o = new Alerting.Core.Rules.AgentResponseRate.AgentResponseRateOptions { Enabled = true, WindowMinutes = 30, StepMinutes = 5, MinWaits = 10, MinReplyRate = 0, MinAnswerRatio = 0 };
         var facts = Enumerable.Range(0, 10).Select(i => new Alerting.Core.Rules.AgentResponseRate.AgentActivity(shop, agent, "c-ar-" + i,
             Alerting.Core.Rules.AgentResponseRate.AgentActivityKind.WaitAnswered, "m-ar-" + i, start.AddMinutes(i), 1, TimeSpan.FromSeconds(i < 8 ? 60 : 10))).ToList();
-        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, start.AddMinutes(30), o, _ => true, DateTimeOffset.UtcNow)
+        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, upTo, o, _ => true, DateTimeOffset.UtcNow)
             ?? throw new InvalidOperationException("the rule should find this agent slow");
     }
 
@@ -248,4 +302,26 @@ public static class TestAlerts
         Revision = revision,
         Status = status,
     };
+}
+
+/// <summary>Keeps formatted log lines (with their exception) for assertions.</summary>
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {exception}");
+        }
+    }
 }

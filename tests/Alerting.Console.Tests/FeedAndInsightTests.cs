@@ -211,7 +211,7 @@ public sealed class FeedAndInsightTests : IAsyncLifetime
 
         var csv = await lena.GetStringAsync("/api/verdicts.csv?store=shop-a");
         var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("alertId,store,rule,severity,agentId", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("\"alertId\",\"store\",\"rule\",\"severity\",\"agentId\"", lines[0], StringComparison.Ordinal);
         Assert.Equal(5, lines.Length);
         Assert.All(lines.Skip(1), l => Assert.Contains("\"'=HYPERLINK(\"\"x\"\")\"", l, StringComparison.Ordinal));
     }

@@ -31,6 +31,29 @@ public sealed class FeedCursor
         return sb.ToString();
     }
 
+    /// <summary>Whether <paramref name="text"/> is a cursor in the form this console issues (every part valid, at most 16 KB).</summary>
+    public static bool IsWellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > 16_384) return false;
+        var parts = text.Split(';');
+        if (parts[0] != "v1") return false;
+        foreach (var p in parts.Skip(1))
+        {
+            var f = p.Split(',');
+            if (f.Length != 3 || f[0].Length == 0 || !StreamIds.IsValid(f[1]) || !StreamIds.IsValid(f[2])) return false;
+            try
+            {
+                _ = Uri.UnescapeDataString(f[0]);
+            }
+            catch (UriFormatException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Parses a cursor; positions of malformed parts are left out (that store starts over with a catch-up).</summary>
     public static FeedCursor Parse(string? text)
     {

@@ -17,6 +17,9 @@ public sealed class FeedService
 {
     private const int Page = 500;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an open feed asks whether its session is still live (logout, lifetime, user removed).</summary>
+    public static readonly TimeSpan SessionRecheck = TimeSpan.FromSeconds(5);
     private readonly IDatabase _db;
     private readonly ConsoleKeys _keys;
     private readonly ReviewStore _reviews;
@@ -61,8 +64,12 @@ public sealed class FeedService
         ["review"] = JsonSerializer.SerializeToNode(state, Silence.Json),
     };
 
-    /// <summary>Streams the feed of <paramref name="stores"/> to <paramref name="http"/> until the client goes away.</summary>
-    public async Task StreamAsync(HttpContext http, IReadOnlyList<string> stores, FeedCursor cursor, CancellationToken ct)
+    /// <summary>
+    /// Streams the feed of <paramref name="stores"/> to <paramref name="http"/> until the client goes away, or until
+    /// <paramref name="sessionLive"/> (asked every <see cref="SessionRecheck"/>) says the session ended: then a
+    /// <c>session-ended</c> event is sent and the stream closes, so a revoked login does not keep an open feed.
+    /// </summary>
+    public async Task StreamAsync(HttpContext http, IReadOnlyList<string> stores, FeedCursor cursor, CancellationToken ct, Func<Task<bool>>? sessionLive = null)
     {
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         http.Response.Headers.CacheControl = "no-cache";
@@ -95,9 +102,20 @@ public sealed class FeedService
         await body.FlushAsync(ct);
 
         var lastWrite = _time.GetUtcNow();
+        var lastSessionCheck = lastWrite;
         while (!ct.IsCancellationRequested)
         {
             var bell = _doorbell.Next;
+            if (sessionLive is not null && _time.GetUtcNow() - lastSessionCheck >= SessionRecheck)
+            {
+                lastSessionCheck = _time.GetUtcNow();
+                if (!await sessionLive())
+                {
+                    await SendAsync(body, "session-ended", cursor, new JsonObject(), ct);
+                    await body.FlushAsync(ct);
+                    return;
+                }
+            }
             var sent = false;
             foreach (var store in stores)
             {

@@ -2,7 +2,13 @@ using Alerting.InspectorConsole.Feed;
 using Alerting.InspectorConsole.Insights;
 using Alerting.InspectorConsole.Review;
 using Alerting.Redis;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +57,7 @@ public static class ConsoleApp
         AddConsole(builder.Services, builder.Configuration);
 
         var app = builder.Build();
+        app.UseConsoleSecurity(app.Services.GetRequiredService<ConsoleOptions>());
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -60,6 +67,7 @@ public static class ConsoleApp
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapConsoleApi();
         return app;
     }
@@ -78,6 +86,9 @@ public static class ConsoleApp
             ConnectionMultiplexer.Connect(RedisConnection.Configuration(sp.GetRequiredService<RedisAlertingOptions>())));
         services.TryAddSingleton<ConsoleKeys>();
         services.TryAddSingleton<UserDirectory>();
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<ConsoleMetrics>();
+        services.TryAddSingleton<LoginGuard>();
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<FeedDoorbell>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedDoorbell>());
@@ -85,30 +96,75 @@ public static class ConsoleApp
         services.TryAddSingleton<InsightService>();
         services.AddHostedService<PoolKeeper>();
 
-        var session = configuration.GetSection(ConsoleOptions.SectionName).GetValue<TimeSpan?>(nameof(ConsoleOptions.SessionLifetime)) ?? new ConsoleOptions().SessionLifetime;
+        var section = configuration.GetSection(ConsoleOptions.SectionName);
+        var defaults = new ConsoleOptions();
+        var idle = section.GetValue<TimeSpan?>(nameof(ConsoleOptions.SessionIdleTimeout)) ?? defaults.SessionIdleTimeout;
+        var insecure = section.GetValue<bool?>(nameof(ConsoleOptions.InsecureCookieForDevelopment)) ?? false;
+        var perAddress = section.GetSection(nameof(ConsoleOptions.Login)).GetValue<int?>(nameof(LoginLimits.PerAddressPerMinute)) ?? defaults.Login.PerAddressPerMinute;
+
+        // Cookie encryption keys live in Redis (one key ring for every instance and every redeploy), so a
+        // cookie issued by one console is read by all, and a restart logs nobody out.
+        services.AddDataProtection().SetApplicationName("alerting-console");
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, ConsoleOptions>((o, redis, console) =>
+            o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), console.KeyPrefix + "dataprotection-keys"));
+
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
-            o.Cookie.Name = "alerting-console";
+            // Secure always (the __Host- prefix makes browsers insist on it), unless a developer turned it off for plain HTTP.
+            o.Cookie.Name = insecure ? "alerting-console" : "__Host-alerting-console";
+            o.Cookie.Path = "/";
             o.Cookie.HttpOnly = true;
             // Strict same-site cookie plus JSON-only POST bodies (a cross-site form cannot send them) is the CSRF defence.
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = session;
+            o.Cookie.SecurePolicy = insecure ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.ExpireTimeSpan = idle;
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = ctx => Status(ctx.Response, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => Status(ctx.Response, StatusCodes.Status403Forbidden);
-            o.Events.OnValidatePrincipal = ctx =>
+            o.Events.OnValidatePrincipal = async ctx =>
             {
-                // A user removed from config (or whose role changed) loses access at the next request, not at cookie expiry.
-                var users = ctx.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
-                if (!users.IsCurrent(ctx.Principal)) ctx.RejectPrincipal();
-                return Task.CompletedTask;
+                var sp = ctx.HttpContext.RequestServices;
+                var users = sp.GetRequiredService<UserDirectory>();
+                var console = sp.GetRequiredService<ConsoleOptions>();
+                var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+                var principal = ctx.Principal;
+                var issued = long.TryParse(principal?.FindFirst(SessionStore.IssuedAtClaim)?.Value, System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+                // A user removed from config (or whose role changed) loses access at the next request, not at cookie expiry;
+                // a session past its absolute lifetime, or ended by logout (its id gone from Redis), is refused everywhere.
+                var ok = users.IsCurrent(principal)
+                         && issued is { } at && now - at < console.SessionLifetime
+                         && await sp.GetRequiredService<SessionStore>().IsLiveAsync(principal!.FindFirst(SessionStore.SessionIdClaim)?.Value, principal.Identity?.Name);
+                if (!ok)
+                {
+                    ctx.RejectPrincipal();
+                    await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+            };
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per client address (the proxy's X-Forwarded-For only when the proxy is trusted, see ConsoleSecurity).
+            o.AddPolicy(LoginPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new SlidingWindowRateLimiterOptions { PermitLimit = perAddress, Window = TimeSpan.FromMinutes(1), SegmentsPerWindow = 6, QueueLimit = 0 }));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                var retry = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                ctx.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ctx.HttpContext.RequestServices.GetRequiredService<LoginGuard>().Refused("rate_limited_address", null,
+                    ctx.HttpContext.Connection.RemoteIpAddress?.ToString(), $"more than {perAddress} attempts a minute from this address");
+                await Results.Problem("too many login attempts from this address; try again later", statusCode: StatusCodes.Status429TooManyRequests)
+                    .ExecuteAsync(ctx.HttpContext);
             };
         });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Roles.Lead, p => p.RequireRole(Roles.Lead));
     }
+
+    /// <summary>Rate-limiting policy of the login endpoint (per client address).</summary>
+    public const string LoginPolicy = "login";
 
     private static Task Status(HttpResponse response, int code)
     {

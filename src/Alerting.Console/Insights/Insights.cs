@@ -83,7 +83,10 @@ public sealed class InsightService
     /// </remarks>
     public async Task<Coverage> CoverageAsync(string store, Window window)
     {
-        var gate = _coverageGates.GetOrAdd(store, _ => new CoverageGate());
+        // The live meter (today) and asked-for windows queue separately: a long window asked by one lead never
+        // holds up the meter every open page refreshes.
+        var live = window == WindowFor(store, null, null);
+        var gate = _coverageGates.GetOrAdd(live ? store : store + "\0window", _ => new CoverageGate());
         var ticket = Interlocked.Increment(ref gate.Requests);
         await gate.Lock.WaitAsync();
         try
@@ -164,7 +167,8 @@ public sealed class InsightService
     /// <summary>Verdicts as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly).</summary>
     public static string ToCsv(IEnumerable<Verdict> verdicts)
     {
-        var sb = new StringBuilder("\uFEFFalertId,store,rule,severity,agentId,conversationId,eventTime,verdict,note,by,at,terms,promotions,summary\r\n");
+        var sb = new StringBuilder("\uFEFF");
+        sb.AppendJoin(',', Header.Select(Cell)).Append("\r\n");
         foreach (var v in verdicts)
         {
             string[] cells =
@@ -177,11 +181,18 @@ public sealed class InsightService
         return sb.ToString();
     }
 
-    private static string Cell(string value)
+    private static readonly string[] Header =
+        ["alertId", "store", "rule", "severity", "agentId", "conversationId", "eventTime", "verdict", "note", "by", "at", "terms", "promotions", "summary"];
+
+    /// <summary>
+    /// One CSV cell, always quoted. A cell beginning with = + - @, a tab or a carriage return would be read
+    /// as a formula by spreadsheet programs (CSV injection; a tab or CR before = is skipped by some of them),
+    /// so it gets a leading apostrophe: the text shows as written and never runs.
+    /// </summary>
+    internal static string Cell(string value)
     {
-        // A leading = + - @ would run as a formula in a spreadsheet: neutralise it (CSV injection).
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     /// <summary>The worker's dashboard counters (<c>alerts:count:{shop}:yyyyMMddHHmm</c>) summed per hour and over the window (at most 7 days).</summary>

@@ -47,6 +47,8 @@ function connect() {
   const es = new EventSource('/api/feed');
   es.addEventListener('alert', (m) => onAlert(JSON.parse(m.data)));
   es.addEventListener('review', (m) => onReview(JSON.parse(m.data)));
+  // The server ends the feed when the session ended (logout elsewhere, lifetime, user removed): log in again.
+  es.addEventListener('session-ended', () => { es.close(); location.href = '/login.html'; });
   es.addEventListener('caughtup', () => {
     state.live = true;
     $('connection').textContent = '实时 live';

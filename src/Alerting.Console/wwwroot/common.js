@@ -21,6 +21,8 @@ function el(tag, attrs, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') e.className = v;
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    // Through the CSSOM: the Content-Security-Policy blocks style attributes, not style properties.
+    else if (k === 'style') e.style.cssText = v;
     else e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children.flat()) {

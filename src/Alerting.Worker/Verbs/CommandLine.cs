@@ -8,18 +8,15 @@ internal static class CommandLine
 
         Usage:
           alerting run [--config PATH] [Section:Key=value ...]   run the worker (default verb)
-          alerting demo [--rate N] [--speed N] [--minutes N]       embedded Kafka + redis-server + generated chat, alerts printed live
           alerting replay --input chats.jsonl [--config PATH] [--output alerts.jsonl] [--until TIME]
           alerting validate-config [--config PATH]                 check a config file or folder; exit 1 on problems
-          alerting loadgen (--output chats.jsonl | --kafka BOOTSTRAP [--topic T] | --embedded true)
-                  [--messages N] [--rate MSG/S] [--profile steady|d11] [--seed N] [--ground-truth expected.jsonl]
-                  [--rude-rate F] [--wrong-promo-rate F] [--slow-rate F] [--unanswered-rate F]
-          alerting evaluate --ground-truth expected.jsonl (--alerts alerts.jsonl | --redis CONNECTION)
-                  [--until TIME] [--min-precision 0.99] [--min-recall 0.99]
 
         Config: a JSON file or a folder of *.json files (layered in path order); for 'run' also
         environment variables prefixed ALERTING_ (e.g. ALERTING_Kafka__BootstrapServers) and
         Section:Key=value arguments. Without --config, 'run' reads $ALERTING_CONFIG when set.
+
+        The demo, loadgen and evaluate are developer tools, not part of this executable:
+          dotnet run --project src/Alerting.DevTools -- demo
         """;
 
     public static async Task<int> DispatchAsync(string[] args)
@@ -31,11 +28,9 @@ internal static class CommandLine
             return verb switch
             {
                 "run" => await RunVerb.RunAsync(rest),
-                "demo" => await DemoVerb.RunAsync(rest),
                 "replay" => ReplayVerb.Run(rest),
                 "validate-config" => ValidateConfigVerb.Run(rest),
-                "loadgen" => await LoadGenVerb.RunAsync(rest),
-                "evaluate" => await EvaluateVerb.RunAsync(rest),
+                "demo" or "loadgen" or "evaluate" => Fail($"'{verb}' is a developer tool, not part of the production worker: dotnet run --project src/Alerting.DevTools -- {verb} …"),
                 "help" or "--help" or "-h" => PrintUsage(0),
                 _ => Fail($"unknown verb '{verb}'"),
             };

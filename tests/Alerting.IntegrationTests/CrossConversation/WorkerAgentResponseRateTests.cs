@@ -2,7 +2,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Messages;
 using Alerting.Core.Rules.AgentResponseRate;
 using Alerting.IntegrationTests.Infrastructure;
-using Alerting.Worker.Embedded;
+using Alerting.DevTools.Embedded;
 using StackExchange.Redis;
 
 namespace Alerting.IntegrationTests.CrossConversation;

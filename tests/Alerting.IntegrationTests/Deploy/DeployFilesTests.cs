@@ -46,6 +46,8 @@ public sealed partial class DeployFilesTests
         {
             if (name == "CONFIG") continue; // ALERTING_CONFIG: the config folder of `alerting run`
             var parts = name.Split("__");
+            // A list item (Console__TrustedProxies__0) names the list setting.
+            if (parts.Length == 3 && int.TryParse(parts[2], out _)) parts = parts[..2];
             Assert.True(parts.Length == 2 && Sections.TryGetValue(parts[0], out var type), $"{file}: ALERTING_{name} is not a known section");
             Assert.True(Sections[parts[0]].GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance) is not null,
                 $"{file}: ALERTING_{name}: {parts[0]} has no setting '{parts[1]}'");
@@ -58,6 +60,9 @@ public sealed partial class DeployFilesTests
         Assert.Contains($"\"/app/{typeof(Alerting.Worker.Hosting.WorkerHost).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
         Assert.Contains($"\"/app/{typeof(ConsoleOptions).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile.console")), StringComparison.Ordinal);
         Assert.Contains("src/Alerting.Worker/Alerting.Worker.csproj", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
+        // The rehearsal image runs the developer tool; the worker image never does.
+        Assert.Contains($"\"/app/{typeof(Alerting.DevTools.Verbs.DevCommandLine).Assembly.GetName().Name}.dll\"", File.ReadAllText(Deploy("Dockerfile.dev")), StringComparison.Ordinal);
+        Assert.DoesNotContain("DevTools", File.ReadAllText(Deploy("Dockerfile")).Split('\n').Where(l => l.StartsWith("RUN", StringComparison.Ordinal)).Aggregate("", string.Concat), StringComparison.Ordinal);
         Assert.Contains("8080", File.ReadAllText(Deploy("Dockerfile")), StringComparison.Ordinal);
         Assert.Equal("http://0.0.0.0:8080", Alerting.Worker.Hosting.WorkerHost.DefaultHttpUrls);
     }
@@ -79,6 +84,44 @@ public sealed partial class DeployFilesTests
         Assert.False(store.IsOpen(new DateTimeOffset(2026, 11, 11, 3, 0, 0, TimeSpan.FromHours(8))));
         var promotions = Assert.IsType<Alerting.Core.Rules.PromotionAnswers.WrongPromoAnswerRule>(store.Rules.Single(r => r.Name == "wrong_promo_answer"));
         Assert.Equal(["d11-main", "d11-presale"], promotions.Promotions.Select(p => p.Id));
+    }
+
+    /// <summary>The lines of one top-level service of compose.yaml (indented under it).</summary>
+    private static string ComposeService(string name)
+    {
+        var lines = File.ReadAllLines(Deploy("compose.yaml"));
+        var start = Array.IndexOf(lines, $"  {name}:");
+        Assert.True(start >= 0, $"compose.yaml has no service {name}");
+        var block = lines.Skip(start + 1).TakeWhile(l => l.Length == 0 || l.StartsWith("    ", StringComparison.Ordinal) || l.StartsWith("#", StringComparison.Ordinal));
+        return string.Join('\n', block);
+    }
+
+    [Fact]
+    public void Compose_PublishesNeitherRedisNorKafka_AndTheRestOnLoopbackOnly()
+    {
+        Assert.DoesNotContain("ports:", ComposeService("redis"), StringComparison.Ordinal);
+        Assert.DoesNotContain("ports:", ComposeService("kafka"), StringComparison.Ordinal);
+        Assert.DoesNotContain("ports:", ComposeService("console"), StringComparison.Ordinal);
+        foreach (var m in Regex.Matches(File.ReadAllText(Deploy("compose.yaml")), @"ports:\s*\[([^\]]*)\]").Cast<Match>())
+            foreach (var port in m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                Assert.StartsWith("\"127.0.0.1:", port, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_RedisRunsTheAclFile_AndEachClientLogsInAsItsOwnUser()
+    {
+        var redis = ComposeService("redis");
+        Assert.Contains("--aclfile /tmp/users.acl", redis, StringComparison.Ordinal);
+        Assert.Contains("./redis/users.acl:/etc/redis/users.acl.template:ro", redis, StringComparison.Ordinal);
+        Assert.Contains("user=worker,password=${REDIS_WORKER_PASSWORD:?", ComposeService("worker"), StringComparison.Ordinal);
+        Assert.Contains("user=console,password=${REDIS_CONSOLE_PASSWORD:?", ComposeService("console"), StringComparison.Ordinal);
+        var acl = File.ReadAllLines(Deploy("redis/users.acl"));
+        Assert.Contains("user default off", acl);
+        Assert.Contains(acl, l => l.StartsWith("user worker on #@WORKER_PASSWORD_SHA256@ ", StringComparison.Ordinal));
+        Assert.Contains(acl, l => l.StartsWith("user console on #@CONSOLE_PASSWORD_SHA256@ ", StringComparison.Ordinal));
+        // The console trusts exactly the proxy's fixed address.
+        Assert.Contains("ALERTING_Console__TrustedProxies__0: 172.28.0.10", ComposeService("console"), StringComparison.Ordinal);
+        Assert.Contains("ipv4_address: 172.28.0.10", ComposeService("proxy"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -12,47 +11,30 @@ namespace Alerting.IntegrationTests.Deploy;
 /// Two worker processes run from `dotnet publish` output — what the container image holds — share the
 /// partitions of one group and together raise every expected alert exactly once.
 /// </summary>
-public sealed class PublishedWorkerTests(ITestOutputHelper output)
+[Collection(PublishedWorkerCollection.Name)]
+public sealed class PublishedWorkerTests(PublishedWorker published, ITestOutputHelper output)
 {
     [Fact]
     public async Task TwoPublishedWorkers_SharePartitions_AndTheAlertsAreComplete()
     {
-        var publish = Directory.CreateTempSubdirectory("alerting-publish-").FullName;
-        try
-        {
-            var psi = new ProcessStartInfo("dotnet", ["publish", Path.Combine(DeployFilesTests.RepoRoot(), "src", "Alerting.Worker", "Alerting.Worker.csproj"), "-c", "Release", "-o", publish, "--nologo", "-v", "q"])
-            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            using (var p = Process.Start(psi)!)
-            {
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEndAsync();
-                await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
-                Assert.True(p.ExitCode == 0, $"dotnet publish failed: {await stdout}{await stderr}");
-            }
-            var dll = Path.Combine(publish, "alerting.dll");
+        var dll = published.EntryDll;
+        await using var s = await FaultScenario.CreateAsync(seed: 410, conversations: 300, partitions: 8);
+        var ports = new[] { FreePort(), FreePort() };
+        await using var a = WorkerProcess.Start(s.Kafka.BootstrapServers, s.Topic, s.Group, s.RedisServer.ConnectionString, s.ConfigFile, dll, $"http://127.0.0.1:{ports[0]}");
+        await using var b = WorkerProcess.Start(s.Kafka.BootstrapServers, s.Topic, s.Group, s.RedisServer.ConnectionString, s.ConfigFile, dll, $"http://127.0.0.1:{ports[1]}");
+        s.Produce(0, s.Messages.Count);
+        await s.AssertExactlyOnceAsync(TimeSpan.FromSeconds(120));
 
-            await using var s = await FaultScenario.CreateAsync(seed: 410, conversations: 300, partitions: 8);
-            var ports = new[] { FreePort(), FreePort() };
-            await using var a = WorkerProcess.Start(s.Kafka.BootstrapServers, s.Topic, s.Group, s.RedisServer.ConnectionString, s.ConfigFile, dll, $"http://127.0.0.1:{ports[0]}");
-            await using var b = WorkerProcess.Start(s.Kafka.BootstrapServers, s.Topic, s.Group, s.RedisServer.ConnectionString, s.ConfigFile, dll, $"http://127.0.0.1:{ports[1]}");
-            s.Produce(0, s.Messages.Count);
-            await s.AssertExactlyOnceAsync(TimeSpan.FromSeconds(120));
-
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var partitions = new List<int>();
-            foreach (var port in ports)
-            {
-                using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/readyz")));
-                partitions.Add(doc.RootElement.GetProperty("partitions").GetInt32());
-            }
-            output.WriteLine($"partitions per published worker: {string.Join(", ", partitions)}; {s.Expected.Count} expected alert events present exactly once");
-            Assert.All(partitions, n => Assert.True(n > 0, "each worker should own partitions"));
-            Assert.Equal(8, partitions.Sum());
-        }
-        finally
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var partitions = new List<int>();
+        foreach (var port in ports)
         {
-            Directory.Delete(publish, true);
+            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/readyz")));
+            partitions.Add(doc.RootElement.GetProperty("partitions").GetInt32());
         }
+        output.WriteLine($"partitions per published worker: {string.Join(", ", partitions)}; {s.Expected.Count} expected alert events present exactly once");
+        Assert.All(partitions, n => Assert.True(n > 0, "each worker should own partitions"));
+        Assert.Equal(8, partitions.Sum());
     }
 
     private static int FreePort()

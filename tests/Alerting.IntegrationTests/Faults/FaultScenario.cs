@@ -4,7 +4,7 @@ using Alerting.Core.Config;
 using Alerting.Core.Replay;
 using Alerting.IntegrationTests.Infrastructure;
 using Alerting.Simulation;
-using Alerting.Worker.Verbs;
+using Alerting.DevTools.Verbs;
 using StackExchange.Redis;
 
 namespace Alerting.IntegrationTests.Faults;
@@ -50,14 +50,17 @@ public sealed class FaultScenario : IAsyncDisposable
     public HashSet<string> Allowed { get; private init; } = [];
     public DateTimeOffset LastSentAt { get; }
 
-    public static async Task<FaultScenario> CreateAsync(int seed, int conversations, int partitions = 4, bool appendOnlyRedis = false)
+    /// <param name="redisArgs">Extra redis-server arguments (e.g. <c>--aclfile</c>).</param>
+    /// <param name="redisAuth">Appended to the connection string of the scenario's own checks (e.g. <c>,user=worker,password=…</c>).</param>
+    public static async Task<FaultScenario> CreateAsync(int seed, int conversations, int partitions = 4, bool appendOnlyRedis = false,
+        IReadOnlyList<string>? redisArgs = null, string redisAuth = "")
     {
         var topic = $"fault-{seed}-" + Guid.NewGuid().ToString("N")[..6];
         var kafka = KafkaTestCluster.Start();
         kafka.CreateTopic(topic, partitions);
         kafka.CreateTopic(topic + ".dlq", 1);
-        var redisServer = await RedisServer.StartNewAsync(appendOnlyRedis);
-        var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
+        var redisServer = await RedisServer.StartNewAsync(appendOnlyRedis, redisArgs);
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString + redisAuth);
         var dir = System.IO.Directory.CreateTempSubdirectory("alerting-fault-").FullName;
 
         var generator = new ChatTrafficGenerator(new SimulationOptions { Seed = seed, Conversations = conversations, ConversationsPerMinute = 120 });

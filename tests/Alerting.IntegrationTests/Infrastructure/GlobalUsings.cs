@@ -1,1 +1,1 @@
-global using RedisServer = Alerting.Worker.Embedded.LocalRedisServer;
+global using RedisServer = Alerting.DevTools.Embedded.LocalRedisServer;

@@ -1,4 +1,4 @@
-using Alerting.Kafka.Embedded;
+using Alerting.DevTools.Embedded;
 using Confluent.Kafka;
 
 namespace Alerting.IntegrationTests.Infrastructure;

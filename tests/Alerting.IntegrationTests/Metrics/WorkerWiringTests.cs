@@ -2,7 +2,7 @@ using System.Text;
 using Alerting.Core.Messages;
 using Alerting.IntegrationTests.Infrastructure;
 using Alerting.IntegrationTests.Notifications;
-using Alerting.Worker.Embedded;
+using Alerting.DevTools.Embedded;
 
 namespace Alerting.IntegrationTests.Metrics;
 

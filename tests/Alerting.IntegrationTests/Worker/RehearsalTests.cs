@@ -4,7 +4,7 @@ using Alerting.Core.Config;
 using Alerting.Core.Replay;
 using Alerting.IntegrationTests.Infrastructure;
 using Alerting.Simulation;
-using Alerting.Worker.Verbs;
+using Alerting.DevTools.Verbs;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Alerting.Core.Alerts;
 using Alerting.Core.Messages;
 using Alerting.IntegrationTests.Infrastructure;
-using Alerting.Worker.Embedded;
+using Alerting.DevTools.Embedded;
 using StackExchange.Redis;
 
 namespace Alerting.IntegrationTests.Worker;

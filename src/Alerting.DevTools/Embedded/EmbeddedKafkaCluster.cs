@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 
-namespace Alerting.Kafka.Embedded;
+namespace Alerting.DevTools.Embedded;
 
 /// <summary>
 /// An in-process Kafka-protocol broker: librdkafka's built-in mock cluster, listening on real

@@ -1,9 +1,8 @@
 using Alerting.Core.Config;
 using Alerting.Kafka;
-using Alerting.Kafka.Embedded;
 using Alerting.Simulation;
 using Alerting.Worker.Hosting;
-using Alerting.Worker.Verbs;
+using Alerting.DevTools.Verbs;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Alerting.Worker.Embedded;
+namespace Alerting.DevTools.Embedded;
 
 /// <summary>
 /// Everything on one machine for <c>demo</c> and <c>loadgen --embedded</c>: the in-process

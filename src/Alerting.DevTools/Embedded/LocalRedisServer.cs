@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Alerting.Worker.Embedded;
+namespace Alerting.DevTools.Embedded;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, owned by this process (the demo and the tests). Starts with
@@ -12,6 +12,11 @@ namespace Alerting.Worker.Embedded;
 /// answers PING, can be stopped and started again on the same port and dir, paused (SIGSTOP) to
 /// simulate a hung server, and is killed on dispose.
 /// </summary>
+/// <remarks>
+/// Never outlives this process, however it ends: on a normal exit the ProcessExit handler kills it, and
+/// a watchdog (<c>sh</c>, blocked reading a pipe from this process) terminates it when the pipe closes,
+/// which the kernel does when this process dies, also by SIGKILL or with its terminal.
+/// </remarks>
 public sealed class LocalRedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
@@ -39,17 +44,38 @@ public sealed class LocalRedisServer : IAsyncDisposable
     private readonly string _executable;
     private readonly bool _appendOnly;
     private Process? _process;
+    private Process? _watchdog;
     private bool _paused;
 
-    private LocalRedisServer(string executable, int port, string directory, bool appendOnly)
+    private readonly IReadOnlyList<string> _extraArgs;
+
+    private LocalRedisServer(string executable, int port, string directory, bool appendOnly, IReadOnlyList<string> extraArgs)
     {
         _executable = executable;
         Port = port;
         Directory = directory;
         _appendOnly = appendOnly;
+        _extraArgs = extraArgs;
     }
 
     private const string Setsid = "/usr/bin/setsid";
+    private const string Shell = "/bin/sh";
+
+    /// <summary>
+    /// The watchdog's script: wait for EOF on stdin (this process gone), then stop redis-server ($1), only if
+    /// that pid still is a redis-server (a pid can be reused): SIGCONT (it may be paused), SIGTERM, and
+    /// SIGKILL after 5 s.
+    /// </summary>
+    private const string WatchdogScript = """
+        while read -r _; do :; done
+        is_redis() { [ "$(cat /proc/$1/comm 2>/dev/null)" = redis-server ]; }
+        is_redis "$1" || exit 0
+        kill -CONT "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null
+        i=0
+        while [ $i -lt 50 ] && is_redis "$1"; do sleep 0.1; i=$((i + 1)); done
+        is_redis "$1" && kill -KILL "$1" 2>/dev/null
+        exit 0
+        """;
 
     /// <summary>The TCP port (stays the same across <see cref="StopAsync"/>/<see cref="StartAsync"/>).</summary>
     public int Port { get; }
@@ -66,8 +92,11 @@ public sealed class LocalRedisServer : IAsyncDisposable
     /// <summary>True when a <c>redis-server</c> executable is on PATH.</summary>
     public static bool IsInstalled => FindExecutable() is not null;
 
-    /// <summary>Starts a new server on a free port; fails clearly when redis-server is not installed.</summary>
-    public static async Task<LocalRedisServer> StartNewAsync(bool appendOnly = false)
+    /// <summary>
+    /// Starts a new server on a free port; fails clearly when redis-server is not installed.
+    /// <paramref name="extraArgs"/> go to redis-server after the defaults (e.g. <c>--aclfile PATH</c>).
+    /// </summary>
+    public static async Task<LocalRedisServer> StartNewAsync(bool appendOnly = false, IReadOnlyList<string>? extraArgs = null)
     {
         var executable = FindExecutable()
             ?? throw new InvalidOperationException("redis-server is not installed or not on PATH; install it with: apt-get install -y redis-server");
@@ -76,7 +105,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         {
             var dir = Path.Combine(Path.GetTempPath(), "alerting-redis-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(dir);
-            var server = new LocalRedisServer(executable, FreePort(), dir, appendOnly);
+            var server = new LocalRedisServer(executable, FreePort(), dir, appendOnly, extraArgs ?? []);
             try
             {
                 await server.StartAsync();
@@ -96,6 +125,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("redis-server is already running");
+        await StopWatchdogAsync(); // the previous run's, if that server died on its own
         // In its own session (setsid execs in place: same pid), so a Ctrl+C in the terminal — sent to the whole
         // foreground process group — does not kill Redis before the worker's final flush; we stop it ourselves.
         var psi = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : _executable)
@@ -111,7 +141,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
                      "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--daemonize", "no",
                      "--dir", Directory, "--logfile", Path.Combine(Directory, "redis.log"),
                      "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "everysec",
-                 })
+                 }.Concat(_extraArgs))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -119,6 +149,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_executable}");
         Running[_process.Id] = _process;
         _paused = false;
+        StartWatchdog(_process.Id);
 
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < StartTimeout)
@@ -135,6 +166,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_process is null || _process.HasExited) return;
+        await StopWatchdogAsync();
         if (_paused) Resume();
         Signal("TERM");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -166,6 +198,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopWatchdogAsync();
         if (_process is { HasExited: false })
         {
             if (_paused) Resume();
@@ -183,6 +216,43 @@ public sealed class LocalRedisServer : IAsyncDisposable
             // Temp dir cleanup is best effort.
         }
     }
+
+    /// <summary>Starts the watchdog of <paramref name="pid"/>, in its own session so that a Ctrl+C does not end it.</summary>
+    private void StartWatchdog(int pid)
+    {
+        if (!File.Exists(Shell)) return; // not a POSIX system: the ProcessExit handler is all there is
+        var psi = new ProcessStartInfo(File.Exists(Setsid) ? Setsid : Shell) { UseShellExecute = false, RedirectStandardInput = true };
+        if (File.Exists(Setsid)) psi.ArgumentList.Add(Shell);
+        foreach (var arg in new[] { "-c", WatchdogScript, "alerting-redis-watchdog", pid.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(arg);
+        _watchdog = Process.Start(psi);
+    }
+
+    /// <summary>
+    /// Ends the watchdog without it touching redis-server (SIGKILL: it never reads EOF), before a stop we do
+    /// ourselves, so that it can never signal the pid once it is free for reuse.
+    /// </summary>
+    private async Task StopWatchdogAsync()
+    {
+        if (_watchdog is null) return;
+        try
+        {
+            if (!_watchdog.HasExited)
+            {
+                _watchdog.Kill();
+                await _watchdog.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _watchdog.Dispose();
+        _watchdog = null;
+    }
+
+    /// <summary>Process id of the watchdog that stops the server if this process dies, or null.</summary>
+    public int? WatchdogProcessId => _watchdog is { HasExited: false } w ? w.Id : null;
 
     private void Signal(string signal)
     {
@@ -204,7 +274,9 @@ public sealed class LocalRedisServer : IAsyncDisposable
             await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token);
             var buffer = new byte[64];
             var n = await stream.ReadAsync(buffer, cts.Token);
-            return Encoding.ASCII.GetString(buffer, 0, n).StartsWith("+PONG", StringComparison.Ordinal);
+            // NOAUTH: up, but the default user is off (ACL users only): alive all the same.
+            var answer = Encoding.ASCII.GetString(buffer, 0, n);
+            return answer.StartsWith("+PONG", StringComparison.Ordinal) || answer.StartsWith("-NOAUTH", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {

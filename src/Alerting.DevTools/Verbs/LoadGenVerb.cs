@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Alerting.Core.Alerts;
 using Alerting.Simulation;
-using Alerting.Worker.Embedded;
+using Alerting.Worker.Verbs;
+using Alerting.DevTools.Embedded;
 using Confluent.Kafka;
 using StackExchange.Redis;
 
-namespace Alerting.Worker.Verbs;
+namespace Alerting.DevTools.Verbs;
 
 /// <summary>
 /// <c>loadgen</c>: realistic generated chat with labelled faults, written to a JSONL file (for replay),
@@ -45,7 +46,7 @@ internal static class LoadGenVerb
             ?? (a.Get("output") is { } o ? Path.ChangeExtension(o, null) + ".expected.jsonl"
                 : a.Get("embedded") is not null ? Path.Combine(Path.GetTempPath(), $"alerting-expected-{Environment.ProcessId}.jsonl") : "expected-alerts.jsonl");
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var signals = ShutdownSignals.CancelOnSignals(stop);
 
         if (a.Get("output") is { } output)
         {
@@ -67,7 +68,7 @@ internal static class LoadGenVerb
             await File.WriteAllTextAsync(rules, DemoVerb.DemoRulesJson(generator.Promotions));
             Report(run, clock.Elapsed, output, groundTruth, written);
             Console.Error.WriteLine($"rules config with the generated stores' promotions: {rules}");
-            Console.Error.WriteLine($"next: alerting replay --input {output} --config {rules} --output alerts.jsonl && alerting evaluate --ground-truth {groundTruth} --alerts alerts.jsonl");
+            Console.Error.WriteLine($"next: alerting replay --input {output} --config {rules} --output alerts.jsonl && alerting-dev evaluate --ground-truth {groundTruth} --alerts alerts.jsonl");
             return 0;
         }
 

@@ -2,9 +2,10 @@ using System.Globalization;
 using Alerting.Core.Alerts;
 using Alerting.Core.Messages;
 using Alerting.Simulation;
+using Alerting.Worker.Verbs;
 using StackExchange.Redis;
 
-namespace Alerting.Worker.Verbs;
+namespace Alerting.DevTools.Verbs;
 
 /// <summary><c>evaluate</c>: precision and recall per rule of raised alerts (JSONL or the Redis streams) against a ground truth.</summary>
 internal static class EvaluateVerb

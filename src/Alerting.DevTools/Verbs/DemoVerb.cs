@@ -6,10 +6,10 @@ using System.Text.Json;
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Kafka;
-using Alerting.Kafka.Embedded;
+using Alerting.DevTools.Embedded;
 using Alerting.Simulation;
-using Alerting.Worker.Embedded;
 using Alerting.Worker.Hosting;
+using Alerting.Worker.Verbs;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Alerting.Worker.Verbs;
+namespace Alerting.DevTools.Verbs;
 
 /// <summary>
 /// <c>demo</c>: everything on one machine — an in-process Kafka-protocol broker, a redis-server on a
@@ -41,7 +41,7 @@ internal static class DemoVerb
         if (!await EnsureRedisInstalledAsync()) return 1;
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var signals = ShutdownSignals.CancelOnSignals(stop);
         if (minutes is { } m) stop.CancelAfter(TimeSpan.FromMinutes(m));
 
         Console.WriteLine("Starting the embedded demo: Kafka-protocol broker (librdkafka mock cluster), redis-server, generator, worker …");
@@ -137,6 +137,8 @@ internal static class DemoVerb
         {
             ["Redis:ConnectionString"] = redis,
             ["Console:Urls"] = "http://127.0.0.1:0",
+            // The demo serves plain HTTP on loopback: a development setting, never for a real deployment.
+            ["Console:InsecureCookieForDevelopment"] = "true",
             ["Console:Users:0:Name"] = "demo",
             ["Console:Users:0:PasswordHash"] = Alerting.InspectorConsole.PasswordHashing.Hash("demo"),
             ["Console:Users:0:Role"] = "lead",
@@ -193,21 +195,6 @@ internal static class DemoVerb
         return JsonSerializer.Serialize(new { Rules = new { Stores = stores } }, IndentedJson);
     }
 
-    internal static async Task<bool> EnsureRedisInstalledAsync()
-    {
-        if (LocalRedisServer.IsInstalled) return true;
-        const string how = "sudo apt-get install -y redis-server";
-        if (Environment.UserName == "root" && File.Exists("/usr/bin/apt-get"))
-        {
-            Console.WriteLine("redis-server is not installed; installing it with: apt-get install -y redis-server");
-            using var p = Process.Start(new ProcessStartInfo("/usr/bin/apt-get", ["install", "-y", "redis-server"]) { UseShellExecute = false });
-            if (p is not null)
-            {
-                await p.WaitForExitAsync();
-                if (p.ExitCode == 0 && LocalRedisServer.IsInstalled) return true;
-            }
-        }
-        Console.Error.WriteLine($"error: redis-server is not installed. Install it (Debian/Ubuntu) with:{Environment.NewLine}  {how}{Environment.NewLine}then run the demo again.");
-        return false;
-    }
+    /// <summary>Installs redis-server when missing (as root, with apt-get), else says how; false when it is not there.</summary>
+    internal static Task<bool> EnsureRedisInstalledAsync() => RedisInstaller.ForThisMachine().EnsureInstalledAsync();
 }
