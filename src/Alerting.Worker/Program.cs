@@ -1,4 +1,4 @@
 using Alerting.Worker.Verbs;
 
-// One executable, several verbs (see README): run (default), demo, replay, validate-config.
+// One executable, several verbs; CommandLine.Usage lists each verb with its options ('help' prints it).
 return await CommandLine.DispatchAsync(args);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Alerting.Core.Alerts;
 
-/// <summary>Serializes alerts in the exact shape of contracts §2 and reads them back.</summary>
+/// <summary>Serializes alerts in the exact shape of CONTRACTS.md §2 and reads them back.</summary>
 public static class AlertJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = AlertJsonEncoder.Instance };

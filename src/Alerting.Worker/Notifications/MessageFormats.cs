@@ -7,7 +7,7 @@ using Alerting.Core.Alerts;
 namespace Alerting.Worker.Notifications;
 
 /// <summary>
-/// Request bodies of the three receiver kinds. Webhook: a JSON array of alerts in the contracts §2
+/// Request bodies of the three receiver kinds. Webhook: a JSON array of alerts in the CONTRACTS.md §2
 /// format. DingTalk and WeCom group robots: <c>msgtype: markdown</c> with a Chinese summary of the
 /// group(s): rule, severity, store, agent, summary, count.
 /// </summary>

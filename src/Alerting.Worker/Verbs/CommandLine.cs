@@ -8,7 +8,8 @@ internal static class CommandLine
 
         Usage:
           alerting run [--config PATH] [Section:Key=value ...]   run the worker (default verb)
-          alerting demo [--rate N] [--speed N] [--minutes N]       embedded Kafka + redis-server + generated chat, alerts printed live
+          alerting demo [--speed N] [--conversations-per-minute N] [--minutes N] [--seed N] [--partitions N]
+                  embedded Kafka + redis-server + generated chat, alerts printed live
           alerting replay --input chats.jsonl [--config PATH] [--output alerts.jsonl] [--until TIME]
           alerting validate-config [--config PATH]                 check a config file or folder; exit 1 on problems
           alerting loadgen (--output chats.jsonl | --kafka BOOTSTRAP [--topic T] | --embedded true)
