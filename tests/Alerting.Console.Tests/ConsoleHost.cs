@@ -196,11 +196,14 @@ public static class TestAlerts
     /// <summary>A real <c>agent_response_rate_low</c> alert (built by the rule): 10 waits, 8 answered after 60 s.</summary>
     public static Alert AgentRate(string shop = ConsoleHost.ShopA, string agent = "agent-11")
     {
-        var start = DateTimeOffset.UtcNow.AddMinutes(-40);
+        // Evaluate at the end of a fixed 30-minute window, so the rule's evaluation points always include one
+        // after all ten waits (a start relative to "now" left none whenever now - 10 min fell in a window's first 5 min).
+        var upTo = Alerting.Core.Rules.BatchWrongPromoAnswer.WrongAnswerBatch.WindowStart(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+        var start = upTo.AddMinutes(-30);
         var o = new Alerting.Core.Rules.AgentResponseRate.AgentResponseRateOptions { Enabled = true, WindowMinutes = 30, StepMinutes = 5, MinWaits = 10, MinReplyRate = 0, MinAnswerRatio = 0 };
         var facts = Enumerable.Range(0, 10).Select(i => new Alerting.Core.Rules.AgentResponseRate.AgentActivity(shop, agent, "c-ar-" + i,
             Alerting.Core.Rules.AgentResponseRate.AgentActivityKind.WaitAnswered, "m-ar-" + i, start.AddMinutes(i), 1, TimeSpan.FromSeconds(i < 8 ? 60 : 10))).ToList();
-        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, start.AddMinutes(30), o, _ => true, DateTimeOffset.UtcNow)
+        return Alerting.Core.Rules.AgentResponseRate.AgentResponseRates.AlertFor(shop, agent, facts, upTo, o, _ => true, DateTimeOffset.UtcNow)
             ?? throw new InvalidOperationException("the rule should find this agent slow");
     }
 

@@ -61,6 +61,7 @@ public static class ConsoleApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapConsoleApi();
+        app.MapRuleCatalog();
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Alerting.Core.Alerts;
+using Alerting.Core.Rules;
 
 namespace Alerting.Worker.Notifications;
 
@@ -149,16 +150,8 @@ public static class MessageFormats
         sb.Append('\n');
     }
 
-    /// <summary>Chinese name of a rule; unknown rules show their snake_case name.</summary>
-    public static string RuleText(string rule) => rule switch
-    {
-        "rude_language" => "不文明用语",
-        "wrong_promo_answer" => "活动答复错误",
-        "slow_response" => "回复超时",
-        "unanswered_buyer" => "买家无人回复",
-        "forbidden_claim" => "违规承诺",
-        _ => rule,
-    };
+    /// <summary>Chinese label of a rule from <see cref="RuleCatalog"/>; unknown rules show their snake_case name.</summary>
+    public static string RuleText(string rule) => RuleCatalog.ChineseLabel(rule);
 
     public static string SeverityText(Severity s) => s switch
     {
