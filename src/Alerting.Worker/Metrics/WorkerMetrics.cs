@@ -188,7 +188,7 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
 
     private IEnumerable<Measurement<int>> ObserveNotificationPending()
         => _notifier is { } n
-            ? n.Receivers.Select(r => new Measurement<int>(r.Groups.PendingAlerts, new KeyValuePair<string, object?>("receiver", r.Options.Name)))
+            ? n.Receivers.Select(r => new Measurement<int>(r.Pipeline.PendingAlerts, new KeyValuePair<string, object?>("receiver", r.Options.Name)))
             : [];
 
     public void Dispose() => Meter.Dispose();

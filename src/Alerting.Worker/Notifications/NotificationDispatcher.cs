@@ -6,25 +6,27 @@ using Microsoft.Extensions.Logging;
 namespace Alerting.Worker.Notifications;
 
 /// <summary>
-/// Drains the notification queue into the receivers' groups and runs each receiver's send loop.
-/// Routing only touches memory; all network waits happen in the receivers' own loops.
+/// Starts every receiver's pipeline and sender, then drains the notification queue into them.
+/// Routing only touches memory; all network waits happen in the receivers' senders.
 /// </summary>
-public sealed class NotificationDispatcher(AlertNotifier notifier, TimeProvider time) : BackgroundService
+public sealed class NotificationDispatcher(AlertNotifier notifier) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = notifier.Receivers.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)).ToList();
+        var running = notifier.Receivers.Select(r => r.Start()).ToList();
         try
         {
             var queue = notifier.Queue;
             while (await queue.WaitToReadAsync(stoppingToken))
-                while (queue.TryRead(out var alert))
-                    notifier.Route(alert, time.GetUtcNow());
+                notifier.RouteQueued();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await Task.WhenAll(loops);
+        finally
+        {
+            foreach (var r in running) r.Dispose();
+        }
     }
 }
 
