@@ -45,7 +45,7 @@ internal static class WorkerHost
         builder.Services.AddSingleton(rules);
         builder.Services.AddSingleton(WorkerSettings.Kafka(configuration));
         builder.Services.AddAlertingRedis(configuration.GetSection(RedisAlertingOptions.SectionName));
-        builder.Services.AddWorkerMetrics();
+        builder.Services.AddWorkerMetrics(configuration);
         builder.Services.AddSingleton<IConsumeObserver>(sp => sp.GetRequiredService<WorkerMetrics>());
         builder.Services.AddAlertNotifications(configuration);
         var cross = WorkerSettings.Redis(configuration).CrossConversation;
@@ -111,7 +111,12 @@ internal static class WorkerHost
             var grouped = await batches.ObserveAsync(batchAlerts, cancellationToken);
             IReadOnlyList<Alert> alerts = grouped.Count == 0 ? batchAlerts : [.. batchAlerts, .. grouped];
             var appended = new List<Alert>();
-            await sink.WriteAsync(alerts, cancellationToken, appended);
+            using (var span = MetricsEndpoint.Traces.StartActivity("alerts.write"))
+            {
+                span?.SetTag("alerting.alerts", alerts.Count);
+                await sink.WriteAsync(alerts, cancellationToken, appended);
+                span?.SetTag("alerting.alerts.appended", appended.Count);
+            }
             // Durable from here on. Only alerts appended now are counted and notified: a batch replayed after
             // a crash, or an agent window judged again, is not announced twice. The notifier only queues
             // (never blocks, drops when full): best-effort.

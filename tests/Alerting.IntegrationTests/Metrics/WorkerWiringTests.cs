@@ -72,7 +72,7 @@ public sealed class WorkerWiringTests : IAsyncLifetime
         string text = "";
         await NotifierHarness.WaitUntilAsync(() =>
         {
-            text = http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult();
+            text = PrometheusText.WithoutScope(http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult());
             return text.Contains("alerting_worker_messages_dead_lettered_total 1", StringComparison.Ordinal);
         }, "dead letter counted", 20_000);
         var consumed = text.Split('\n').Where(l => l.StartsWith("alerting_worker_messages_consumed_total{", StringComparison.Ordinal))
