@@ -30,6 +30,7 @@ internal static class WorkerHost
             builder.WebHost.UseKestrelCore();
             builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
             builder.Services.AddRoutingCore();
+            builder.Services.AddWorkerHealth();
         }
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
