@@ -10,7 +10,7 @@ public sealed class KafkaOptions
     /// <summary>Comma-separated brokers, e.g. <c>kafka-1:9092,kafka-2:9092</c>. Required for <c>run</c>.</summary>
     public string BootstrapServers { get; set; } = "";
 
-    /// <summary>Chat message topic (contracts §1). Default <c>chat.messages</c>.</summary>
+    /// <summary>Chat message topic (CONTRACTS.md §1). Default <c>chat.messages</c>.</summary>
     public string Topic { get; set; } = "chat.messages";
 
     /// <summary>Dead-letter topic for bad messages. Default <c>chat.messages.dlq</c>.</summary>

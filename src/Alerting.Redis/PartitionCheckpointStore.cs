@@ -12,7 +12,7 @@ public sealed record PartitionCheckpoint(long NextOffset, IReadOnlyDictionary<st
 
 /// <summary>
 /// Stores rule state per (consumer group, topic, partition) in one Redis hash
-/// <c>alerts:state:{&lt;group&gt;:&lt;topic&gt;:&lt;partition&gt;}</c> (GitHub issue 4). Fields:
+/// <c>alerts:state:{&lt;group&gt;:&lt;topic&gt;:&lt;partition&gt;}</c>. Fields:
 /// <c>c:&lt;conversationId&gt;</c> = state bytes, <c>_offset</c> = next offset to consume (decimal),
 /// <c>_format</c> = <see cref="FormatVersion"/>, <c>_save</c> = id of the last committed save.
 /// The <c>c:</c> prefix keeps conversation ids from ever colliding with the bookkeeping fields.

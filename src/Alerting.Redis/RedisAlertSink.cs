@@ -11,7 +11,7 @@ namespace Alerting.Redis;
 public readonly record struct AlertWriteResult(int Written, int Duplicates);
 
 /// <summary>
-/// Writes alerts to Redis (contracts §2): per alert one Lua script that dedupes, appends to the
+/// Writes alerts to Redis (CONTRACTS.md §2): per alert one Lua script that dedupes, appends to the
 /// store's stream (creating it and the <c>inspectors</c> group from id 0), publishes on the three
 /// channel families and bumps the dashboard counters — all keys of one alert share the store's hash
 /// tag. Delivery: <see cref="WriteAsync"/> returns only after Redis acknowledged every alert of the

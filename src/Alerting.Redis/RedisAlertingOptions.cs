@@ -4,7 +4,7 @@ namespace Alerting.Redis;
 
 /// <summary>
 /// Settings of the Redis adapter, bound from the config section <c>Redis</c> (<see cref="SectionName"/>).
-/// Key and channel names default to the contract (contracts §2); change them only for tests or a
+/// Key and channel names default to the contract (CONTRACTS.md §2); change them only for tests or a
 /// shared Redis where every consumer is told the new names.
 /// </summary>
 public sealed class RedisAlertingOptions

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace Alerting.Redis;
 
 /// <summary>
-/// Key and channel names of contracts §2. Every per-store key carries the hash tag
+/// Key and channel names of CONTRACTS.md §2. Every per-store key carries the hash tag
 /// <c>{&lt;shop&gt;}</c>, so all keys of one store live in one Redis Cluster slot and one script per
 /// alert touches one slot. Thread-safe (immutable).
 /// </summary>

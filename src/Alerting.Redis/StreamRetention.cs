@@ -38,7 +38,7 @@ public sealed record RetentionReport(DateTimeOffset Now, IReadOnlyList<StreamRet
 }
 
 /// <summary>
-/// Age-based retention of the alert streams (contracts §2): removes entries older than
+/// Age-based retention of the alert streams (CONTRACTS.md §2): removes entries older than
 /// <see cref="RedisAlertingOptions.Retention"/> with <c>XTRIM MINID</c> (exact, never MAXLEN), but never
 /// an entry that a consumer group still holds: the MINID is capped at every group's oldest pending
 /// entry (XPENDING summary) and at the first entry after its last-delivered id (XINFO GROUPS), so

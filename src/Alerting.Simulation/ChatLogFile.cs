@@ -1,9 +1,9 @@
 namespace Alerting.Simulation;
 
-/// <summary>Writes generated chat as JSON Lines in arrival order: the <c>replay --input</c> format (contracts §3).</summary>
+/// <summary>Writes generated chat as JSON Lines in arrival order: the <c>replay --input</c> format (CONTRACTS.md §3).</summary>
 public static class ChatLogFile
 {
-    /// <summary>Writes one contracts §1 object per line (UTF-8, <c>\n</c>); returns how many were written.</summary>
+    /// <summary>Writes one CONTRACTS.md §1 object per line (UTF-8, <c>\n</c>); returns how many were written.</summary>
     public static long Write(Stream output, IEnumerable<SimulatedMessage> messages)
     {
         long n = 0;

@@ -4,7 +4,7 @@ using Alerting.Core.Messages;
 namespace Alerting.Simulation;
 
 /// <summary>
-/// Deterministic, seedable generator of Chinese e-commerce customer-service chat (contracts §1)
+/// Deterministic, seedable generator of Chinese e-commerce customer-service chat (CONTRACTS.md §1)
 /// with labelled faults and exact ground truth (<see cref="ExpectedAlert"/>).
 /// <para>
 /// Streaming: conversations are scripted when their start time comes up and interleaved through a

@@ -1,7 +1,7 @@
 namespace Alerting.Simulation;
 
 /// <summary>
-/// Ground truth: one alert a correct worker must raise for the generated traffic (contracts §2).
+/// Ground truth: one alert a correct worker must raise for the generated traffic (CONTRACTS.md §2).
 /// Compare by <see cref="AlertId"/> (or rule + conversation + <see cref="MessageIds"/>).
 /// </summary>
 /// <param name="AlertId"><c>AlertIds.ForConversation(Rule, ConversationId, MessageIds[0])</c>.</param>
@@ -9,7 +9,7 @@ namespace Alerting.Simulation;
 /// <param name="ShopId">Store.</param>
 /// <param name="ConversationId">Conversation.</param>
 /// <param name="AgentId">Agent the alert is about (sender of the reply; owner for unanswered). Advisory.</param>
-/// <param name="MessageIds">Triggering messages exactly as contracts §2 orders them.</param>
+/// <param name="MessageIds">Triggering messages exactly as CONTRACTS.md §2 orders them.</param>
 /// <param name="EventTime">Expected <c>eventTime</c>: the agent message's sentAt; for unanswered the deadline, or the close time when the close came first.</param>
 /// <param name="DueAt">
 /// Set only for alerts fired by a timer (unanswered at its deadline): the alert is due only if the

@@ -9,7 +9,7 @@ namespace Alerting.Simulation;
 /// <summary>
 /// Expected alerts as JSON Lines, one object per line:
 /// <c>{"alertId","rule","shopId","conversationId","agentId","messageIds":[…],"eventTime","dueAt","evidence":{…}}</c>
-/// (<c>agentId</c> and <c>dueAt</c> are omitted when null; times as in contracts §2).
+/// (<c>agentId</c> and <c>dueAt</c> are omitted when null; times as in CONTRACTS.md §2).
 /// </summary>
 public static class GroundTruthFile
 {

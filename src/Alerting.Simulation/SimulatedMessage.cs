@@ -17,7 +17,7 @@ public enum SimulatedFault
     UnansweredBuyer = 8,
 }
 
-/// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>
+/// <summary>One generated chat record: the message, its CONTRACTS.md §1 UTF-8 JSON and its fault labels.</summary>
 public sealed class SimulatedMessage
 {
     public SimulatedMessage(long sequence, ChatMessage message, SimulatedFault fault)
@@ -33,7 +33,7 @@ public sealed class SimulatedMessage
 
     public ChatMessage Message { get; }
 
-    /// <summary>The Kafka value: one UTF-8 JSON object (contracts §1), no trailing newline.</summary>
+    /// <summary>The Kafka value: one UTF-8 JSON object (CONTRACTS.md §1), no trailing newline.</summary>
     public byte[] Utf8Json { get; }
 
     /// <summary>Kafka key: the conversation id.</summary>

@@ -1,5 +1,5 @@
 using Alerting.Worker.Verbs;
 
-// One executable, several verbs (see README): run (default), replay, validate-config.
+// One executable, several verbs (run, replay, validate-config); CommandLine.Usage lists each with its options ('help' prints it).
 // The demo, loadgen and evaluate live in the developer tool (src/Alerting.DevTools), never in this executable.
 return await CommandLine.DispatchAsync(args);

@@ -8,7 +8,7 @@ using BenchmarkDotNet.Attributes;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 7: the whole per-partition path, UTF-8 Kafka value → <see cref="ChatMessageParser.Parse"/> →
+/// The whole per-partition path, UTF-8 Kafka value → <see cref="ChatMessageParser.Parse"/> →
 /// <see cref="PartitionPipeline.Process"/> → alerts, every rule on, on generated Double 11 traffic
 /// (default fault rates, the generator's promotions in the config). Each invocation replays the
 /// same 50,000 records into a fresh pipeline, so conversation state grows and shrinks as live
@@ -112,7 +112,7 @@ public enum RuleSet
 }
 
 /// <summary>
-/// Issue 7, where the time goes: <see cref="PartitionPipeline.Process"/> over the same pre-parsed
+/// Where the time goes: <see cref="PartitionPipeline.Process"/> over the same pre-parsed
 /// default-mix traffic with one rule set at a time (None = state tracking and deadlines only;
 /// TimingOnly = slow_response + unanswered_buyer).
 /// </summary>
@@ -159,7 +159,7 @@ public class PipelineRuleSplitBenchmarks
 }
 
 /// <summary>
-/// Issue 7, where the bytes go: one clean agent reply to an already open conversation (no state
+/// Where the bytes go: one clean agent reply to an already open conversation (no state
 /// growth), so the allocation is exactly that of one message: parse, the whole pipeline, and each
 /// rule alone.
 /// </summary>

@@ -9,7 +9,7 @@ using BenchmarkDotNet.Attributes;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 6: <see cref="WrongPromoAnswerRule.Evaluate"/> on generated traffic (buyer and agent
+/// Speed and bytes of <see cref="WrongPromoAnswerRule.Evaluate"/> on generated traffic (buyer and agent
 /// messages, the only senders it looks at), each message with its conversation's own state, the
 /// store's rule taken from a snapshot built from the generator's promotions. Most messages name no
 /// promotion; the split shows what those cost. Messages/s and bytes/message.

@@ -7,7 +7,7 @@ using Alerting.Simulation;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 7, whole process: writes a JSONL file of generated traffic (default <c>--messages</c>
+/// Whole process: writes a JSONL file of generated traffic (default <c>--messages</c>
 /// 300,000, default fault mix), then times <see cref="ReplayRunner.Run"/> over it (read lines,
 /// parse, every rule, alerts counted) against a plain loop that only reads every line and parses it
 /// with <see cref="JsonDocument"/>. Best of <c>--repeat</c> (default 3) runs each, after one warm-up.

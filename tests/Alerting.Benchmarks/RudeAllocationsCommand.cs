@@ -5,7 +5,7 @@ using Alerting.Core.Rules;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 5 evidence: which clean agent replies (the rule raises nothing) still allocate in
+/// Evidence for the rude-language allocation target: which clean agent replies (the rule raises nothing) still allocate in
 /// <c>RudeLanguageRule.Evaluate</c>, with the bytes each one costs (per-call
 /// <see cref="GC.GetAllocatedBytesForCurrentThread"/>, after a warm-up pass).
 /// </summary>

@@ -8,7 +8,7 @@ using BenchmarkDotNet.Attributes;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 5: the rude-language matcher alone and the whole <see cref="RudeLanguageRule.Evaluate"/> on
+/// The rude-language matcher alone and the whole <see cref="RudeLanguageRule.Evaluate"/> on
 /// the generator's agent replies (default mix: 2 % rude replies per human agent message), with the
 /// full built-in lexicon and every normalization on. Targets: ≥ 100 M chars/s on one core; no
 /// allocation when nothing matches.

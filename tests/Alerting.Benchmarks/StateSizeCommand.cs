@@ -9,7 +9,7 @@ using Alerting.Core.Pipeline;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 3: heap bytes per open conversation. Opens <c>--conversations</c> (default 1,000,000)
+/// Heap bytes per open conversation. Opens <c>--conversations</c> (default 1,000,000)
 /// conversations in one <see cref="PartitionPipeline"/>, each with one buyer message waiting and its
 /// unanswered deadline pending, fed as UTF-8 JSON through <see cref="ChatMessageParser"/> exactly as
 /// the Kafka adapter does (so the retained strings are the parser's), and measures

@@ -83,6 +83,7 @@ public sealed class BrowserTests : IAsyncLifetime
         var card = page.Locator($"article.card[data-alert-id='{alert.AlertId}']");
         await Assertions.Expect(card).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(card.Locator("mark")).ToHaveTextAsync("爱买不买");
+        await Assertions.Expect(card.Locator(".rule")).ToHaveTextAsync("不文明用语 rude language"); // label from /api/rules
         await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("sev-critical"));
         await Assertions.Expect(meter.Locator(".raised")).ToHaveTextAsync("3");
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "1-new-alert.png"), FullPage = true });

@@ -246,10 +246,9 @@ public static class TestAlerts
     /// <summary>A real <c>agent_response_rate_low</c> alert (built by the rule): 10 waits, 8 answered after 60 s.</summary>
     public static Alert AgentRate(string shop = ConsoleHost.ShopA, string agent = "agent-11")
     {
-        // Judged at a step boundary (every 5 min): an evaluation time between boundaries can fall before
-        // the first evaluation point of its fixed window, and then the rule (rightly) judges nothing yet.
-        var now = DateTimeOffset.UtcNow.AddMinutes(-10);
-        var upTo = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.FromMinutes(5).Ticks, TimeSpan.Zero);
+        // Evaluate at the end of a fixed 30-minute window, so the rule's evaluation points always include one
+        // after all ten waits (a start relative to "now" left none whenever now - 10 min fell in a window's first 5 min).
+        var upTo = Alerting.Core.Rules.BatchWrongPromoAnswer.WrongAnswerBatch.WindowStart(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
         var start = upTo.AddMinutes(-30);
         var o = new Alerting.Core.Rules.AgentResponseRate.AgentResponseRateOptions { Enabled = true, WindowMinutes = 30, StepMinutes = 5, MinWaits = 10, MinReplyRate = 0, MinAnswerRatio = 0 };
         var facts = Enumerable.Range(0, 10).Select(i => new Alerting.Core.Rules.AgentResponseRate.AgentActivity(shop, agent, "c-ar-" + i,

@@ -69,6 +69,7 @@ public static class ConsoleApp
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapConsoleApi();
+        app.MapRuleCatalog();
         return app;
     }
 

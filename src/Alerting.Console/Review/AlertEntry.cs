@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Alerting.InspectorConsole.Review;
 
-/// <summary>One entry of a store's alert stream: the stream id and the alert JSON of contracts §2.</summary>
+/// <summary>One entry of a store's alert stream: the stream id and the alert JSON of CONTRACTS.md §2.</summary>
 public sealed record AlertEntry(string Store, string EntryId, JsonObject Alert)
 {
     public string AlertId => (string?)Alert["alertId"] ?? "";

@@ -2,15 +2,13 @@
 // textContent only (alert text comes from chat and must never be parsed as HTML).
 'use strict';
 
-const RULES = {
-  rude_language: '不当用语 rude language',
-  wrong_promo_answer: '营销解答错误 wrong promo answer',
-  forbidden_claim: '极限用语 forbidden claim',
-  slow_response: '响应超时 slow response',
-  unanswered_buyer: '未回复 unanswered buyer',
-  batch_wrong_promo_answer: '批量错误话术 batch wrong answer',
-  agent_response_rate_low: '客服指标偏低 agent rates low',
-};
+// Rule labels come from the worker's one rule catalog (GET /api/rules, loaded with the user);
+// a rule the catalog does not name shows its snake_case name.
+const RULES = {};
+async function loadRules() {
+  const r = await api('/api/rules');
+  if (r.ok) for (const x of await r.json()) RULES[x.name] = x.chineseLabel + ' ' + x.englishLabel;
+}
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
 function ruleLabel(rule) { return RULES[rule] || rule; }
@@ -45,7 +43,7 @@ async function api(path, options) {
 }
 
 async function loadMe() {
-  const r = await api('/api/me');
+  const [r] = await Promise.all([api('/api/me'), loadRules()]);
   const me = await r.json();
   document.getElementById('me').textContent = me.name + ' · ' + (me.role === 'lead' ? '组长 lead' : '质检 inspector');
   const leadLink = document.getElementById('lead-link');

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Alerting.Core.Alerts;
 
-/// <summary>Alert severities of contracts §2, lowest first.</summary>
+/// <summary>Alert severities of CONTRACTS.md §2, lowest first.</summary>
 public enum Severity
 {
     Info,
@@ -12,7 +12,7 @@ public enum Severity
     Critical,
 }
 
-/// <summary>Lifecycle of an alert id (contracts §2 optional <c>status</c>).</summary>
+/// <summary>Lifecycle of an alert id (CONTRACTS.md §2 optional <c>status</c>).</summary>
 public enum AlertStatus
 {
     Firing,
@@ -20,7 +20,7 @@ public enum AlertStatus
     Resolved,
 }
 
-/// <summary>One alert event as published to Redis (contracts §2).</summary>
+/// <summary>One alert event as published to Redis (CONTRACTS.md §2).</summary>
 public sealed class Alert
 {
     /// <summary>Deterministic id, see <see cref="AlertIds"/>.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Alerting.Core.Alerts;
 
 /// <summary>
-/// Deterministic alert ids (contracts §2): SHA-256 over the rule name and what the alert is about,
+/// Deterministic alert ids (CONTRACTS.md §2): SHA-256 over the rule name and what the alert is about,
 /// never over arrival order or wall time. The format is frozen: changing it would let a replay or
 /// a rollback publish a second copy of an alert already delivered.
 /// </summary>

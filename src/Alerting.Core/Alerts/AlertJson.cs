@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Alerting.Core.Alerts;
 
 /// <summary>
-/// Serializes alerts in the exact shape of contracts §2 and reads them back. Every alert event is
+/// Serializes alerts in the exact shape of CONTRACTS.md §2 and reads them back. Every alert event is
 /// bounded whatever the input: the summary to <see cref="MaxSummaryChars"/>, <c>messageIds</c> to
 /// <see cref="MaxMessageIds"/>, and in the evidence every string to <see cref="MaxEvidenceString"/>
 /// characters, every list to <see cref="MaxEvidenceItems"/> items and every object to

@@ -1,6 +1,6 @@
 namespace Alerting.Core.Messages;
 
-/// <summary>Who wrote a chat message (contracts §1 <c>sender</c>).</summary>
+/// <summary>Who wrote a chat message (CONTRACTS.md §1 <c>sender</c>).</summary>
 public enum SenderKind
 {
     Buyer,
@@ -10,7 +10,7 @@ public enum SenderKind
     System,
 }
 
-/// <summary>What a chat record is (contracts §1 <c>event</c>).</summary>
+/// <summary>What a chat record is (CONTRACTS.md §1 <c>event</c>).</summary>
 public enum ChatEventKind
 {
     Message,
@@ -20,7 +20,7 @@ public enum ChatEventKind
     Close,
 }
 
-/// <summary>One chat record as consumed from Kafka (contracts §1). Immutable once parsed.</summary>
+/// <summary>One chat record as consumed from Kafka (CONTRACTS.md §1). Immutable once parsed.</summary>
 public sealed class ChatMessage
 {
     public required string MessageId { get; init; }

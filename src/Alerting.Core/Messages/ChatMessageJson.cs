@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Alerting.Core.Messages;
 
-/// <summary>Writes a <see cref="ChatMessage"/> in the contracts §1 shape (generators, tests, fixtures).</summary>
+/// <summary>Writes a <see cref="ChatMessage"/> in the CONTRACTS.md §1 shape (generators, tests, fixtures).</summary>
 public static class ChatMessageJson
 {
     public static byte[] ToUtf8(ChatMessage m)

@@ -10,7 +10,7 @@ public readonly record struct ParseResult(ChatMessage? Message, string? Error)
 }
 
 /// <summary>
-/// Parses the UTF-8 JSON of contracts §1 with <see cref="Utf8JsonReader"/> (no DOM).
+/// Parses the UTF-8 JSON of CONTRACTS.md §1 with <see cref="Utf8JsonReader"/> (no DOM).
 /// Unknown fields are skipped. Any violation yields a human-readable reason naming the field,
 /// which the Kafka adapter puts on the dead-letter record. Every field is hostile until parsed:
 /// ids and text have size bounds (checked on the raw bytes, before any string is made), a known

@@ -10,7 +10,7 @@ namespace Alerting.Core.Replay;
 public sealed record ReplaySummary(long Lines, long Messages, long BadLines, long Alerts, IReadOnlyDictionary<string, int> AlertsByRule, DateTimeOffset FinalClock, long LateRecords);
 
 /// <summary>
-/// Offline replay (contracts §3): the live pipeline over a JSONL file, on pure event time. The clock
+/// Offline replay (CONTRACTS.md §3): the live pipeline over a JSONL file, on pure event time. The clock
 /// is the largest sentAt seen less the allowed disorder; at the end of input it advances to
 /// <c>until</c> (or the largest sentAt) and fires what is due by then. Same input and config give
 /// the same alerts in the same order.

@@ -30,6 +30,7 @@ internal static class WorkerHost
             builder.WebHost.UseKestrelCore();
             builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
             builder.Services.AddRoutingCore();
+            builder.Services.AddWorkerHealth();
         }
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
@@ -43,17 +44,19 @@ internal static class WorkerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRulesSource>(rules);
         builder.Services.AddSingleton(rules);
-        builder.Services.AddSingleton(WorkerSettings.Kafka(configuration));
+        // Every section is bound once, through options, and validated at start (the verbs check the same earlier, with file names).
+        builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.SectionName, o => o.Validate());
+        builder.Services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.SectionName, o => o.Validate());
         builder.Services.AddAlertingRedis(configuration.GetSection(RedisAlertingOptions.SectionName));
-        builder.Services.AddWorkerMetrics();
+        builder.Services.AddWorkerMetrics(configuration);
         builder.Services.AddSingleton<IConsumeObserver>(sp => sp.GetRequiredService<WorkerMetrics>());
-        builder.Services.AddAlertNotifications(configuration);
-        var cross = WorkerSettings.Redis(configuration).CrossConversation;
+        builder.Services.AddAlertNotifications();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<RedisAlertingOptions>().CrossConversation);
         builder.Services.AddSingleton(sp =>
         {
             var rulesSource = sp.GetRequiredService<IRulesSource>();
             return new BatchWrongAnswerTracker(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
-                shop => rulesSource.Current.ForShop(shop).BatchWrongPromoAnswer, cross, sp.GetRequiredService<TimeProvider>(),
+                shop => rulesSource.Current.ForShop(shop).BatchWrongPromoAnswer, sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BatchWrongAnswerTracker>>());
         });
         builder.Services.AddSingleton<IAlertSink>(sp => new RedisSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>(),
@@ -64,12 +67,11 @@ internal static class WorkerHost
         {
             var rulesSource = sp.GetRequiredService<IRulesSource>();
             return new AgentActivityTracker(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
-                shop => rulesSource.Current.ForShop(shop).AgentResponseRate, (shop, at) => rulesSource.Current.ForShop(shop).IsOpen(at), cross,
+                shop => rulesSource.Current.ForShop(shop).AgentResponseRate, (shop, at) => rulesSource.Current.ForShop(shop).IsOpen(at), sp.GetRequiredService<CrossConversationOptions>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentActivityTracker>>());
         });
-        builder.Services.AddSingleton(cross);
         builder.Services.AddSingleton(sp => new PartitionProgressStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
-            sp.GetRequiredService<KafkaOptions>().GroupId, cross, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PartitionProgressStore>>()));
+            sp.GetRequiredService<KafkaOptions>().GroupId, sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PartitionProgressStore>>()));
         builder.Services.AddSingleton<Alerting.Core.Rules.AgentResponseRate.IAgentActivitySink>(sp => new AgentActivitySink(
             sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<PartitionProgressStore>()));
         builder.Services.AddSingleton<TopicPartitionCount>();
@@ -113,7 +115,12 @@ internal static class WorkerHost
             var grouped = await batches.ObserveAsync(batchAlerts, cancellationToken);
             IReadOnlyList<Alert> alerts = grouped.Count == 0 ? batchAlerts : [.. batchAlerts, .. grouped];
             var appended = new List<Alert>();
-            await sink.WriteAsync(alerts, cancellationToken, appended);
+            using (var span = MetricsEndpoint.Traces.StartActivity("alerts.write"))
+            {
+                span?.SetTag("alerting.alerts", alerts.Count);
+                await sink.WriteAsync(alerts, cancellationToken, appended);
+                span?.SetTag("alerting.alerts.appended", appended.Count);
+            }
             // Durable from here on. Only alerts appended now are counted and notified: a batch replayed after
             // a crash, or an agent window judged again, is not announced twice. The notifier only queues
             // (never blocks, drops when full): best-effort.

@@ -41,6 +41,15 @@ internal static class WorkerSettings
             problems.Add(new ConfigProblem(RedisAlertingOptions.SectionName, ex.Message));
         }
         problems.AddRange(Notifications.NotificationOptions.ValidateSection(root));
+        try
+        {
+            var telemetry = root.GetSection(Metrics.TelemetryOptions.SectionName).Get<Metrics.TelemetryOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new();
+            problems.AddRange(telemetry.Validate());
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add(new ConfigProblem(Metrics.TelemetryOptions.SectionName, ex.Message));
+        }
         return problems;
     }
 }

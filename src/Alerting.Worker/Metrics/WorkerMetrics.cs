@@ -40,9 +40,11 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
     private volatile AlertNotifier? _notifier;
     private volatile Func<DateTimeOffset?>? _agentWatermark;
 
-    public WorkerMetrics()
+    /// <summary>Instruments on a meter of <paramref name="meters"/>: the host's factory, so the host's exporter reads this instance only.</summary>
+    public WorkerMetrics(IMeterFactory meters)
     {
-        Meter = new Meter(MeterName);
+        ArgumentNullException.ThrowIfNull(meters);
+        Meter = meters.Create(new MeterOptions(MeterName));
         Meter.CreateObservableCounter("alerting.worker.messages.consumed", ObserveConsumed, "{message}",
             "Chat records consumed from Kafka, per partition (valid and dead-lettered)");
         Meter.CreateObservableGauge("alerting.worker.consumer.lag", ObserveLag, "{message}",
@@ -83,7 +85,7 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
             "Global low watermark (Unix s) agent-level windows are judged up to (less SettleSeconds), as last read by this worker; 0 while a partition has not reported");
     }
 
-    /// <summary>The meter; the exposition listens to exactly this instance (plus the Redis meter).</summary>
+    /// <summary>The meter (created by the host's <see cref="IMeterFactory"/>).</summary>
     public Meter Meter { get; }
 
     /// <summary>Records consumed from a partition (valid or not). Consume thread; no allocation.</summary>
@@ -188,10 +190,13 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
 
     private IEnumerable<Measurement<int>> ObserveNotificationPending()
         => _notifier is { } n
-            ? n.Receivers.Select(r => new Measurement<int>(r.Groups.PendingAlerts, new KeyValuePair<string, object?>("receiver", r.Options.Name)))
+            ? n.Receivers.Select(r => new Measurement<int>(r.Pipeline.PendingAlerts, new KeyValuePair<string, object?>("receiver", r.Options.Name)))
             : [];
 
-    public void Dispose() => Meter.Dispose();
+    /// <summary>The meter belongs to the factory, which disposes it with the host.</summary>
+    public void Dispose()
+    {
+    }
 
     private sealed class PartitionCounters(int partition)
     {

@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Threading.Channels;
 using Alerting.Core.Alerts;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,8 @@ public sealed class AlertNotifier : IAlertNotifier, IDisposable
     private long _dropped;
     private long _routed;
 
-    public AlertNotifier(NotificationOptions options, TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? handler = null)
+    /// <summary>Receivers of <paramref name="options"/>; their grouping timers run on <paramref name="scheduler"/> when given (tests), else each on its own thread.</summary>
+    public AlertNotifier(NotificationOptions options, TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? handler = null, IScheduler? scheduler = null)
     {
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -49,7 +51,7 @@ public sealed class AlertNotifier : IAlertNotifier, IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         var logger = loggers.CreateLogger("Alerting.Notifications");
-        Receivers = options.Receivers.Select(r => new NotificationReceiver(r, _http, time, logger)).ToList();
+        Receivers = options.Receivers.Select(r => new NotificationReceiver(r, _http, time, logger, scheduler)).ToList();
     }
 
     public IReadOnlyList<NotificationReceiver> Receivers { get; }
@@ -71,12 +73,18 @@ public sealed class AlertNotifier : IAlertNotifier, IDisposable
         }
     }
 
-    /// <summary>Gives an alert from the queue to every receiver whose route matches it.</summary>
-    internal void Route(Alert alert, DateTimeOffset now)
+    /// <summary>Gives every queued alert to each receiver whose route matches it; returns how many. One caller at a time.</summary>
+    internal int RouteQueued()
     {
-        foreach (var r in Receivers)
-            if (r.Matches(alert)) r.Groups.Add(alert, now);
-        Interlocked.Increment(ref _routed);
+        var routed = 0;
+        while (_queue.Reader.TryRead(out var alert))
+        {
+            foreach (var r in Receivers)
+                if (r.Matches(alert)) r.Route(alert);
+            Interlocked.Increment(ref _routed);
+            routed++;
+        }
+        return routed;
     }
 
     private bool Wanted(Alert alert)
@@ -86,5 +94,9 @@ public sealed class AlertNotifier : IAlertNotifier, IDisposable
         return false;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var r in Receivers) r.Dispose();
+        _http.Dispose();
+    }
 }

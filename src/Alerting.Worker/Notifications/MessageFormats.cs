@@ -3,11 +3,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Alerting.Core.Alerts;
+using Alerting.Core.Rules;
 
 namespace Alerting.Worker.Notifications;
 
 /// <summary>
-/// Request bodies of the three receiver kinds. Webhook: a JSON array of alerts in the contracts §2
+/// Request bodies of the three receiver kinds. Webhook: a JSON array of alerts in the CONTRACTS.md §2
 /// format. DingTalk and WeCom group robots: <c>msgtype: markdown</c> with a Chinese summary of the
 /// group(s): rule, severity, store, agent, summary, count.
 /// </summary>
@@ -149,16 +150,8 @@ public static class MessageFormats
         sb.Append('\n');
     }
 
-    /// <summary>Chinese name of a rule; unknown rules show their snake_case name.</summary>
-    public static string RuleText(string rule) => rule switch
-    {
-        "rude_language" => "不文明用语",
-        "wrong_promo_answer" => "活动答复错误",
-        "slow_response" => "回复超时",
-        "unanswered_buyer" => "买家无人回复",
-        "forbidden_claim" => "违规承诺",
-        _ => rule,
-    };
+    /// <summary>Chinese label of a rule from <see cref="RuleCatalog"/>; unknown rules show their snake_case name.</summary>
+    public static string RuleText(string rule) => RuleCatalog.ChineseLabel(rule);
 
     public static string SeverityText(Severity s) => s switch
     {

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Alerting.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,25 +6,28 @@ using Microsoft.Extensions.Logging;
 namespace Alerting.Worker.Notifications;
 
 /// <summary>
-/// Drains the notification queue into the receivers' groups and runs each receiver's send loop.
-/// Routing only touches memory; all network waits happen in the receivers' own loops.
+/// Starts every receiver's pipeline and sender, then drains the notification queue into them.
+/// Routing only touches memory; all network waits happen in the receivers' senders.
 /// </summary>
-public sealed class NotificationDispatcher(AlertNotifier notifier, TimeProvider time) : BackgroundService
+public sealed class NotificationDispatcher(AlertNotifier notifier) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = notifier.Receivers.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)).ToList();
+        if (notifier.Receivers.Count == 0) return; // notifications off: Offer queues nothing
+        var running = notifier.Receivers.Select(r => r.Start()).ToList();
         try
         {
             var queue = notifier.Queue;
             while (await queue.WaitToReadAsync(stoppingToken))
-                while (queue.TryRead(out var alert))
-                    notifier.Route(alert, time.GetUtcNow());
+                notifier.RouteQueued();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await Task.WhenAll(loops);
+        finally
+        {
+            foreach (var r in running) r.Dispose();
+        }
     }
 }
 
@@ -32,18 +35,16 @@ public sealed class NotificationDispatcher(AlertNotifier notifier, TimeProvider 
 public static class NotificationServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IAlertNotifier"/> (a no-op without receivers) and, when receivers are
-    /// configured, the <see cref="NotificationDispatcher"/>. Reads section <c>Notifications</c> of
-    /// <paramref name="root"/> once; validate it first with <see cref="NotificationOptions.ValidateSection"/>.
+    /// Registers the section <c>Notifications</c> (bound through options, validated at start),
+    /// <see cref="IAlertNotifier"/> (a no-op without receivers) and the <see cref="NotificationDispatcher"/>.
     /// </summary>
-    public static IServiceCollection AddAlertNotifications(this IServiceCollection services, IConfiguration root)
+    public static IServiceCollection AddAlertNotifications(this IServiceCollection services)
     {
-        var options = NotificationOptions.FromConfiguration(root);
-        services.AddSingleton(options);
-        services.AddSingleton(sp => new AlertNotifier(options, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName, o => o.Validate());
+        services.AddSingleton(sp => new AlertNotifier(sp.GetRequiredService<NotificationOptions>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<AlertNotifier>());
-        if (options.Receivers.Count > 0)
-            services.AddHostedService<NotificationDispatcher>();
+        services.AddHostedService<NotificationDispatcher>();
         return services;
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using System.Text.Json;
 using Alerting.Core.Alerts;
 using Microsoft.Extensions.Logging;
@@ -15,14 +18,15 @@ public sealed record ReceiverStats(
     long AlertsDeduplicated, long AlertsDroppedBacklog, long RateLimitedTicks, int PendingAlerts);
 
 /// <summary>
-/// One receiver: its route (rules, stores, severity), its groups, its rate window and its HTTP sender.
-/// Its own loop sends; a slow or failing receiver delays only its own messages.
+/// One receiver: its route (rules, stores, severity), its <see cref="NotificationPipeline"/> (groups, rate
+/// cap) and its HTTP sender. Messages are sent one at a time in the order the pipeline releases them; a
+/// slow or failing receiver delays only its own messages.
 /// </summary>
-public sealed partial class NotificationReceiver
+public sealed partial class NotificationReceiver : IDisposable
 {
-    /// <summary>How often the loop looks for due groups: the resolution of the grouping timers.</summary>
-    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-
+    private readonly Subject<Alert> _routed = new();
+    private readonly IScheduler _scheduler;
+    private readonly IDisposable? _ownedScheduler;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -30,14 +34,17 @@ public sealed partial class NotificationReceiver
     private readonly HashSet<string> _rules;
     private readonly HashSet<string> _stores;
     private readonly Severity _minSeverity;
-    private readonly Queue<DateTimeOffset> _recentSends = new();
     private long _messagesSent;
     private long _messagesFailed;
     private long _alertsSent;
     private long _alertsFailed;
-    private long _rateLimitedTicks;
 
-    public NotificationReceiver(ReceiverOptions options, HttpClient http, TimeProvider time, ILogger logger)
+    /// <summary>
+    /// A receiver whose grouping timers run on <paramref name="scheduler"/> (tests: a virtual-time scheduler);
+    /// without one, on a single thread of its own (<see cref="EventLoopScheduler"/>). HTTP timeouts and retry
+    /// backoff run on <paramref name="time"/>.
+    /// </summary>
+    public NotificationReceiver(ReceiverOptions options, HttpClient http, TimeProvider time, ILogger logger, IScheduler? scheduler = null)
     {
         Options = options;
         _http = http;
@@ -46,7 +53,14 @@ public sealed partial class NotificationReceiver
         _rules = new HashSet<string>(options.Rules, StringComparer.Ordinal);
         _stores = new HashSet<string>(options.Stores, StringComparer.Ordinal);
         _minSeverity = options.MinimumSeverity;
-        Groups = new AlertGroups(options);
+        if (scheduler is null)
+        {
+            var loop = new EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = $"notify-{options.Name}" });
+            _ownedScheduler = loop;
+            scheduler = loop;
+        }
+        _scheduler = scheduler;
+        Pipeline = new NotificationPipeline(options, scheduler);
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxRetryAttempts > 0)
@@ -71,11 +85,12 @@ public sealed partial class NotificationReceiver
 
     public ReceiverOptions Options { get; }
 
-    public AlertGroups Groups { get; }
+    /// <summary>Grouping and rate cap of this receiver.</summary>
+    public NotificationPipeline Pipeline { get; }
 
     public ReceiverStats Stats => new(Options.Name, Options.Kind, Interlocked.Read(ref _messagesSent), Interlocked.Read(ref _messagesFailed),
-        Interlocked.Read(ref _alertsSent), Interlocked.Read(ref _alertsFailed), Groups.Duplicates, Groups.Overflow,
-        Interlocked.Read(ref _rateLimitedTicks), Groups.PendingAlerts);
+        Interlocked.Read(ref _alertsSent), Interlocked.Read(ref _alertsFailed), Pipeline.Duplicates, Pipeline.Overflow,
+        Pipeline.RateLimitedTicks, Pipeline.PendingAlerts);
 
     /// <summary>The route: rule and store lists (empty = all), minimum severity, resolutions only if asked for.</summary>
     public bool Matches(Alert alert)
@@ -84,44 +99,34 @@ public sealed partial class NotificationReceiver
            && (_stores.Count == 0 || _stores.Contains(alert.ShopId))
            && (alert.Status == AlertStatus.Firing || Options.SendResolved);
 
-    /// <summary>Sends due groups every <see cref="Tick"/> until cancelled. Never throws except on cancellation.</summary>
+    /// <summary>Hands a routed alert to the pipeline (on its scheduler). Call from one thread at a time.</summary>
+    public void Route(Alert alert) => _routed.OnNext(alert);
+
+    /// <summary>
+    /// Starts the pipeline and the sender: each released message is sent after the previous one finished
+    /// (<c>Concat</c>). Disposing stops both; alerts still waiting are not sent (notifications are
+    /// best-effort; the store stream is the record). Call before the first <see cref="Route"/>.
+    /// </summary>
+    public IDisposable Start()
+        => Pipeline.Messages(_routed.ObserveOn(_scheduler))
+            .Select(message => Observable.FromAsync(async ct =>
+            {
+                Pipeline.Taken(message);
+                await SendAsync(message, ct);
+            }))
+            .Concat()
+            .Subscribe(_ => { }, ex => LogPipelineFailed(_logger, Options.Name, ex));
+
+    /// <summary>Runs the receiver until <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Tick, _time);
+        using var running = Start();
         try
         {
-            while (await timer.WaitForNextTickAsync(ct))
-                await SendDueAsync(ct);
+            await Task.Delay(Timeout.Infinite, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutdown: alerts still waiting here are not sent (notifications are best-effort; the store stream is the record).
-        }
-    }
-
-    /// <summary>Sends the groups due now, within the rate cap; one message at a time.</summary>
-    public async Task SendDueAsync(CancellationToken ct)
-    {
-        var now = _time.GetUtcNow();
-        var allowed = MessagesAllowed(now);
-        var messages = Groups.TakeDue(now, allowed);
-        if (allowed == 0 && Groups.NextDue() is { } due && due <= now)
-            Interlocked.Increment(ref _rateLimitedTicks);
-        foreach (var message in messages)
-        {
-            ct.ThrowIfCancellationRequested();
-            lock (_recentSends) _recentSends.Enqueue(_time.GetUtcNow());
-            await SendAsync(message, ct);
-        }
-    }
-
-    /// <summary>Sliding minute: how many more messages may start now.</summary>
-    private int MessagesAllowed(DateTimeOffset now)
-    {
-        lock (_recentSends)
-        {
-            while (_recentSends.Count > 0 && now - _recentSends.Peek() >= TimeSpan.FromMinutes(1)) _recentSends.Dequeue();
-            return Math.Max(0, Options.MaxMessagesPerMinute - _recentSends.Count);
         }
     }
 
@@ -203,6 +208,16 @@ public sealed partial class NotificationReceiver
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Notification receiver {Receiver}: attempt failed, retry {Attempt} in {Delay}: {Error}")]
     private static partial void LogRetry(ILogger logger, string receiver, int attempt, TimeSpan delay, string? error);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Notification receiver {Receiver}: pipeline stopped; no further notifications from it")]
+    private static partial void LogPipelineFailed(ILogger logger, string receiver, Exception ex);
+
+    /// <summary>Stops the receiver's own scheduler thread, if it has one.</summary>
+    public void Dispose()
+    {
+        _routed.Dispose();
+        _ownedScheduler?.Dispose();
+    }
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Notification receiver {Receiver}: gave up on a message of {Alerts} alert(s) ({ErrorType}: {Error}); the alerts remain in the store streams")]
     private static partial void LogGaveUp(ILogger logger, string receiver, int alerts, string errorType, string error);

@@ -8,7 +8,7 @@ using Alerting.Core.Replay;
 
 namespace Alerting.Worker.Verbs;
 
-/// <summary><c>replay</c> (contracts §3): the same rules over a JSONL file, on pure event time.</summary>
+/// <summary><c>replay</c> (CONTRACTS.md §3): the same rules over a JSONL file, on pure event time.</summary>
 internal static class ReplayVerb
 {
     public static int Run(string[] args)
@@ -24,7 +24,7 @@ internal static class ReplayVerb
             until = parsed;
         }
 
-        // Replay reads only --config: no environment or command-line overrides (contracts §3).
+        // Replay reads only --config: no environment or command-line overrides (CONTRACTS.md §3).
         var configPath = a.Get("config");
         RulesSnapshot snapshot;
         if (configPath is null)

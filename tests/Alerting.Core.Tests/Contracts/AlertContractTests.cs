@@ -4,7 +4,7 @@ using Alerting.Core.Alerts;
 
 namespace Alerting.Core.Tests.Contracts;
 
-/// <summary>Pins contracts §2: the alert JSON shape and the alert id function (frozen across releases).</summary>
+/// <summary>Pins CONTRACTS.md §2: the alert JSON shape and the alert id function (frozen across releases).</summary>
 public class AlertContractTests
 {
     private static Alert Sample(AlertStatus status = AlertStatus.Firing, int revision = 0) => new()
@@ -52,13 +52,15 @@ public class AlertContractTests
     [Fact]
     public void AlertIds_AreFrozen()
     {
-        // These exact values must never change: a replay, redelivery or rollback relies on them.
+        // These exact values must never change: a replay, redelivery or rollback relies on them. They were
+        // computed outside .NET (Python hashlib: SHA-256 over "len:part|" for each part, first 16 bytes, hex).
         Assert.Equal("1c4a04251cf856c4652cc5cc13cb089b", AlertIds.ForConversation("wrong_promo_answer", "c-42", "m-000002"));
-        Assert.Equal(AlertIds.ForConversation("slow_response", "c-1", "m-1"), AlertIds.ForConversation("slow_response", "c-1", "m-1"));
-        Assert.NotEqual(AlertIds.ForConversation("slow_response", "c-1", "m-1"), AlertIds.ForConversation("unanswered_buyer", "c-1", "m-1"));
+        Assert.Equal("7bf3f615c84fc47f1765113d037760d1", AlertIds.ForConversation("slow_response", "c-1", "m-1"));
+        Assert.Equal("34cd3b256cd7ad9ddd689fe7eaf2fad5", AlertIds.ForConversation("unanswered_buyer", "c-1", "m-1"));
         Assert.NotEqual(AlertIds.ForConversation("r", "a|b", "c"), AlertIds.ForConversation("r", "a", "b|c"));
-        var window = new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
-        Assert.Equal(AlertIds.ForGroup("batch_wrong_promo_answer", "shop-a", "d11|满200减50", window), AlertIds.ForGroup("batch_wrong_promo_answer", "shop-a", "d11|满200减50", window.ToUniversalTime()));
-        Assert.Equal(32, AlertIds.ForGroup("batch_wrong_promo_answer", "shop-a", "k", window).Length);
+        var window = new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8)); // Unix 1794326400
+        Assert.Equal("6e03b55a1482129dbc82c2e01702c91b", AlertIds.ForGroup("batch_wrong_promo_answer", "shop-a", "d11|满200减50", window));
+        Assert.Equal("6e03b55a1482129dbc82c2e01702c91b", AlertIds.ForGroup("batch_wrong_promo_answer", "shop-a", "d11|满200减50", window.ToUniversalTime()));
+        Assert.Equal("af6243a3e8225e9862475c07050c4f35", AlertIds.ForGroup("agent_response_rate_low", "shop-a", "agent-07", window));
     }
 }

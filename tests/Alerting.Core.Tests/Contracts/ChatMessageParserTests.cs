@@ -3,7 +3,7 @@ using Alerting.Core.Messages;
 
 namespace Alerting.Core.Tests.Contracts;
 
-/// <summary>Pins contracts §1: the chat message shape and what makes a record bad.</summary>
+/// <summary>Pins CONTRACTS.md §1: the chat message shape and what makes a record bad.</summary>
 public class ChatMessageParserTests
 {
     private const string Valid = """{"messageId":"m-000001","conversationId":"c-42","shopId":"shop-a","sender":"buyer","senderId":"b-889","agentId":"agent-07","text":"满300减50吗？","sentAt":"2026-11-11T00:00:01.123+08:00","event":"message"}""";

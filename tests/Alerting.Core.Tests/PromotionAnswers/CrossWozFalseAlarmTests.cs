@@ -6,7 +6,7 @@ namespace Alerting.Core.Tests.PromotionAnswers;
 
 /// <summary>
 /// False alarms of <c>wrong_promo_answer</c> on clean text: every CrossWOZ validation utterance
-/// (thu-coai/CrossWOZ, Apache 2.0; see ../shared/data/README.md) is replayed as an agent reply one
+/// (thu-coai/CrossWOZ, Apache 2.0; see tests/Alerting.Core.Tests/Data/README.md) is replayed as an agent reply one
 /// minute after the buyer asked about a promotion that configures every term kind (so the reply is
 /// checked even though it names nothing). Travel dialogue states no promotion terms, so every alert is a
 /// false alarm; each one is printed for review.
@@ -32,7 +32,7 @@ public sealed class PromotionCrossWozFalseAlarmTests(ITestOutputHelper output)
     [Fact]
     public void Evaluate_OnCrossWozUtterancesAsOnTopicAgentReplies_NoGiftOrFinalPaymentFalseAlarms()
     {
-        var path = Path.Combine(SolutionDirectory(), "..", "shared", "data", "crosswoz-val-utterances.tsv");
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "crosswoz-val-utterances.tsv");
         Assert.True(File.Exists(path), $"CrossWOZ data not found at {path}");
 
         var lines = File.ReadAllLines(path);
@@ -54,12 +54,5 @@ public sealed class PromotionCrossWozFalseAlarmTests(ITestOutputHelper output)
         Assert.True(messages > 8000, $"expected the full file, read {messages} utterances");
         Assert.Equal(0, newKinds);
         Assert.True(per10k < 1.0, $"{hits} false alarms in {messages} utterances = {per10k:F2} per 10,000 (limit < 1)");
-    }
-
-    private static string SolutionDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -5,7 +5,7 @@ namespace Alerting.Core.Tests.RudeLanguage;
 
 /// <summary>
 /// False-alarm rate on clean text: the CrossWOZ validation utterances (thu-coai/CrossWOZ, Apache 2.0;
-/// see ../shared/data/README.md) replayed as agent replies. They contain no abuse, so every hit is a
+/// see tests/Alerting.Core.Tests/Data/README.md) replayed as agent replies. They contain no abuse, so every hit is a
 /// false alarm; each one is printed so a lexicon change that adds one is easy to review.
 /// </summary>
 public sealed class CrossWozFalseAlarmTests(ITestOutputHelper output)
@@ -13,7 +13,7 @@ public sealed class CrossWozFalseAlarmTests(ITestOutputHelper output)
     [Fact]
     public void Evaluate_OnCrossWozUtterancesAsAgentReplies_FalseAlarmsPer10kBelowOne()
     {
-        var path = Path.Combine(SolutionDirectory(), "..", "shared", "data", "crosswoz-val-utterances.tsv");
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "crosswoz-val-utterances.tsv");
         Assert.True(File.Exists(path), $"CrossWOZ data not found at {path}");
 
         var lines = File.ReadAllLines(path);
@@ -33,12 +33,5 @@ public sealed class CrossWozFalseAlarmTests(ITestOutputHelper output)
         output.WriteLine($"{hits} false alarms in {messages} utterances = {per10k:F2} per 10,000");
         Assert.True(messages > 8000, $"expected the full file, read {messages} utterances");
         Assert.True(per10k < 1.0, $"{hits} false alarms in {messages} utterances = {per10k:F2} per 10,000 (limit < 1)");
-    }
-
-    private static string SolutionDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Alerting.IntegrationTests.Faults;
 
 /// <summary>
-/// Issue 4's fault tests: for each, a deterministic script whose expected alerts (replay) include
+/// Delivery fault tests: for each, a deterministic script whose expected alerts (replay) include
 /// timing alerts with deadlines straddling the fault; the streams must end up holding exactly that set.
 /// </summary>
 public sealed class DeliveryFaultTests(ITestOutputHelper output)

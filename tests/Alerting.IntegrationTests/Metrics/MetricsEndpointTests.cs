@@ -15,7 +15,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Alerting.IntegrationTests.Metrics;
 
-/// <summary><c>GET /metrics</c> on a small WebApplication (127.0.0.1, free port), scraped over HTTP after recording values.</summary>
+/// <summary>
+/// <c>GET /metrics</c> (OpenTelemetry's Prometheus exporter) on a small WebApplication (127.0.0.1, free port), scraped
+/// over HTTP after recording values: the series names, labels and buckets of Metrics/README.md.
+/// </summary>
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private WebApplication _app = null!;
@@ -49,7 +52,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         using var response = await _http.GetAsync(new Uri("/metrics", UriKind.Relative));
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
-        var text = await response.Content.ReadAsStringAsync();
+        var text = PrometheusText.WithoutScope(await response.Content.ReadAsStringAsync());
         var samples = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -146,6 +149,20 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.DoesNotContain("somebody_else", text, StringComparison.Ordinal);
         Assert.All(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), line =>
             Assert.Matches(@"^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? \S+)$", line));
+    }
+
+    [Fact]
+    public async Task Scrape_ShowsOnlyThisHostsInstruments_WhenAnotherHostInTheProcessRecordsTheSameNames()
+    {
+        var other = new ServiceCollection().AddWorkerMetrics();
+        await using var otherHost = other.BuildServiceProvider();
+        otherHost.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>(); // its own exporter, as a second worker would have
+        otherHost.GetRequiredService<WorkerMetrics>().RecordConsumed(0, 1000);
+        _metrics.RecordConsumed(0, 5);
+
+        var (_, s) = await ScrapeAsync();
+
+        Assert.Equal(5, s["alerting_worker_messages_consumed_total{partition=\"0\"}"]);
     }
 
     private static Alert Retimed(Alert a, DateTimeOffset eventTime) => new()

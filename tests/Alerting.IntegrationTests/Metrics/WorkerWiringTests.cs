@@ -72,7 +72,7 @@ public sealed class WorkerWiringTests : IAsyncLifetime
         string text = "";
         await NotifierHarness.WaitUntilAsync(() =>
         {
-            text = http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult();
+            text = PrometheusText.WithoutScope(http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult());
             return text.Contains("alerting_worker_messages_dead_lettered_total 1", StringComparison.Ordinal);
         }, "dead letter counted", 20_000);
         var consumed = text.Split('\n').Where(l => l.StartsWith("alerting_worker_messages_consumed_total{", StringComparison.Ordinal))
@@ -86,5 +86,20 @@ public sealed class WorkerWiringTests : IAsyncLifetime
         Assert.Contains("alerting_redis_alerts_written_total ", text, StringComparison.Ordinal); // process-wide meter: other tests add to it
         Assert.Contains("alerting_worker_partitions_assigned 2", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE alerting_worker_processing_duration_seconds histogram", text, StringComparison.Ordinal);
+
+        // Health: liveness is plain text; readiness is the JSON body with every reason and count.
+        using var live = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal("ok\n", await live.Content.ReadAsStringAsync());
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("application/json", ready.Content.Headers.ContentType!.MediaType);
+        using var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        Assert.Equal(["ready", "problems", "warnings", "partitions", "redisHealthy", "paused", "configVersion", "rejectedReload", "records", "deadLettered",
+            "deadLettersSkipped", "redisOutOfMemoryReplies", "alertsWritten", "openConversations", "pendingDeadlines"], body.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.True(body.RootElement.GetProperty("ready").GetBoolean());
+        Assert.Equal(0, body.RootElement.GetProperty("problems").GetArrayLength());
+        Assert.Equal(2, body.RootElement.GetProperty("partitions").GetInt32());
+        Assert.Equal(5, body.RootElement.GetProperty("records").GetInt64());
+        Assert.Equal(1, body.RootElement.GetProperty("deadLettered").GetInt64());
     }
 }

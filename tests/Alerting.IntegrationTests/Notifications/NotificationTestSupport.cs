@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reactive.Concurrency;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Core.Alerts;
@@ -79,63 +80,67 @@ public sealed class ReceiverEndpoint : IAsyncDisposable
     }
 }
 
-/// <summary>A notifier and its dispatcher on fake time, with helpers to drive them.</summary>
+/// <summary>
+/// A notifier whose grouping runs on a virtual-time <see cref="HistoricalScheduler"/> and whose HTTP
+/// retries and timeouts run on a <see cref="FakeTimeProvider"/>, both starting at the same instant. Alerts
+/// are routed on the test thread, so the grouping is deterministic; only the HTTP exchange with the local
+/// receiver is real I/O, awaited with a bounded wait.
+/// </summary>
 public sealed class NotifierHarness : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _cts = new();
-    private readonly NotificationDispatcher? _dispatcher;
+    private static readonly DateTimeOffset Start = new(2026, 11, 10, 16, 0, 0, TimeSpan.Zero);
+    private readonly List<IDisposable> _running = [];
 
-    public NotifierHarness(NotificationOptions options, bool startDispatcher = true)
+    public NotifierHarness(NotificationOptions options, bool start = true)
     {
-        Notifier = new AlertNotifier(options, Time, NullLoggerFactory.Instance);
-        if (startDispatcher)
-        {
-            _dispatcher = new NotificationDispatcher(Notifier, Time);
-            _dispatcher.StartAsync(_cts.Token).GetAwaiter().GetResult();
-        }
+        Notifier = new AlertNotifier(options, Time, NullLoggerFactory.Instance, scheduler: Scheduler);
+        if (start) _running.AddRange(Notifier.Receivers.Select(r => r.Start()));
     }
 
-    /// <summary>Fake clock; starts at 2026-11-11 00:00 +08:00.</summary>
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 10, 16, 0, 0, TimeSpan.Zero));
+    /// <summary>Fake clock of HTTP timeouts, retry backoff and DingTalk signatures; starts at 2026-11-11 00:00 +08:00.</summary>
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    /// <summary>Virtual clock of the grouping timers.</summary>
+    public HistoricalScheduler Scheduler { get; } = new(Start);
 
     public AlertNotifier Notifier { get; }
 
     public NotificationStats Stats => Notifier.Stats;
 
-    /// <summary>Offers the alerts and waits (bounded, real time) until the dispatcher has routed all queued ones.</summary>
-    public async Task OfferAndRouteAsync(IReadOnlyList<Alert> alerts)
+    /// <summary>Offers the alerts and routes what was queued into the receivers (on this thread).</summary>
+    public void OfferAndRoute(IReadOnlyList<Alert> alerts)
     {
-        var target = Stats.Routed + alerts.Count(a => Notifier.Receivers.Any(r => r.Matches(a)));
         Notifier.Offer(alerts);
-        await WaitUntilAsync(() => Stats.Routed >= target, "alerts routed to receivers");
+        Notifier.RouteQueued();
+        Advance(TimeSpan.FromMilliseconds(1)); // the receivers observe routed alerts on the scheduler
     }
 
-    /// <summary>Advances fake time in steps of one second (the receivers' tick), letting the loops run between steps.</summary>
-    public async Task AdvanceAsync(TimeSpan by)
+    /// <summary>
+    /// Advances both clocks; grouping timers due by then run on this thread before it returns. Fake time moves
+    /// first, so an HTTP attempt started by a released message never sees its own timeout pass at once.
+    /// </summary>
+    public void Advance(TimeSpan by)
     {
-        for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromSeconds(1))
-        {
-            Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
-        }
+        Time.Advance(by);
+        Scheduler.AdvanceBy(by);
     }
 
-    /// <summary>Advances fake time second by second until <paramref name="done"/> holds (at most <paramref name="max"/> of fake time).</summary>
-    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan max, string what)
+    /// <summary>
+    /// Advances fake time (retry backoff) one second at a time until <paramref name="done"/> holds, at most
+    /// <paramref name="max"/>; after each step, waits (bounded, real time) for the HTTP attempt it allowed.
+    /// </summary>
+    public async Task AdvanceRetriesUntilAsync(Func<bool> done, TimeSpan max, string what)
     {
         for (var t = TimeSpan.Zero; t < max && !done(); t += TimeSpan.FromSeconds(1))
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            // Give the dispatcher's loops (real threads) a bounded moment to act on this second before
-            // the next one: on a loaded machine 20 ms was not always enough, and a skipped tick then
-            // used up the fake-time budget.
             var settle = Stopwatch.StartNew();
             while (!done() && settle.ElapsedMilliseconds < 150) await Task.Delay(5);
         }
         Assert.True(done(), $"not reached within {max} of fake time: {what}");
     }
 
-    /// <summary>Lets in-flight sends settle: waits (real time, bounded) until the condition holds.</summary>
+    /// <summary>Waits (real time, bounded) until the condition holds: for HTTP requests in flight.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, int timeoutMs = 10_000)
     {
         var sw = Stopwatch.StartNew();
@@ -146,18 +151,11 @@ public sealed class NotifierHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Gives the receiver loops a moment of real time to act on a fake-time step.</summary>
-
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_dispatcher is not null)
-        {
-            await _cts.CancelAsync();
-            await _dispatcher.StopAsync(CancellationToken.None);
-            _dispatcher.Dispose();
-        }
+        foreach (var r in _running) r.Dispose();
         Notifier.Dispose();
-        _cts.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
 

@@ -62,7 +62,7 @@ internal sealed class RedisTestHost : IAsyncDisposable
 
 internal static class TestAlerts
 {
-    /// <summary>Contracts §2 example alert, with overridable identity.</summary>
+    /// <summary>CONTRACTS.md §2 example alert, with overridable identity.</summary>
     public static Alert Rude(string shopId = "shop-a", string alertId = "a-1", AlertStatus status = AlertStatus.Firing, int revision = 0,
         string rule = "rude_language", string? agentId = "agent-07") => new()
         {

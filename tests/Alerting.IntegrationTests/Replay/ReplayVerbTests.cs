@@ -3,7 +3,7 @@ using Alerting.Worker.Verbs;
 
 namespace Alerting.IntegrationTests.Replay;
 
-/// <summary>The <c>replay</c> verb end to end on a fixture file with a known alert list (contracts §3).</summary>
+/// <summary>The <c>replay</c> verb end to end on a fixture file with a known alert list (CONTRACTS.md §3).</summary>
 public sealed class ReplayVerbTests : IDisposable
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Replay", "Fixtures");

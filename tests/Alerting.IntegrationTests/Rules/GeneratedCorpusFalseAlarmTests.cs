@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Alerting.IntegrationTests.Rules;
 
 /// <summary>
-/// Issue 5's false-alarm figure on a large generated customer-service corpus: 200,000 messages of clean
+/// The rude-language false-alarm figure on a large generated customer-service corpus: 200,000 messages of clean
 /// traffic (no faults injected) through the default rules; every rude_language / forbidden_claim hit is
 /// a false alarm and is listed.
 /// </summary>

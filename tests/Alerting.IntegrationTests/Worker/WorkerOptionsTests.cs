@@ -1,0 +1,38 @@
+using Alerting.Core.Config;
+using Alerting.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Alerting.IntegrationTests.Worker;
+
+/// <summary>The worker host binds every section through options and refuses to start on a bad one, naming path and reason.</summary>
+public sealed class WorkerOptionsTests
+{
+    private static IHost Host(Dictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["Redis:ConnectionString"] = "127.0.0.1:9",
+            ["Worker:HttpUrls"] = "http://127.0.0.1:0",
+        };
+        foreach (var (k, v) in settings) all[k] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
+        var (rules, problems) = ReloadingRulesSource.Start(null, false, null, NullLogger.Instance, TimeProvider.System, TimeSpan.Zero);
+        Assert.True(rules is not null, string.Join("; ", problems));
+        return WorkerHost.Build(configuration, rules!, logging => { });
+    }
+
+    [Theory]
+    [InlineData("Notifications:QueueCapacity", "0", "Notifications:QueueCapacity: must be between 1 and 1000000, got 0")]
+    [InlineData("Kafka:BatchMaxRecords", "0", "Kafka:BatchMaxRecords")]
+    [InlineData("Worker:Telemetry:Tracing", "true", "Worker:Telemetry:Tracing: tracing exports over OTLP")]
+    public async Task Start_WithAnInvalidSection_FailsBeforeConnecting_NamingPathAndReason(string key, string value, string expected)
+    {
+        using var host = Host(new() { [key] = value });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
