@@ -69,6 +69,10 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
             "Timer deadlines (unanswered buyers) waiting to fire");
         Meter.CreateObservableCounter("alerting.worker.redis.failed_attempts", ObserveRedisFailures, "{attempt}",
             "Redis calls that failed transiently and were retried, per component");
+        Meter.CreateObservableCounter("alerting.worker.redis.out_of_memory", ObserveRedisOutOfMemory, "{attempt}",
+            "Redis writes refused with OOM (at maxmemory), per component: the write waits and consumption pauses until memory is freed");
+        Meter.CreateObservableCounter("alerting.worker.dead_letters.skipped", () => _consumer?.DeadLettersSkipped ?? 0, "{message}",
+            "Bad records that could not be dead-lettered within Kafka:DeadLetterRetrySeconds and were skipped (policy skip; each logged with its position)");
         Meter.CreateObservableGauge("alerting.worker.redis.circuit", ObserveRedisCircuits, null,
             "1 for the current circuit-breaker state of each Redis component (closed, open, half_open, isolated)");
         Meter.CreateObservableCounter("alerting.worker.config.reloads", ObserveReloads, "{reload}",
@@ -142,6 +146,9 @@ public sealed class WorkerMetrics : IConsumeObserver, IDisposable
 
     private IEnumerable<Measurement<long>> ObserveRedisFailures()
         => _redis.Values.Select(r => new Measurement<long>(r.FailedAttempts, new KeyValuePair<string, object?>("component", r.Component)));
+
+    private IEnumerable<Measurement<long>> ObserveRedisOutOfMemory()
+        => _redis.Values.Select(r => new Measurement<long>(r.OutOfMemoryReplies, new KeyValuePair<string, object?>("component", r.Component)));
 
     private IEnumerable<Measurement<int>> ObserveRedisCircuits()
     {

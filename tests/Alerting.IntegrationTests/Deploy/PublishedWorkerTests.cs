@@ -29,7 +29,10 @@ public sealed class PublishedWorkerTests(PublishedWorker published, ITestOutputH
         var partitions = new List<int>();
         foreach (var port in ports)
         {
-            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/readyz")));
+            // The body carries the partition count whether or not the worker is ready at this instant
+            // (a loaded machine can make a write slow enough to pause consumption for a moment: 503).
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"));
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             partitions.Add(doc.RootElement.GetProperty("partitions").GetInt32());
         }
         output.WriteLine($"partitions per published worker: {string.Join(", ", partitions)}; {s.Expected.Count} expected alert events present exactly once");
