@@ -19,6 +19,10 @@ internal sealed class PromoText
     /// are folded. A text containing none of them cannot contain any key, so a rule can skip folding it.
     /// </summary>
     public static System.Buffers.SearchValues<char> StartChars(IEnumerable<string> foldedKeys, bool numerals)
+        => System.Buffers.SearchValues.Create([.. StartCharList(foldedKeys, numerals)]);
+
+    /// <summary>The characters of <see cref="StartChars"/> as a set, to combine with others.</summary>
+    public static HashSet<char> StartCharList(IEnumerable<string> foldedKeys, bool numerals)
     {
         var chars = new HashSet<char>();
         foreach (var key in foldedKeys)
@@ -31,7 +35,7 @@ internal sealed class PromoText
             if (c == '¥') chars.Add('￥');
             if (numerals && char.IsAsciiDigit(c)) foreach (var n in ChineseNumerals) chars.Add(n);
         }
-        return System.Buffers.SearchValues.Create([.. chars]);
+        return chars;
     }
 
     private readonly int[] _origStart;
@@ -78,6 +82,21 @@ internal sealed class PromoText
         foreach (var (start, length) in spans)
             for (var i = start; i < start + length && i < chars.Length; i++) { chars[i] = Masked; any = true; }
         return any ? new PromoText(Original, new string(chars), _origStart, _origEnd) : this;
+    }
+
+    /// <summary>
+    /// A copy in which only the digits (and decimal points) inside the given spans read as '□': the numbers of
+    /// a promotion name (双11, 618) are never taken for an amount, while its words (定金, 发货, a product name)
+    /// stay readable for the term patterns. Spans and the map stay the same.
+    /// </summary>
+    public PromoText MaskDigits(IEnumerable<(int Start, int Length)> spans)
+    {
+        char[]? chars = null;
+        foreach (var (start, length) in spans)
+            for (var i = start; i < start + length && i < Text.Length; i++)
+                if (IsAsciiDigit(Text[i]) || (Text[i] == '.' && i > start && IsAsciiDigit(Text[i - 1])))
+                    (chars ??= Text.ToCharArray())[i] = Masked;
+        return chars is null ? this : new PromoText(Original, new string(chars), _origStart, _origEnd);
     }
 
     /// <summary>The character that stands for a masked promotion name.</summary>
