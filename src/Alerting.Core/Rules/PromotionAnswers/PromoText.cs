@@ -121,6 +121,10 @@ internal sealed class PromoText
             else if (c == '\u3002' && i > 0 && i + 1 < original.Length && IsAsciiDigitLike(original[i - 1]) && IsAsciiDigitLike(original[i + 1]))
                 c = '.'; // 11。11 typed with a Chinese full stop
             if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
+            // Traditional characters (小時內發貨, 價) read as simplified, one to one, so every pattern sees one script.
+            c = Alerting.Core.Text.TraditionalChinese.ToSimplified(c);
+            // 卷 typed for 券 (same pinyin): only right after an amount or 的, where 卷 (roll) makes no sense.
+            if (c == '卷' && chars.Count > 0 && (IsAsciiDigit(chars[^1].C) || chars[^1].C is '元' or '块' or '的')) c = '券';
             chars.Add((c, i, i + 1));
         }
 
@@ -259,7 +263,15 @@ internal sealed class PromoText
         if (!hasUnit)
         {
             // 一 → 1; 九五折 → 95; other unit-less Chinese digit strings stay as written.
-            if (run.Length == 1) { value = ChineseDigit(run[0]); return true; }
+            if (run.Length == 1)
+            {
+                // A lone financial numeral (陆续, 伍) or 一 in an everyday word (一般, 一起, 一定) is no number:
+                // "一般是72小时" must not read "1般是72小时".
+                if (run[0] is '壹' or '贰' or '叁' or '肆' or '伍' or '陆' or '柒' or '捌' or '玖') return false;
+                if (run[0] == '一' && "般样起直定些下共切致律旦会边向贯同并齐概再级流手线".Contains(next)) return false;
+                value = ChineseDigit(run[0]);
+                return true;
+            }
             if (next != '折' || run.Length > 2) return false;
             foreach (var c in run)
             {

@@ -140,7 +140,7 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(Date + @"(?:\d{1,2}(?:点|:\d{2}))?(?:之前|以前|前)(?:就|可以|会|能|都|必)*(?:发货|发出)")]
     private static partial Regex ShipBy();
 
-    [GeneratedRegex(@"(?<not>(?:不|不能|不可以|没有|没|无法|不是|不支持|不给|不提供)(?:包邮|免邮|免运费)|运费(?:需要|要|得)?(?:自理|自付|买家承担|您承担|自己承担|另付|另算|另计)|(?:需要|要|得)(?:您|你)?(?:补|付|出|加|承担)运费)|满" + Pre + @"(?<t>" + Num + @")" + Post + @"(?:以上)?(?:就|即|可|才|可以|都)*(?:包邮|免邮|免运费)|(?:包邮|免邮|免运费)(?![券卡吗么?])")]
+    [GeneratedRegex(@"(?<not>(?:不|不能|不可以|没有|没|无法|不是|不支持|不给|不提供)(?:包邮|包油|免邮|免运费)|运费(?:需要|要|得)?(?:自理|自付|买家承担|您承担|自己承担|另付|另算|另计)|(?:需要|要|得)(?:您|你)?(?:补|付|出|加|承担)运费)|满" + Pre + @"(?<t>" + Num + @")" + Post + @"(?:以上)?(?:就|即|可|才|可以|都)*(?:包邮|包油|免邮|免运费)|(?:包邮|包油|免邮|免运费)(?![券卡吗么?])")]
     private static partial Regex FreeShippingWords();
 
     [GeneratedRegex(@"(?:新疆|西藏|偏远|港澳台|香港|澳门|台湾|海外|国外|内蒙|青海|宁夏|甘肃|部分地区|个别地区|除)")]
@@ -149,7 +149,7 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"(?<not>不支持|不能|不可以|不享受|不提供|不参加|不参与|没有|无法|不给|不)?(?:(?<d>\d{1,2})天(?:内)?)?(?:无理由|无忧)(?:退换货|退换|退货|换货|退款)?")]
     private static partial Regex ReturnWords();
 
-    [GeneratedRegex(@"定制|拆封|拆开|拆了|使用过|用过|穿过|洗过|激活|贴身|内衣|内裤|袜|生鲜|食品|鲜花|二次销售|吊牌|特价|清仓|个人原因|质量问题|虚拟|吗|\?")]
+    [GeneratedRegex(@"定制|拆封|拆开|拆了|使用过|用过|穿过|洗过|激活|贴身|内衣|内裤|袜|生鲜|食品|鲜花|次销售|吊牌|特价|清仓|个人原因|质量问题|虚拟|吗|\?")]
     private static partial Regex ReturnExceptionWords();
 
     [GeneratedRegex(Date)]
@@ -164,11 +164,15 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"^(?:(?:晚上|凌晨|早上|上午|中午|下午)?\d{1,2}(?:点|:\d{2})(?:整)?)?(?:结束|截止|为止)")]
     private static partial Regex EndsAfter();
 
-    [GeneratedRegex(@"(?:到|至|截止到?|截至|持续到)$")]
+    [GeneratedRegex(@"(?<!等|要等|得等)(?:到|至|截止到?|截至|持续到)$")]
     private static partial Regex EndsBefore();
 
     [GeneratedRegex(@"^(?:当天|当日|那天|那一天|一天)")]
     private static partial Regex OnDayAfter();
+
+    // 要等到11月1日 (said before the start) is when it begins, not when it ends.
+    [GeneratedRegex(@"(?:等到|等|从|自)$")]
+    private static partial Regex StartsBefore();
 
     [GeneratedRegex(@"(?:只有|仅限|只在|就在|仅在)$")]
     private static partial Regex OnDayBefore();
@@ -247,11 +251,13 @@ internal static partial class StatedTermExtractor
                 if (face <= 0 || !Take(m.Index, m.Length)) continue;
                 found.Add(new StatedCoupon(m.Index, m.Length, face, m.Groups["free"].Success ? 0 : null));
             }
-            foreach (Match m in CouponThreshold().Matches(s))
-                if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, Dec(m.Groups["t"])));
             foreach (Match m in NoThreshold().Matches(s))
                 if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, 0));
         }
+
+        // 满199就能用 answers "券怎么用" without the word 券: "usable from a spend" is coupon wording either way.
+        foreach (Match m in CouponThreshold().Matches(s))
+            if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, Dec(m.Groups["t"])));
 
         foreach (Match m in Percent().Matches(s))
         {
@@ -286,13 +292,16 @@ internal static partial class StatedTermExtractor
             if (hours > 0 && Take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
         }
 
-        if (s.Contains('邮') || s.Contains("运费", StringComparison.Ordinal))
+        if (s.Contains('邮') || s.Contains("包油", StringComparison.Ordinal) || s.Contains("运费", StringComparison.Ordinal))
         {
             foreach (Match m in FreeShippingWords().Matches(s))
             {
                 // 新疆西藏不包邮 / 偏远地区除外 restrict the rule to regions; they say nothing about the general policy.
                 var clauseStart = ClauseStart(s, m.Index, 10);
-                if (ShippingRegionWords().IsMatch(s.AsSpan(clauseStart, m.Index - clauseStart).ToString())
+                // 退货运费自理 / 换货的运费 is about sending a parcel back, not about 包邮.
+                var clauseBefore = s[clauseStart..m.Index];
+                if (clauseBefore.Contains('退') || clauseBefore.Contains('换') || clauseBefore.Contains("寄回", StringComparison.Ordinal)) continue;
+                if (ShippingRegionWords().IsMatch(clauseBefore)
                     || ShippingRegionWords().IsMatch(s.AsSpan(m.Index + m.Length, Math.Min(4, s.Length - m.Index - m.Length)).ToString())) continue;
                 var free = !m.Groups["not"].Success;
                 decimal? threshold = m.Groups["t"].Success ? Dec(m.Groups["t"]) : null;
@@ -383,6 +392,7 @@ internal static partial class StatedTermExtractor
             if ((k = StartsAfter().Match(after)).Success) { claim = DateClaim.Starts; claimEnd = end + k.Length; }
             else if ((k = EndsAfter().Match(after)).Success) { claim = DateClaim.Ends; claimEnd = end + k.Length; }
             else if (EndsBefore().IsMatch(before)) claim = DateClaim.Ends;
+            else if (StartsBefore().IsMatch(before) && !DateRangeTail().IsMatch(after)) claim = DateClaim.Starts;
             else if ((k = OnDayAfter().Match(after)).Success) { claim = DateClaim.OnDay; claimEnd = end + k.Length; }
             else if (OnDayBefore().IsMatch(before)) claim = DateClaim.OnDay;
             if (claim is null) continue;

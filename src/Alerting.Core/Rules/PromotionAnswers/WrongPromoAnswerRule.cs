@@ -66,8 +66,8 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         var products = new List<string>();
         foreach (var (shipping, free, returns, prices) in all)
         {
-            if (shipping is not null) foreach (var c in "发寄库") chars.Add(c);
-            if (free is not null) foreach (var c in "邮费") chars.Add(c);
+            if (shipping is not null) foreach (var c in "发發寄库") chars.Add(c);
+            if (free is not null) foreach (var c in "邮郵费費油") chars.Add(c);
             if (returns is not null) foreach (var c in "理忧") chars.Add(c);
             products.AddRange(prices.Where(x => !string.IsNullOrWhiteSpace(x.Product)).Select(x => PromotionTerms.FoldName(x.Product)));
         }
@@ -265,12 +265,12 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     [GeneratedRegex(@"(?:可以|能|可)(?:参加|参与|享受|享|使用|用)")]
     private static partial Regex EligibleWords();
 
-    [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|吗|？|\?")]
+    [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|不了|没法|不行|不再|原价|吗|？|\?")]
     private static partial Regex NotNowWords();
 
     // Words of an answer about an order or after-sales, not about joining the promotion: on the topic path
     // (the agent names nothing) "现在可以申请退款" after 买家 "双11买的能退吗" says nothing about validity.
-    [GeneratedRegex(@"退|换货|售后|发货|发出|物流|快递|订单|签收|到货|质量|保修|质保|尺码|库存|补发|地址")]
+    [GeneratedRegex(@"退|换货|售后|发货|发出|物流|快递|订单|签收|到货|质量|保修|质保|尺码|库存|补发|地址|路上|派送|配送|运输|包裹|到了")]
     private static partial Regex AboutOrderWords();
 
     private static PromoFinding? CheckValidity(PromotionTerms promotion, PromoText text, DateTimeOffset sentAt, bool viaTopic)
