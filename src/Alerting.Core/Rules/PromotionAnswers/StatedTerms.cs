@@ -182,11 +182,27 @@ internal static partial class StatedTermExtractor
     /// <paramref name="masked"/> is <paramref name="text"/> with promotion names masked (amounts are read from
     /// it); dates are read from the unmasked text so 双11当天 still counts as a day.
     /// </remarks>
-    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys)
+    /// <param name="storeWideOnly">Only the kinds judged without a mention (shipping, price, 包邮, returns): the message names no promotion and follows no question about one.</param>
+    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys, bool storeWideOnly = false)
     {
         var s = masked.Text;
         var found = new List<StatedTerm>();
         if (s.Length == 0) return found;
+        if (storeWideOnly)
+        {
+            var takenOnly = new List<(int Start, int End)>();
+            bool TakeOnly(int start, int length)
+            {
+                var end = start + length;
+                foreach (var (ts, te) in takenOnly)
+                    if (start < te && ts < end) return false;
+                takenOnly.Add((start, end));
+                return true;
+            }
+            ExtractStoreWide(s, found, TakeOnly, productKeys);
+            found.Sort((x, y) => x.Start.CompareTo(y.Start));
+            return found;
+        }
         var taken = new List<(int Start, int End)>();
         var mentionsCoupon = s.Contains('券') || s.Contains("红包", StringComparison.Ordinal);
         var mentionsPresale = s.Contains("定金", StringComparison.Ordinal) || s.Contains("订金", StringComparison.Ordinal)
@@ -275,10 +291,28 @@ internal static partial class StatedTermExtractor
             if (Take(m.Index, m.Length)) found.Add(new StatedPercent(m.Index, m.Length, percent, items));
         }
 
+        ExtractStoreWide(s, found, Take, productKeys);
+
+        ExtractDates(text.Text, found, Take);
+        found.Sort((x, y) => x.Start.CompareTo(y.Start));
+        return found;
+    }
+
+    /// <summary>Shipping promises, 包邮, returns and product prices: the kinds judged without a mention.</summary>
+    private static void ExtractStoreWide(string s, List<StatedTerm> found, Func<int, int, bool> take, IReadOnlyCollection<string> productKeys)
+    {
+        if (s.AsSpan().ContainsAny(ShippingVerbStarts)) ExtractShipping(s, found, take);
+        ExtractFreeShippingReturnsPrices(s, found, take, productKeys);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ShippingVerbStarts = System.Buffers.SearchValues.Create("发寄库");
+
+    private static void ExtractShipping(string s, List<StatedTerm> found, Func<int, int, bool> take)
+    {
         foreach (Match m in ShipBy().Matches(s))
         {
             var (month, day) = MonthDay(m);
-            if (Take(m.Index, m.Length)) found.Add(new StatedShipBy(m.Index, m.Length, month, day));
+            if (take(m.Index, m.Length)) found.Add(new StatedShipBy(m.Index, m.Length, month, day));
         }
         foreach (Match m in ShippingHours().Matches(s))
         {
@@ -289,9 +323,12 @@ internal static partial class StatedTermExtractor
             else if (m.Groups["h"].Success) hours = int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture);
             else hours = int.Parse(m.Groups["days"].ValueSpan, CultureInfo.InvariantCulture) * 24;
             if (m.Groups["lo"].Success && int.Parse(m.Groups["lo"].ValueSpan, CultureInfo.InvariantCulture) * (m.Groups["days"].Success ? 24 : 1) > hours) continue;
-            if (hours > 0 && Take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
+            if (hours > 0 && take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
         }
+    }
 
+    private static void ExtractFreeShippingReturnsPrices(string s, List<StatedTerm> found, Func<int, int, bool> take, IReadOnlyCollection<string> productKeys)
+    {
         if (s.Contains('邮') || s.Contains("包油", StringComparison.Ordinal) || s.Contains("运费", StringComparison.Ordinal))
         {
             foreach (Match m in FreeShippingWords().Matches(s))
@@ -305,7 +342,7 @@ internal static partial class StatedTermExtractor
                     || ShippingRegionWords().IsMatch(s.AsSpan(m.Index + m.Length, Math.Min(4, s.Length - m.Index - m.Length)).ToString())) continue;
                 var free = !m.Groups["not"].Success;
                 decimal? threshold = m.Groups["t"].Success ? Dec(m.Groups["t"]) : null;
-                if (Take(m.Index, m.Length)) found.Add(new StatedFreeShipping(m.Index, m.Length, free, threshold));
+                if (take(m.Index, m.Length)) found.Add(new StatedFreeShipping(m.Index, m.Length, free, threshold));
             }
         }
 
@@ -319,16 +356,12 @@ internal static partial class StatedTermExtractor
                 if (ReturnExceptionWords().IsMatch(s[from..to])) continue;
                 int? days = m.Groups["d"].Success ? int.Parse(m.Groups["d"].ValueSpan, CultureInfo.InvariantCulture) : null;
                 var offered = !m.Groups["not"].Success;
-                if (Take(m.Index, m.Length)) found.Add(new StatedReturns(m.Index, m.Length, offered, days));
+                if (take(m.Index, m.Length)) found.Add(new StatedReturns(m.Index, m.Length, offered, days));
             }
         }
 
         foreach (var product in productKeys)
-            ExtractPrices(s, product, found, Take);
-
-        ExtractDates(text.Text, found, Take);
-        found.Sort((x, y) => x.Start.CompareTo(y.Start));
-        return found;
+            ExtractPrices(s, product, found, take);
     }
 
     private static void ExtractPrices(string s, string product, List<StatedTerm> found, Func<int, int, bool> take)
