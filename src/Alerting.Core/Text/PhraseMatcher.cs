@@ -56,6 +56,7 @@ public sealed class PhraseMatcher
     private readonly int[][] _expansionsByFirst;      // [automaton id] → templates whose first piece has it
     private readonly bool[] _isFragment;              // [automaton id] → a piece of some template (a phrase id too when equal)
     private readonly int _sClass, _aClass, _iClass;   // classes of s, a, i for $, @, ! written inside a Latin word
+    private readonly int _starClass;                  // class of * written for a letter inside a Latin word (sh*t, a**hole)
 
     /// <param name="phrases">Phrases to find; a match reports the phrase's index in this list. Equal normalized forms: the later phrase wins.</param>
     /// <param name="allowed">Whitelist: an allowed phrase overlapping a match suppresses it, unless it lies strictly inside the match and is part of the phrase itself.</param>
@@ -157,6 +158,7 @@ public sealed class PhraseMatcher
             _sClass = alphabet.GetValueOrDefault('s');
             _aClass = alphabet.GetValueOrDefault('a');
             _iClass = alphabet.GetValueOrDefault('i');
+            _starClass = alphabet.GetValueOrDefault('*');
         }
         foreach (var (cp, cls) in alphabet)
             if (cp > 0xFFFF) _astralClasses[cp] = cls;
@@ -349,6 +351,7 @@ public sealed class PhraseMatcher
         return c switch
         {
             '!' when IsLetter(prev) && IsLetter(next) => _iClass,
+            '*' when StarForLetter(text, i) => _starClass,
             '$' when (IsLetter(next) || next == '$') && (IsLetter(prev) || prev == '$' || prev == '@' || !TextFolding.IsLatinAlphanumeric(prev)) => _sClass,
             '$' when prev == '$' && i >= 2 && IsLetter(text[i - 2]) => _sClass,
             '@' when (IsLetter(next) || next == '$') && !TextFolding.IsLatinAlphanumeric(prev) => _aClass,
@@ -358,6 +361,21 @@ public sealed class PhraseMatcher
     }
 
     /// <summary>A template: <c>Pieces[k]</c> holds the fragment ids piece k may be, <c>Ends[k][i]</c> whether alternative i must end a sentence.</summary>
+    /// <summary>
+    /// A run of * stands for letters when a Latin letter touches it on both sides and one side has at least two
+    /// letters (sh*t, b*tch, a**hole); between single letters it is a separator (f*u*c*k reads fuck).
+    /// </summary>
+    internal static bool StarForLetter(ReadOnlySpan<char> text, int i)
+    {
+        int from = i, to = i;
+        while (from > 0 && text[from - 1] == '*') from--;
+        while (to + 1 < text.Length && text[to + 1] == '*') to++;
+        int before = 0, after = 0;
+        while (from - before - 1 >= 0 && IsLetter(text[from - before - 1])) before++;
+        while (to + after + 1 < text.Length && IsLetter(text[to + after + 1])) after++;
+        return before > 0 && after > 0 && (before >= 2 || after >= 2);
+    }
+
     private static bool IsLetter(char c) => TextFolding.IsLatinAlphanumeric(c) && !char.IsDigit(c) && c is not (>= '０' and <= '９');
 
     private readonly record struct CompiledTemplate(int Output, int[][] Pieces, bool[][] Ends, (int Min, int Max)[] Gaps);
@@ -455,7 +473,7 @@ public sealed class PhraseMatcher
             }
 
             int cls = Unsafe.Add(ref classes, (int)text[i]);
-            if (cls is SymbolCode or BreakCode && text[i] is '$' or '@' or '!' && LeetClass(text, i) is var leet and not 0) cls = leet;
+            if (cls is SymbolCode or BreakCode && text[i] is '$' or '@' or '!' or '*' && LeetClass(text, i) is var leet and not 0) cls = leet;
             if (cls == 0)
             {
                 state = 0;
@@ -652,7 +670,9 @@ public sealed class PhraseMatcher
                     pendingSpace = units.Count > 0;
                     continue;
                 }
-                if (role is CharRole.Symbol or CharRole.Dot && settings.SkipInsertedSymbols) continue;
+                // '*' standing for a letter inside a Latin word (sh*t, a**hole) is kept: the matcher reads it the same way.
+                var starForLetter = c == '*' && settings.SkipInsertedSymbols && !pendingSpace && StarForLetter(phrase, i);
+                if (!starForLetter && role is CharRole.Symbol or CharRole.Dot && settings.SkipInsertedSymbols) continue;
                 cp = TextFolding.Fold(c, settings);
             }
             if (pendingSpace)

@@ -159,6 +159,13 @@ public static class DefaultLexicon
         bad_attitude | high | 别来烦我 | (别|不要|不用)再(来|)(烦|吵|打扰)我, 没空(理|搭理|管)(你|您), (不想|懒得)(跟|和)(你|您)(废话|啰嗦|扯|多说), 别(跟|和)我(说|讲)(这些|这个|那些|废话)
         bad_attitude | high | 别浪费我时间 | 浪费我时间, 别墨迹, 磨磨唧唧, 磨磨叽叽, 问来问去
         bad_attitude | medium | 跟我说没用 | 找我也没用, 找我没用, 这不归我管, 不归我管, 你自己看着办, 去投诉吧, 投诉去吧, 你去别家, 没钱就别看, 没钱别看
+        bad_attitude | medium | 不是说过了吗 | (不是|早就|都)(说|讲|写|告诉你|告诉您|回复|发)(过|了)(了|)(吗|么|嘛|$), (你|您)(看清楚|看仔细|好好看看|仔细看看)(好不好|行不行|好吗|行吗|再问|再说), (你|您)(是|)(识字|认字|识不识字)(吗|么|$), (你|您)(是不是|到底)(没看|不看|没有看), 这(种|样|么简单)(的|)问题(也|都|还)(要|来|需要|)问, 这(有|又)什么(难|不懂|不会)的, (都|也|还)要我(教|告诉|说)(你|您), 连{1,6}都(选不对|填不对|写不对|搞不定|弄不对|做不对|不会选|不会填|选不好|填不好)
+        bad_attitude | medium | 别找我了 | 别(再|)找我(了|$), (没空|没工夫|没时间)(跟|和|陪)(你|您)(扯|聊|耗|废话|啰嗦), 别(再|)(发|催|刷屏)了, (你|您)(去|)(问|找)别人(吧|去|$), (跟|和)(你|您)(说不通|讲不通|没法说|说不清|讲不清), 爱(咋样|怎样|咋办)(就|)(咋样|怎样|咋办), 随便(你|您)(怎么|咋)(想|说|弄|办)
+        bad_attitude | medium | 不要就算了 | 不(想|)(要|买)(就|)(算了|走人|走|滚), (你|您)到底(想|要)(怎么样|干嘛|怎样|干什么), 能不能快点, 别(墨迹|磨叽|磨蹭|磨磨蹭蹭)(了|), 买不买给个, 不买(就|)(别|不要)(占着|耽误|打扰|聊), 嫌贵(你|您|就|)(别|不要)(买|看|问)
+        insult | high | 脑子有问题 | 脑子(是不是|)(有|)(问题|毛病|病)(吧|啊|吗|$)
+        profanity | medium | 你妹的 |
+        insult | medium | 神经 | | whole
+        profanity | low | 靠 | | whole
         bad_attitude | low | 我不管 | 无所谓 | whole
         insult | high | 滚 | 死开 | whole
         profanity | medium | 去你的 | | whole
@@ -193,7 +200,7 @@ public static class DefaultLexicon
         => [.. WhitelistText.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries), .. EnglishWhitelist];
 
     /// <summary>Built-in allowed English phrases (they hold a space, so they are not in <see cref="WhitelistText"/>).</summary>
-    public static readonly string[] EnglishWhitelist = ["pussy willow", "pussy cat", "shut up shop"];
+    public static readonly string[] EnglishWhitelist = ["pussy willow", "pussy cat", "shut up shop", "moby dick"];
 
     /// <summary>Parses lines in the <see cref="TermsText"/> format; used for the built-in lexicon and by tests.</summary>
     public static List<RudeLanguageTerm> ParseTerms(string text)
