@@ -59,7 +59,18 @@ public static class TraditionalChinese
     public static int Count => Map.Count;
 
     /// <summary>The simplified form of <paramref name="c"/>, or <paramref name="c"/> itself when the table does not know it.</summary>
-    public static char ToSimplified(char c) => Map.TryGetValue(c, out var s) ? s : c;
+    public static char ToSimplified(char c) => Table[c];
+
+    // One entry per UTF-16 code unit (128 KB), so folding a chat message costs a load per character, not a hash lookup.
+    private static readonly char[] Table = BuildTable();
+
+    private static char[] BuildTable()
+    {
+        var table = new char[65536];
+        for (var c = 0; c < table.Length; c++) table[c] = (char)c;
+        foreach (var (traditional, simplified) in Map) table[traditional] = simplified;
+        return table;
+    }
 
     /// <summary>Every (traditional, simplified) pair of the table, for tests and docs.</summary>
     public static IEnumerable<KeyValuePair<char, char>> Entries => Map;
