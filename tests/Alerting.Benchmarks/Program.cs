@@ -5,11 +5,13 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- state-size [--conversations N] [--shared-ids]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- replay-vs-jsondocument [--messages N] [--repeat N]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- rude-allocations
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu [rounds]
 return args.FirstOrDefault() switch
 {
     "state-size" => StateSizeCommand.Run(args[1..]),
     "replay-vs-jsondocument" => ReplayComparisonCommand.Run(args[1..]),
     "rude-allocations" => RudeAllocationsCommand.Run(),
+    "text-rules-cpu" => TextRulesCpuCommand.Run(args[1..]),
     _ => Run(args),
 };
 

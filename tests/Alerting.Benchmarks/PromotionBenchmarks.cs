@@ -23,7 +23,7 @@ public class PromotionBenchmarks
 
     private static readonly Lazy<PromoCorpus> Corpus = new(PromoCorpus.Build);
 
-    private Item[] _mix = null!, _noMention = null!, _mention = null!;
+    private Item[] _mix = null!, _noMention = null!, _mention = null!, _noMentionPolicy = null!;
     private readonly RuleContext _context = new();
     private readonly List<Alert> _alerts = new(4);
 
@@ -38,6 +38,7 @@ public class PromotionBenchmarks
         _mix = corpus.Mix;
         _noMention = corpus.NoMention;
         _mention = corpus.Mention;
+        _noMentionPolicy = corpus.NoMentionWithPolicy;
     }
 
     [Benchmark(OperationsPerInvoke = MixCount), CharsPerOperation(nameof(AverageCharsMix))]
@@ -45,6 +46,13 @@ public class PromotionBenchmarks
 
     [Benchmark(OperationsPerInvoke = NoMentionCount), CharsPerOperation(nameof(AverageCharsNoMention))]
     public int Evaluate_NoPromotionNamed() => Evaluate(_noMention);
+
+    /// <summary>
+    /// Issue 16: the same no-mention messages for stores that also configure a store policy (shipping promise,
+    /// 包邮, returns, two product prices), which is judged on every agent message that could state one.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = NoMentionCount), CharsPerOperation(nameof(AverageCharsNoMention))]
+    public int Evaluate_NoPromotionNamed_WithStorePolicy() => Evaluate(_noMentionPolicy);
 
     [Benchmark(OperationsPerInvoke = MentionCount), CharsPerOperation(nameof(AverageCharsMention))]
     public int Evaluate_PromotionNamed() => Evaluate(_mention);
@@ -69,6 +77,7 @@ public class PromotionBenchmarks
     {
         public required Item[] Mix { get; init; }
         public required Item[] NoMention { get; init; }
+        public required Item[] NoMentionWithPolicy { get; init; }
         public required Item[] Mention { get; init; }
         public required double MentionShare { get; init; }
 
@@ -96,10 +105,24 @@ public class PromotionBenchmarks
             var mention = all.Where(Named).ToList();
             if (all.Count < MixCount || noMention.Count < NoMentionCount || mention.Count < MentionCount)
                 throw new InvalidOperationException($"corpus too small: {all.Count} messages, {noMention.Count} without a promotion name, {mention.Count} with one");
+            var policy = new StorePolicyOptions
+            {
+                Shipping = new() { WithinHours = 48 },
+                FreeShipping = new() { Threshold = 99 },
+                Returns = new() { NoReasonDays = 7 },
+                Prices = [new() { Product = "保湿面霜", Price = 199 }, new() { Product = "连衣裙", Price = 259 }],
+            };
+            var withPolicy = new Dictionary<WrongPromoAnswerRule, WrongPromoAnswerRule>();
+            WrongPromoAnswerRule PolicyRule(WrongPromoAnswerRule r)
+            {
+                if (!withPolicy.TryGetValue(r, out var p)) withPolicy[r] = p = new WrongPromoAnswerRule(r.Options, r.Promotions, policy);
+                return p;
+            }
             return new PromoCorpus
             {
                 Mix = [.. all.Take(MixCount)],
                 NoMention = [.. noMention.Take(NoMentionCount)],
+                NoMentionWithPolicy = [.. noMention.Take(NoMentionCount).Select(i => i with { Rule = PolicyRule(i.Rule) })],
                 Mention = [.. mention.Take(MentionCount)],
                 MentionShare = (double)mention.Count / all.Count,
             };

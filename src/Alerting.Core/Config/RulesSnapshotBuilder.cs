@@ -29,7 +29,7 @@ public static class RulesSnapshotBuilder
 
     private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
-    private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions"]), StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions", "StorePolicy"]), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Builds from a configuration root that holds a <c>Rules</c> section (missing means all defaults).</summary>
     public static SnapshotBuildResult Build(IConfiguration root)
@@ -62,7 +62,8 @@ public static class RulesSnapshotBuilder
             foreach (var section in RuleSections)
                 Flatten(store.GetSection(section), section, merged);
             var promotions = Bind<List<PromotionOptions>>(store.GetSection("Promotions"), problems) ?? [];
-            var built = BuildStore(store.Key, store, merged, promotions, storePath, problems);
+            var policy = store.GetSection("StorePolicy").Exists() ? Bind<StorePolicyOptions>(store.GetSection("StorePolicy"), problems) : null;
+            var built = BuildStore(store.Key, store, merged, promotions, storePath, problems, policy);
             if (built is not null) stores[store.Key] = built;
         }
 
@@ -77,7 +78,7 @@ public static class RulesSnapshotBuilder
         return store.GetSection(relative).Exists();
     }
 
-    private static StoreRules? BuildStore(string? shopId, IConfigurationSection? storeSection, Dictionary<string, string?> flat, IReadOnlyList<PromotionOptions> promotions, string path, List<ConfigProblem> problems)
+    private static StoreRules? BuildStore(string? shopId, IConfigurationSection? storeSection, Dictionary<string, string?> flat, IReadOnlyList<PromotionOptions> promotions, string path, List<ConfigProblem> problems, StorePolicyOptions? policy = null)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(flat).Build();
         var before = problems.Count;
@@ -98,7 +99,7 @@ public static class RulesSnapshotBuilder
         var found = new List<ConfigProblem>();
         found.AddRange(conversation.Validate($"{scope}:Conversation"));
         found.AddRange(RudeLanguageRule.Validate(rude, $"{scope}:RudeLanguage"));
-        found.AddRange(WrongPromoAnswerRule.Validate(promo, promotions, scope));
+        found.AddRange(WrongPromoAnswerRule.Validate(promo, promotions, scope, policy));
         found.AddRange(ForbiddenClaimRule.Validate(claims, $"{scope}:ForbiddenClaim"));
         found.AddRange(batch.Validate($"{scope}:BatchWrongPromoAnswer"));
         found.AddRange(agentRate.Validate($"{scope}:AgentResponseRate"));
@@ -125,7 +126,7 @@ public static class RulesSnapshotBuilder
             var unansweredRule = new UnansweredBuyerRule(unanswered);
             var list = new List<IChatRule>();
             if (rude.Enabled) list.Add(new RudeLanguageRule(rude));
-            if (promo.Enabled) list.Add(new WrongPromoAnswerRule(promo, promotions));
+            if (promo.Enabled) list.Add(new WrongPromoAnswerRule(promo, promotions, policy));
             if (claims.Enabled) list.Add(new ForbiddenClaimRule(claims));
             if (slow.Enabled) list.Add(slowRule);
             if (unanswered.Enabled) list.Add(unansweredRule);

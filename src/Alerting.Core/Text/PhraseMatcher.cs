@@ -49,6 +49,14 @@ public sealed class PhraseMatcher
     private readonly PatternInfo[] _allowedInfo;
     private readonly string[] _phraseForms;
     private readonly string[] _allowedForms;
+    private readonly int _fragmentBase;               // automaton ids ≥ this are template fragments, not phrases
+    private readonly string[] _pieceForms;            // [automaton id] → normalized literal (phrase or piece)
+    private readonly bool[] _isTemplate;              // [phrase id] → the phrase is a template
+    private readonly CompiledTemplate[] _expansions;
+    private readonly int[][] _expansionsByFirst;      // [automaton id] → templates whose first piece has it
+    private readonly bool[] _isFragment;              // [automaton id] → a piece of some template (a phrase id too when equal)
+    private readonly int _sClass, _aClass, _iClass;   // classes of s, a, i for $, @, ! written inside a Latin word
+    private readonly int _starClass;                  // class of * written for a letter inside a Latin word (sh*t, a**hole)
 
     /// <param name="phrases">Phrases to find; a match reports the phrase's index in this list. Equal normalized forms: the later phrase wins.</param>
     /// <param name="allowed">Whitelist: an allowed phrase overlapping a match suppresses it, unless it lies strictly inside the match and is part of the phrase itself.</param>
@@ -56,9 +64,83 @@ public sealed class PhraseMatcher
     public PhraseMatcher(IReadOnlyList<string> phrases, IReadOnlyList<string> allowed, NormalizationSettings settings)
     {
         _settings = settings;
-        var phraseUnits = phrases.Select(p => NormalizeToCodePoints(p, settings)).ToList();
+        // Templates (这么{0,6}都(不会|不懂)吗) contribute their literal fragments to the same automaton, under
+        // ids after the phrases; a template itself has no units of its own.
+        var phraseUnits = new List<int[]>(phrases.Count);
+        var forms = new string[phrases.Count];
+        var fragmentIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        // A piece equal to a phrase (不知道 is a term and a piece of 这么…都不知道吗) shares the phrase's id: the
+        // automaton keeps one pattern per state, and the hit must count as both.
+        for (var id = 0; id < phrases.Count; id++)
+            if (!PhraseTemplate.IsTemplate(phrases[id]) && NormalizeToCodePoints(phrases[id], settings) is { Length: > 0 and <= MaxPhraseLength } u)
+                fragmentIds[ToText(u)] = id;
+        var fragmentUnits = new List<int[]>();
+        var expansions = new List<CompiledTemplate>();
+        _fragmentBase = phrases.Count;
+        for (var id = 0; id < phrases.Count; id++)
+        {
+            var phrase = phrases[id];
+            if (PhraseTemplate.IsTemplate(phrase) && PhraseTemplate.TryParse(phrase, out var template, out _))
+            {
+                phraseUnits.Add([]);
+                var pieces = new List<string>();
+                var ids = new int[template!.Pieces.Count][];
+                var ends = new bool[template.Pieces.Count][];
+                var ok = true;
+                for (var k = 0; k < ids.Length && ok; k++)
+                {
+                    var alternatives = template.Pieces[k];
+                    var pieceIds = new List<int>(alternatives.Count);
+                    var pieceEnds = new List<bool>(alternatives.Count);
+                    foreach (var alternative in alternatives)
+                    {
+                        if (alternative.Text.Length == 0)
+                        {
+                            pieceIds.Add(EndWithinGap); // {m,n}$: the sentence ends within the gap
+                            pieceEnds.Add(true);
+                            continue;
+                        }
+                        var units = NormalizeToCodePoints(alternative.Text, settings);
+                        if (units.Length == 0 || units.Length > MaxPhraseLength) continue; // refused by validation
+                        var form = ToText(units);
+                        pieces.Add(form);
+                        if (!fragmentIds.TryGetValue(form, out var fid))
+                        {
+                            fid = _fragmentBase + fragmentUnits.Count;
+                            fragmentIds[form] = fid;
+                            fragmentUnits.Add(units);
+                        }
+                        pieceIds.Add(fid);
+                        pieceEnds.Add(alternative.EndsSentence);
+                    }
+                    ok = pieceIds.Count > 0;
+                    ids[k] = [.. pieceIds];
+                    ends[k] = [.. pieceEnds];
+                }
+                if (ok) expansions.Add(new CompiledTemplate(id, ids, ends, [.. template.Gaps]));
+                // For the whitelist's "part of the phrase itself" test: every literal, never joined across a piece.
+                forms[id] = string.Join('\u0001', pieces.Distinct());
+                continue;
+            }
+            var normalized = NormalizeToCodePoints(phrase, settings);
+            phraseUnits.Add(normalized);
+            forms[id] = ToText(normalized);
+        }
+        _phraseForms = forms;
+        _pieceForms = [.. forms, .. fragmentUnits.Select(ToText)];
+        _isTemplate = new bool[phrases.Count];
+        foreach (var t in expansions) _isTemplate[t.Output] = true;
+        _expansions = [.. expansions];
+        _expansionsByFirst = new int[_fragmentBase + fragmentUnits.Count][];
+        _isFragment = new bool[_fragmentBase + fragmentUnits.Count];
+        foreach (var t in _expansions)
+            foreach (var piece in t.Pieces)
+                foreach (var f in piece)
+                    if (f >= 0) _isFragment[f] = true;
+        for (var f = 0; f < _expansionsByFirst.Length; f++)
+            _expansionsByFirst[f] = _isFragment[f] ? [.. Enumerable.Range(0, _expansions.Length).Where(e => _expansions[e].Pieces[0].Contains(f))] : [];
+        phraseUnits.AddRange(fragmentUnits);
         var allowedUnits = allowed.Select(p => NormalizeToCodePoints(p, settings)).ToList();
-        _phraseForms = [.. phraseUnits.Select(ToText)];
         _allowedForms = [.. allowedUnits.Select(ToText)];
 
         // Alphabet: every code point used by a phrase or an allowed phrase gets a class 1..N.
@@ -71,6 +153,13 @@ public sealed class PhraseMatcher
         }
         if (alphabet.Count >= FirstSpecial) throw new ArgumentException("the lexicon uses too many distinct characters", nameof(phrases));
         _spaceClass = alphabet.GetValueOrDefault(' ');
+        if (settings.SkipInsertedSymbols)
+        {
+            _sClass = alphabet.GetValueOrDefault('s');
+            _aClass = alphabet.GetValueOrDefault('a');
+            _iClass = alphabet.GetValueOrDefault('i');
+            _starClass = alphabet.GetValueOrDefault('*');
+        }
         foreach (var (cp, cls) in alphabet)
             if (cp > 0xFFFF) _astralClasses[cp] = cls;
 
@@ -115,32 +204,210 @@ public sealed class PhraseMatcher
         found.Clear();
         Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found!);
         if (found.Count == 0) return false;
+        List<PhraseMatch>? allowedSpans = null;
+        if (_expansions.Length > 0) AssembleTemplates(text, found, ref allowedSpans);
+        if (found.Count == 0) return false;
 
-        if (_allowed is not null) RemoveSuppressed(text, found);
+        if (_allowed is not null) RemoveSuppressed(text, found, allowedSpans);
         if (found.Count == 0) return false;
         (matches ??= []).AddRange(found);
         found.Clear();
         return true;
     }
 
+    [ThreadStatic] private static List<PhraseMatch>? t_fragments;
+
+    /// <summary>
+    /// Replaces the template fragments found by the walk with the templates they complete: each expansion's
+    /// fragments in order, the gaps between them within bounds, and the sentence ending after the last one when
+    /// the template asks for it. Fragments that complete nothing are dropped, so text where only 这么 or 吗
+    /// occurs stays clean and allocates nothing (the scratch list is per thread).
+    /// </summary>
+    private void AssembleTemplates(ReadOnlySpan<char> text, List<PhraseMatch> found, ref List<PhraseMatch>? allowedSpans)
+    {
+        var any = false;
+        foreach (var f in found)
+            if (_isFragment[f.Phrase]) { any = true; break; }
+        if (!any) return;
+        var hits = t_fragments ??= new List<PhraseMatch>(8);
+        hits.Clear();
+        var kept = 0;
+        for (var i = 0; i < found.Count; i++)
+        {
+            if (_isFragment[found[i].Phrase]) hits.Add(found[i]);
+            // A piece-only hit is no match by itself; a phrase that is also a piece stays a match.
+            if (found[i].Phrase < _fragmentBase) found[kept++] = found[i];
+        }
+        found.RemoveRange(kept, found.Count - kept);
+        var chain = t_chain ??= new List<PhraseMatch>(8);
+        foreach (var h in hits)
+        {
+            foreach (var e in _expansionsByFirst[h.Phrase])
+            {
+                var template = _expansions[e];
+                chain.Clear();
+                chain.Add(h);
+                if (!Chain(text, template, 0, h, hits, chain)) continue;
+                // The whitelist applies to the words a template matched, not to what lies in its gaps: 操作 in
+                // 这么简单的操作都不会吗 excuses nothing, 特别问了 still excuses 别问了.
+                if (_allowed is not null)
+                {
+                    allowedSpans ??= AllowedSpans(text);
+                    var suppressed = false;
+                    foreach (var piece in chain)
+                        if (piece.Phrase != EndWithinGap && IsSuppressed(piece, allowedSpans, _pieceForms, _allowedForms, 0)) { suppressed = true; break; }
+                    if (suppressed) continue;
+                }
+                var last = chain[^1];
+                found.Add(new PhraseMatch(template.Output, h.Start, last.End - h.Start));
+            }
+        }
+        hits.Clear();
+        chain.Clear();
+    }
+
+    [ThreadStatic] private static List<PhraseMatch>? t_chain;
+
+    /// <summary>Fragment id standing for an empty last piece: the sentence ends within the gap before it.</summary>
+    private const int EndWithinGap = -1;
+
+    /// <summary>Extends <paramref name="chain"/> (whose last element is <paramref name="current"/>, a hit of piece <paramref name="k"/>) to the last piece.</summary>
+    private bool Chain(ReadOnlySpan<char> text, CompiledTemplate template, int k, PhraseMatch current, List<PhraseMatch> hits, List<PhraseMatch> chain)
+    {
+        var at = Array.IndexOf(template.Pieces[k], current.Phrase);
+        if (k == template.Pieces.Length - 1) return !template.Ends[k][at] || EndsSentence(text, current.End);
+        var (min, max) = template.Gaps[k];
+        var wanted = template.Pieces[k + 1];
+        if (k + 1 == template.Pieces.Length - 1 && Array.IndexOf(wanted, EndWithinGap) >= 0)
+        {
+            // The sentence ends after min..max more word characters: the match runs to that point.
+            var units = 0;
+            for (var j = current.End; ; j++)
+            {
+                if (j == text.Length || _classes[text[j]] == BreakCode)
+                {
+                    if (units >= min && units <= max)
+                    {
+                        chain.Add(new PhraseMatch(EndWithinGap, j, 0));
+                        return true;
+                    }
+                    break;
+                }
+                var cls = _classes[text[j]];
+                if (cls is InvisibleCode or SymbolCode or SpaceCode or DotCode or HighSurrogateCode || char.IsLowSurrogate(text[j])) continue;
+                if (++units > max) break;
+            }
+        }
+        foreach (var h in hits)
+        {
+            if (h.Start < current.End || Array.IndexOf(wanted, h.Phrase) < 0) continue;
+            var gap = GapUnits(text, current.End, h.Start, max);
+            if (gap < min || gap > max) continue;
+            chain.Add(h);
+            if (Chain(text, template, k + 1, h, hits, chain)) return true;
+            chain.RemoveAt(chain.Count - 1);
+        }
+        return false;
+    }
+
+    /// <summary>Word characters (and sentence breaks) in [from, to); symbols, spaces, emoji and invisible characters do not count. Stops past <paramref name="max"/>.</summary>
+    private int GapUnits(ReadOnlySpan<char> text, int from, int to, int max)
+    {
+        var units = 0;
+        for (var i = from; i < to && units <= max; i++)
+        {
+            var cls = _classes[text[i]];
+            if (cls is InvisibleCode or SymbolCode or SpaceCode or DotCode or HighSurrogateCode) continue;
+            if (char.IsLowSurrogate(text[i])) continue;
+            units++;
+        }
+        return units;
+    }
+
+    /// <summary>True when nothing but symbols, spaces and emoji lie between <paramref name="index"/> and a sentence break or the end.</summary>
+    private bool EndsSentence(ReadOnlySpan<char> text, int index)
+    {
+        for (var j = index; j < text.Length; j++)
+        {
+            var cls = _classes[text[j]];
+            if (cls == BreakCode) return true;
+            if (cls is InvisibleCode or SymbolCode or SpaceCode or DotCode) continue;
+            if (cls == HighSurrogateCode || char.IsLowSurrogate(text[j])) continue;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// $, @ and ! written for a letter inside a Latin word (a$$hole, @sshole, dumb@ss, sh!t, b!tch): the class of
+    /// s, a or i, else 0. Only with letters around it, so prices ($59), e-mail addresses (me@shop.com) and
+    /// sentence punctuation (ok!) keep their role.
+    /// </summary>
+    private int LeetClass(ReadOnlySpan<char> text, int i)
+    {
+        var c = text[i];
+        var prev = i > 0 ? text[i - 1] : '\0';
+        var next = i + 1 < text.Length ? text[i + 1] : '\0';
+        return c switch
+        {
+            '!' when IsLetter(prev) && IsLetter(next) => _iClass,
+            '*' when StarForLetter(text, i) => _starClass,
+            '$' when (IsLetter(next) || next == '$') && (IsLetter(prev) || prev == '$' || prev == '@' || !TextFolding.IsLatinAlphanumeric(prev)) => _sClass,
+            '$' when prev == '$' && i >= 2 && IsLetter(text[i - 2]) => _sClass,
+            '@' when (IsLetter(next) || next == '$') && !TextFolding.IsLatinAlphanumeric(prev) => _aClass,
+            '@' when next is 's' or 'S' or 'ｓ' or 'Ｓ' or '$' && IsLetter(prev) => _aClass,
+            _ => 0,
+        };
+    }
+
+    /// <summary>A template: <c>Pieces[k]</c> holds the fragment ids piece k may be, <c>Ends[k][i]</c> whether alternative i must end a sentence.</summary>
+    /// <summary>
+    /// A run of * stands for letters when a Latin letter touches it on both sides and one side has at least two
+    /// letters (sh*t, b*tch, a**hole); between single letters it is a separator (f*u*c*k reads fuck).
+    /// </summary>
+    internal static bool StarForLetter(ReadOnlySpan<char> text, int i)
+    {
+        int from = i, to = i;
+        while (from > 0 && text[from - 1] == '*') from--;
+        while (to + 1 < text.Length && text[to + 1] == '*') to++;
+        int before = 0, after = 0;
+        while (from - before - 1 >= 0 && IsLetter(text[from - before - 1])) before++;
+        while (to + after + 1 < text.Length && IsLetter(text[to + after + 1])) after++;
+        return before > 0 && after > 0 && (before >= 2 || after >= 2);
+    }
+
+    private static bool IsLetter(char c) => TextFolding.IsLatinAlphanumeric(c) && !char.IsDigit(c) && c is not (>= '０' and <= '９');
+
+    private readonly record struct CompiledTemplate(int Output, int[][] Pieces, bool[][] Ends, (int Min, int Max)[] Gaps);
+
     [ThreadStatic] private static List<PhraseMatch>? t_found;
     [ThreadStatic] private static List<PhraseMatch>? t_allowed;
 
     // Kept out of FindAll and free of lambdas: a closure there would be allocated on every call,
     // clean or not (Roslyn hoists display classes to the method scope in optimized builds).
-    private void RemoveSuppressed(ReadOnlySpan<char> text, List<PhraseMatch> found)
+    private void RemoveSuppressed(ReadOnlySpan<char> text, List<PhraseMatch> found, List<PhraseMatch>? allowedSpans)
+    {
+        allowedSpans ??= AllowedSpans(text);
+        if (allowedSpans.Count == 0) return;
+        var kept = 0;
+        for (var i = 0; i < found.Count; i++)
+        {
+            // Template matches were checked piece by piece when they were assembled.
+            if (_isTemplate[found[i].Phrase] || !IsSuppressed(found[i], allowedSpans, _phraseForms, _allowedForms, 0)) found[kept++] = found[i];
+        }
+        found.RemoveRange(kept, found.Count - kept);
+    }
+
+    /// <summary>The allowed words in the text (per-thread list, valid until the next call on this thread).</summary>
+    private List<PhraseMatch> AllowedSpans(ReadOnlySpan<char> text)
     {
         var allowedSpans = t_allowed ??= new List<PhraseMatch>(8);
         allowedSpans.Clear();
         Walk(text, _allowed!, null, _allowedInfo, collapse: false, ref allowedSpans!);
-        if (allowedSpans.Count == 0) return;
-        var kept = 0;
-        for (var i = 0; i < found.Count; i++)
-            if (!IsSuppressed(found[i], allowedSpans, _phraseForms, _allowedForms)) found[kept++] = found[i];
-        found.RemoveRange(kept, found.Count - kept);
+        return allowedSpans;
     }
 
-    private static bool IsSuppressed(PhraseMatch m, List<PhraseMatch> allowedSpans, string[] phraseForms, string[] allowedForms)
+    private static bool IsSuppressed(PhraseMatch m, List<PhraseMatch> allowedSpans, string[] phraseForms, string[] allowedForms, int formBase)
     {
         foreach (var a in allowedSpans)
         {
@@ -150,7 +417,7 @@ public sealed class PhraseMatcher
             // excuse it. One that only sits inside the span because repeats were collapsed (妈妈 in
             // 你妈妈的, read as 你妈的) does.
             var strictlyInside = a.Start >= m.Start && a.End <= m.End && a.Length < m.Length;
-            if (!strictlyInside || !phraseForms[m.Phrase].Contains(allowedForms[a.Phrase], StringComparison.Ordinal)) return true;
+            if (!strictlyInside || !phraseForms[m.Phrase - formBase].Contains(allowedForms[a.Phrase], StringComparison.Ordinal)) return true;
         }
         return false;
     }
@@ -170,7 +437,7 @@ public sealed class PhraseMatcher
         for (var c = 0; c <= 0xFFFF; c++)
         {
             var cls = _classes[c];
-            if (cls == HighSurrogateCode) table[c] = RootSlowPath;
+            if (cls == HighSurrogateCode || (c is '$' or '@' && (_sClass | _aClass) != 0)) table[c] = RootSlowPath;
             else if (cls != 0 && cls < FirstSpecial) table[c] = (ushort)rootRow[cls];
         }
         return table;
@@ -206,6 +473,7 @@ public sealed class PhraseMatcher
             }
 
             int cls = Unsafe.Add(ref classes, (int)text[i]);
+            if (cls is SymbolCode or BreakCode && text[i] is '$' or '@' or '!' or '*' && LeetClass(text, i) is var leet and not 0) cls = leet;
             if (cls == 0)
             {
                 state = 0;
@@ -402,7 +670,9 @@ public sealed class PhraseMatcher
                     pendingSpace = units.Count > 0;
                     continue;
                 }
-                if (role is CharRole.Symbol or CharRole.Dot && settings.SkipInsertedSymbols) continue;
+                // '*' standing for a letter inside a Latin word (sh*t, a**hole) is kept: the matcher reads it the same way.
+                var starForLetter = c == '*' && settings.SkipInsertedSymbols && !pendingSpace && StarForLetter(phrase, i);
+                if (!starForLetter && role is CharRole.Symbol or CharRole.Dot && settings.SkipInsertedSymbols) continue;
                 cp = TextFolding.Fold(c, settings);
             }
             if (pendingSpace)

@@ -26,7 +26,7 @@ public static class TraditionalChinese
         "蠻蛮膽胆惡恶禍祸災灾難难險险嚇吓揹背罰罚訟讼釘钉窮穷虧亏嘔呕噁恶囉啰嘮唠叨叨嚕噜囂嚣" +
         "詛诅咒咒謊谎瞞瞒偽伪詭诡譏讥諷讽嘲嘲嫌嫌棄弃鄙鄙視视狗狗豈岂賴赖騙骗糞粪屌屌尻尻艸艹" +
         // customer service, orders, goods
-        "纔才纏缠襯衬衛卫袞衮鋪铺貨货櫃柜鐘钟錶表鏡镜燈灯鍋锅壺壶盤盘碗碗筷筷勺勺牀床櫥橱廚厨" +
+        "華华纔才纏缠襯衬衛卫袞衮鋪铺貨货櫃柜鐘钟錶表鏡镜燈灯鍋锅壺壶盤盘碗碗筷筷勺勺牀床櫥橱廚厨" +
         "廁厕浴浴盆盆簾帘墊垫氈毡絨绒棉棉絲丝綢绸緞缎紗纱線线縫缝釦扣鈕钮鏈链環环飾饰鑽钻銀银" +
         "銅铜鐵铁鋁铝紙纸膠胶瓶瓶罐罐盒盒袋袋箱箱櫥橱瑪玛霜霜乳乳膚肤護护潔洁膜膜妝妆麗丽豔艳" +
         "鮮鲜嬰婴幼幼兒儿裝装襯衬裙裙衫衫帽帽圍围巾巾靴靴鞋鞋碼码號号尺尺寸寸輪轮韓韩歐欧風风" +
@@ -59,7 +59,18 @@ public static class TraditionalChinese
     public static int Count => Map.Count;
 
     /// <summary>The simplified form of <paramref name="c"/>, or <paramref name="c"/> itself when the table does not know it.</summary>
-    public static char ToSimplified(char c) => Map.TryGetValue(c, out var s) ? s : c;
+    public static char ToSimplified(char c) => Table[c];
+
+    // One entry per UTF-16 code unit (128 KB), so folding a chat message costs a load per character, not a hash lookup.
+    private static readonly char[] Table = BuildTable();
+
+    private static char[] BuildTable()
+    {
+        var table = new char[65536];
+        for (var c = 0; c < table.Length; c++) table[c] = (char)c;
+        foreach (var (traditional, simplified) in Map) table[traditional] = simplified;
+        return table;
+    }
 
     /// <summary>Every (traditional, simplified) pair of the table, for tests and docs.</summary>
     public static IEnumerable<KeyValuePair<char, char>> Entries => Map;

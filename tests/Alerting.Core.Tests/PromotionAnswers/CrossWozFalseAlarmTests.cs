@@ -55,4 +55,39 @@ public sealed class PromotionCrossWozFalseAlarmTests(ITestOutputHelper output)
         Assert.Equal(0, newKinds);
         Assert.True(per10k < 1.0, $"{hits} false alarms in {messages} utterances = {per10k:F2} per 10,000 (limit < 1)");
     }
+
+    /// <summary>
+    /// The store policy is judged on every agent message, named promotion or not, so it gets the harsher
+    /// test: every utterance as an agent reply with no promotion asked, for a store whose policy sets every
+    /// store-wide kind (shipping, prices, 包邮, returns) and whose live promotion carries a shipping promise.
+    /// </summary>
+    [Fact]
+    public void Evaluate_OnCrossWozUtterancesWithStorePolicy_NoFalseAlarms()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "crosswoz-val-utterances.tsv");
+        Assert.True(File.Exists(path), $"CrossWOZ data not found at {path}");
+        var policy = new StorePolicyOptions
+        {
+            Shipping = new() { WithinHours = 48 },
+            Prices = [new() { Product = "保湿面霜", Price = 199 }, new() { Product = "套装", Price = 150 }],
+            FreeShipping = new() { Threshold = 99 },
+            Returns = new() { NoReasonDays = 7 },
+        };
+        var rule = new WrongPromoAnswerRule(new WrongPromoAnswerOptions(), [Promo(configure: p => p.Shipping = new() { WithinHours = 72 })], policy);
+        var lines = File.ReadAllLines(path);
+        int messages = 0, hits = 0;
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab < 0) continue;
+            messages++;
+            var alerts = Run(rule, Agent(lines[i][(tab + 1)..], During, $"crosswoz-{i}"));
+            if (alerts.Count == 0) continue;
+            hits++;
+            output.WriteLine($"line {i + 1}: {Kind(alerts[0])} {alerts[0].Summary} — {lines[i][(tab + 1)..]}");
+        }
+        output.WriteLine($"{hits} false alarms in {messages} utterances with a store policy");
+        Assert.True(messages > 8000, $"expected the full file, read {messages} utterances");
+        Assert.Equal(0, hits);
+    }
 }

@@ -7,8 +7,46 @@ namespace Alerting.Core.Tests.RudeLanguage;
 /// <summary>Every spelling of the built-in lexicon, plain and disguised, must fire as itself.</summary>
 public sealed class DefaultLexiconTests
 {
+    /// <summary>Literal spellings; templates are checked by <see cref="EveryBuiltInTemplate_EveryAlternative_Fires"/>.</summary>
     private static IEnumerable<(RudeLanguageTerm Term, string Form)> Forms()
-        => DefaultLexicon.Terms().SelectMany(t => t.Variants.Prepend(t.Term).Select(f => (t, f)));
+        => DefaultLexicon.Terms().SelectMany(t => t.Variants.Prepend(t.Term).Where(f => !PhraseTemplate.IsTemplate(f)).Select(f => (t, f)));
+
+    /// <summary>
+    /// Every alternative of every piece of every built-in template, in a sentence built from it (gaps filled
+    /// with their minimum of 很, a <c>$</c> alternative followed by 。), fires.
+    /// </summary>
+    [Fact]
+    public void EveryBuiltInTemplate_EveryAlternative_Fires()
+    {
+        var failures = new List<string>();
+        var samples = 0;
+        foreach (var term in DefaultLexicon.Terms())
+        {
+            foreach (var form in term.Variants.Prepend(term.Term).Where(PhraseTemplate.IsTemplate))
+            {
+                Assert.True(PhraseTemplate.TryParse(form, out var template, out var error), $"{form}: {error}");
+                var rounds = template!.Pieces.Max(p => p.Count);
+                for (var r = 0; r < rounds; r++)
+                {
+                    var text = new System.Text.StringBuilder();
+                    for (var k = 0; k < template.Pieces.Count; k++)
+                    {
+                        if (k > 0) text.Append('很', template.Gaps[k - 1].Min);
+                        var alternative = template.Pieces[k][r % template.Pieces[k].Count];
+                        text.Append(alternative.Text);
+                        if (alternative.EndsSentence) text.Append('。');
+                    }
+                    samples++;
+                    var alert = EvaluateOne(DefaultRule, text.ToString());
+                    // Another, literal term may report the same words (不买就滚 is a spelling of 爱买不买): it must still fire.
+                    if (alert is null)
+                        failures.Add($"{term.Term} / {text}: {Describe(alert)}");
+                }
+            }
+        }
+        Assert.True(samples > 100, $"only {samples} template samples");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
 
     [Fact]
     public void EveryBuiltInSpelling_Alone_Fires()

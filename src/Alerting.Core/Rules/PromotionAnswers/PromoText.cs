@@ -19,6 +19,10 @@ internal sealed class PromoText
     /// are folded. A text containing none of them cannot contain any key, so a rule can skip folding it.
     /// </summary>
     public static System.Buffers.SearchValues<char> StartChars(IEnumerable<string> foldedKeys, bool numerals)
+        => System.Buffers.SearchValues.Create([.. StartCharList(foldedKeys, numerals)]);
+
+    /// <summary>The characters of <see cref="StartChars"/> as a set, to combine with others.</summary>
+    public static HashSet<char> StartCharList(IEnumerable<string> foldedKeys, bool numerals)
     {
         var chars = new HashSet<char>();
         foreach (var key in foldedKeys)
@@ -31,7 +35,7 @@ internal sealed class PromoText
             if (c == '¥') chars.Add('￥');
             if (numerals && char.IsAsciiDigit(c)) foreach (var n in ChineseNumerals) chars.Add(n);
         }
-        return System.Buffers.SearchValues.Create([.. chars]);
+        return chars;
     }
 
     private readonly int[] _origStart;
@@ -80,6 +84,21 @@ internal sealed class PromoText
         return any ? new PromoText(Original, new string(chars), _origStart, _origEnd) : this;
     }
 
+    /// <summary>
+    /// A copy in which only the digits (and decimal points) inside the given spans read as '□': the numbers of
+    /// a promotion name (双11, 618) are never taken for an amount, while its words (定金, 发货, a product name)
+    /// stay readable for the term patterns. Spans and the map stay the same.
+    /// </summary>
+    public PromoText MaskDigits(IEnumerable<(int Start, int Length)> spans)
+    {
+        char[]? chars = null;
+        foreach (var (start, length) in spans)
+            for (var i = start; i < start + length && i < Text.Length; i++)
+                if (IsAsciiDigit(Text[i]) || (Text[i] == '.' && i > start && IsAsciiDigit(Text[i - 1])))
+                    (chars ??= Text.ToCharArray())[i] = Masked;
+        return chars is null ? this : new PromoText(Original, new string(chars), _origStart, _origEnd);
+    }
+
     /// <summary>The character that stands for a masked promotion name.</summary>
     public const char Masked = '□';
 
@@ -102,6 +121,10 @@ internal sealed class PromoText
             else if (c == '\u3002' && i > 0 && i + 1 < original.Length && IsAsciiDigitLike(original[i - 1]) && IsAsciiDigitLike(original[i + 1]))
                 c = '.'; // 11。11 typed with a Chinese full stop
             if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
+            // Traditional characters (小時內發貨, 價) read as simplified, one to one, so every pattern sees one script.
+            c = Alerting.Core.Text.TraditionalChinese.ToSimplified(c);
+            // 卷 typed for 券 (same pinyin): only right after an amount or 的, where 卷 (roll) makes no sense.
+            if (c == '卷' && chars.Count > 0 && (IsAsciiDigit(chars[^1].C) || chars[^1].C is '元' or '块' or '的')) c = '券';
             chars.Add((c, i, i + 1));
         }
 
@@ -240,7 +263,15 @@ internal sealed class PromoText
         if (!hasUnit)
         {
             // 一 → 1; 九五折 → 95; other unit-less Chinese digit strings stay as written.
-            if (run.Length == 1) { value = ChineseDigit(run[0]); return true; }
+            if (run.Length == 1)
+            {
+                // A lone financial numeral (陆续, 伍) or 一 in an everyday word (一般, 一起, 一定) is no number:
+                // "一般是72小时" must not read "1般是72小时".
+                if (run[0] is '壹' or '贰' or '叁' or '肆' or '伍' or '陆' or '柒' or '捌' or '玖') return false;
+                if (run[0] == '一' && "般样起直定些下共切致律旦会边向贯同并齐概再级流手线".Contains(next)) return false;
+                value = ChineseDigit(run[0]);
+                return true;
+            }
             if (next != '折' || run.Length > 2) return false;
             foreach (var c in run)
             {

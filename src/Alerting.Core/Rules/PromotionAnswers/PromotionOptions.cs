@@ -19,6 +19,59 @@ public sealed class WrongPromoAnswerOptions
     /// <c>sentAt</c> and says it applies now (现在可以参加, 还有满减…). Default true.
     /// </summary>
     public bool CheckValidity { get; set; } = true;
+
+    /// <summary>
+    /// Term kinds (<c>evidence.kind</c>) for which a statement that is <b>better for the buyer</b> than
+    /// configured is accepted silently: fewer hours or an earlier day for <c>shipping</c>, a lower price for
+    /// <c>price</c>, more days for <c>returns</c>. Default empty: a promise better than the configured one
+    /// is a wrong promise too (the buyer complains when it is not kept), so every kind alerts. Known kinds:
+    /// <c>shipping</c>, <c>price</c>, <c>returns</c>. Example: <c>[ "returns" ]</c>.
+    /// </summary>
+    public List<string> AcceptBetterThanConfigured { get; set; } = [];
+}
+
+/// <summary>
+/// Store-wide policy of one shop (config <c>Rules:Stores:&lt;shopId&gt;:StorePolicy</c>): terms that hold
+/// whether or not any promotion is named (shipping promise, product prices, 包邮, 7天无理由). An agent
+/// statement of one of these kinds is judged against the policy even when it names no promotion and
+/// follows no buyer question about one. Every field is optional; only what is set is compared.
+/// </summary>
+public sealed class StorePolicyOptions
+{
+    /// <summary>Severity of alerts against the policy: info, low, medium, high, critical. Default <c>high</c>.</summary>
+    public string Severity { get; set; } = "high";
+
+    /// <summary>IANA time zone in which stated dates are read. Default <c>Asia/Shanghai</c>.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The store's shipping promise (48小时内发货).</summary>
+    public ShippingTerms? Shipping { get; set; }
+
+    /// <summary>Everyday prices (到手价) of products as agents name them.</summary>
+    public List<ProductPriceTerms> Prices { get; set; } = [];
+
+    /// <summary>包邮 policy.</summary>
+    public FreeShippingTerms? FreeShipping { get; set; }
+
+    /// <summary>Return policy (7天无理由).</summary>
+    public ReturnTerms? Returns { get; set; }
+}
+
+/// <summary>包邮: whether shipping is free, and from which order amount.</summary>
+public sealed class FreeShippingTerms
+{
+    /// <summary>Whether the store ships free at all. Default <c>true</c>; false = 不包邮 (buyer pays shipping).</summary>
+    public bool Offered { get; set; } = true;
+
+    /// <summary>Order amount from which shipping is free, yuan; 0 = every order (全场包邮). Default 0.</summary>
+    public decimal Threshold { get; set; }
+}
+
+/// <summary>No-reason returns (7天无理由退换货).</summary>
+public sealed class ReturnTerms
+{
+    /// <summary>Days of no-reason returns; 0 = not offered. Default 7.</summary>
+    public int NoReasonDays { get; set; } = 7;
 }
 
 /// <summary>
@@ -69,6 +122,12 @@ public sealed class PromotionOptions
 
     /// <summary>Shipping promise (48小时内发货, 11月15日前发货).</summary>
     public ShippingTerms? Shipping { get; set; }
+
+    /// <summary>包邮 during the promotion (optional; the store-wide rule goes in <see cref="StorePolicyOptions"/>).</summary>
+    public FreeShippingTerms? FreeShipping { get; set; }
+
+    /// <summary>No-reason returns during the promotion (optional; usually store-wide, see <see cref="StorePolicyOptions"/>).</summary>
+    public ReturnTerms? Returns { get; set; }
 }
 
 /// <summary>满减 terms: 满<c>Threshold</c>减<c>Amount</c>, optionally 每满 (repeats) with a cap, plus extra tiers.</summary>

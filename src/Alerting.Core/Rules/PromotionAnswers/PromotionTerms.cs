@@ -25,8 +25,14 @@ internal sealed partial class PromotionTerms
     private readonly List<(decimal Threshold, decimal Amount)> _tiers = [];
     private readonly Dictionary<string, (string Product, decimal Price)> _prices = new(StringComparer.Ordinal);
 
-    public PromotionTerms(PromotionOptions o)
+    /// <summary>Id reported as <c>evidence.promotion</c> for a finding against the store policy.</summary>
+    public const string StorePolicyId = "store-policy";
+
+    /// <param name="o">The promotion.</param>
+    /// <param name="acceptBetter">Kinds for which a statement better for the buyer than configured is accepted (see <see cref="WrongPromoAnswerOptions.AcceptBetterThanConfigured"/>).</param>
+    public PromotionTerms(PromotionOptions o, IReadOnlySet<string>? acceptBetter = null)
     {
+        _acceptBetter = acceptBetter ?? EmptyKinds;
         Id = o.Id.Trim();
         DisplayName = string.IsNullOrWhiteSpace(o.Name) ? (o.Aliases.FirstOrDefault(a => !string.IsNullOrWhiteSpace(a)) ?? Id) : o.Name.Trim();
         Severity = Alert.TryParseSeverity(o.Severity, out var sev) ? sev : Alerts.Severity.High;
@@ -79,6 +85,8 @@ internal sealed partial class PromotionTerms
         if (o.Gift is { } g && !string.IsNullOrWhiteSpace(g.Item)) Gift = (g.Item.Trim(), FoldName(g.Item), g.Threshold);
         foreach (var p in o.Prices)
             if (!string.IsNullOrWhiteSpace(p.Product)) _prices[FoldName(p.Product)] = (p.Product.Trim(), p.Price);
+        if (o.FreeShipping is { } fs2) FreeShipping = (fs2.Offered, fs2.Threshold);
+        if (o.Returns is { } rt) ReturnDays = Math.Max(0, rt.NoReasonDays);
         if (o.Shipping is { } sh)
         {
             ShippingHours = sh.WithinHours;
@@ -86,6 +94,32 @@ internal sealed partial class PromotionTerms
                 ShipByDays = [LocalDate(by.AddTicks(-1)), LocalDate(by)];
         }
     }
+
+    /// <summary>Compiles a store policy: always live, named by nothing, judged without a mention.</summary>
+    public static PromotionTerms FromPolicy(StorePolicyOptions policy, IReadOnlySet<string>? acceptBetter = null)
+        => new(new PromotionOptions
+        {
+            Id = StorePolicyId,
+            Name = "店铺政策",
+            Severity = policy.Severity,
+            TimeZone = policy.TimeZone,
+            Shipping = policy.Shipping,
+            Prices = policy.Prices,
+            FreeShipping = policy.FreeShipping,
+            Returns = policy.Returns,
+        }, acceptBetter) { IsStorePolicy = true };
+
+    private static readonly HashSet<string> EmptyKinds = [];
+    private readonly IReadOnlySet<string> _acceptBetter;
+
+    /// <summary>True for the store policy (<see cref="FromPolicy"/>): it has no name and is always live.</summary>
+    public bool IsStorePolicy { get; private init; }
+
+    /// <summary>Whether this promotion configures a term that is judged without a mention (shipping, price, 包邮, returns).</summary>
+    public bool HasMentionFreeTerms => ShippingHours is not null || ShipByDays is not null || _prices.Count > 0 || FreeShipping is not null || ReturnDays is not null;
+
+    /// <summary>Kinds judged without a mention: store-wide by nature (the buyer does not name a campaign to ask about them).</summary>
+    public static bool IsMentionFree(StatedTerm term) => term is StatedShippingHours or StatedShipBy or StatedPrice or StatedFreeShipping or StatedReturns;
 
     public string Id { get; }
     public string DisplayName { get; }
@@ -115,8 +149,11 @@ internal sealed partial class PromotionTerms
     private int? ShippingHours { get; }
     private DateOnly[]? ShipByDays { get; }
 
-    /// <summary>Whether the promotion is valid at <paramref name="t"/> ([Start, End)).</summary>
-    public bool IsLiveAt(DateTimeOffset t) => (Start is null || t >= Start) && (End is null || t < End);
+    private (bool Offered, decimal Threshold)? FreeShipping { get; }
+    private int? ReturnDays { get; }
+
+    /// <summary>Whether the promotion is valid at <paramref name="t"/> ([Start, End)); the store policy always is.</summary>
+    public bool IsLiveAt(DateTimeOffset t) => IsStorePolicy || ((Start is null || t >= Start) && (End is null || t < End));
 
     /// <summary>Whether the two promotions' validity windows share an instant.</summary>
     public bool Overlaps(PromotionTerms other)
@@ -154,14 +191,24 @@ internal sealed partial class PromotionTerms
             case StatedGift sg when Gift is { } g:
                 return CompareGift(sg, g);
             case StatedPrice sp when _prices.TryGetValue(sp.ProductKey, out var price):
-                if (sp.Price == price.Price) return null;
+                if (sp.Price == price.Price || (sp.Price < price.Price && _acceptBetter.Contains("price"))) return null;
                 return Finding(sp, "price", "价格说错", $"{price.Product}{Money(price.Price)}元", $"{price.Product}{Money(sp.Price)}元");
             case StatedShippingHours sh when ShippingHours is { } hours:
-                if (sh.Hours == hours) return null;
+                if (sh.Hours == hours || (sh.Hours < hours && _acceptBetter.Contains("shipping"))) return null;
                 return Finding(sh, "shipping", "发货时间说错", $"{hours}小时内发货", $"{sh.Hours}小时内发货");
             case StatedShipBy sb when ShipByDays is { } days:
                 if (days.Any(d => d.Month == sb.Month && d.Day == sb.Day)) return null;
+                if (_acceptBetter.Contains("shipping") && StatedDayBefore(sb.Month, sb.Day, days[0])) return null;
                 return Finding(sb, "shipping", "发货时间说错", $"{days[0].Month}月{days[0].Day}日前发货", $"{sb.Month}月{sb.Day}日前发货");
+            case StatedFreeShipping sf when FreeShipping is { } free:
+                return CompareFreeShipping(sf, free);
+            case StatedReturns sr when ReturnDays is { } rd:
+                var returnsOk = sr.Offered
+                    ? rd > 0 && (sr.Days is not { } days2 || days2 == rd || (days2 > rd && _acceptBetter.Contains("returns")))
+                    : rd == 0;
+                if (returnsOk) return null;
+                return Finding(sr, "returns", "退换政策说错", rd > 0 ? $"支持{rd}天无理由退换" : "不支持无理由退换",
+                    sr.Offered ? (sr.Days is { } d ? $"支持{d}天无理由退换" : "支持无理由退换") : "不支持无理由退换");
             case StatedDates sd:
                 return CompareDates(sd, text);
             default:
@@ -184,6 +231,8 @@ internal sealed partial class PromotionTerms
         StatedPrice p => _prices.ContainsKey(p.ProductKey),
         StatedShippingHours => ShippingHours is not null,
         StatedShipBy => ShipByDays is not null,
+        StatedFreeShipping => FreeShipping is not null,
+        StatedReturns => ReturnDays is not null,
         StatedDates => FirstDay is not null || LastDay is not null,
         _ => false,
     };
@@ -276,6 +325,21 @@ internal sealed partial class PromotionTerms
             if ((FinalPaymentDay is not { } s || d >= s) && (FinalPaymentLastDay is not { } e || d <= e)) return d;
         }
         return first;
+    }
+
+    private static bool StatedDayBefore(int month, int day, DateOnly configured)
+        => month < configured.Month || (month == configured.Month && day < configured.Day);
+
+    private PromoFinding? CompareFreeShipping(StatedFreeShipping sf, (bool Offered, decimal Threshold) free)
+    {
+        static string F((bool Offered, decimal Threshold) x) => !x.Offered ? "不包邮" : x.Threshold > 0 ? $"满{Money(x.Threshold)}包邮" : "全场包邮";
+        bool ok;
+        if (!sf.Free) ok = !free.Offered || free.Threshold > 0; // "不包邮" is right below a threshold
+        else if (sf.Threshold is { } t) ok = free.Offered && t == free.Threshold; // 满99包邮 for a 全场包邮 store adds a condition that is not there
+        else ok = free.Offered; // 包邮 without a condition: the order may be above the threshold
+        if (ok) return null;
+        var stated = !sf.Free ? "不包邮" : sf.Threshold is { } st && st > 0 ? $"满{Money(st)}包邮" : "包邮";
+        return Finding(sf, "free_shipping", "包邮说错", F(free), stated);
     }
 
     private PromoFinding? CompareGift(StatedGift sg, (string Item, string ItemKey, decimal Threshold) g)

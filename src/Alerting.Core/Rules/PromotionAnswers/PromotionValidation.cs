@@ -9,12 +9,23 @@ internal static class PromotionValidation
 {
     private const string Example = "e.g. 2026-11-11T00:00:00+08:00";
 
-    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path)
+    /// <summary>Kinds allowed in <see cref="WrongPromoAnswerOptions.AcceptBetterThanConfigured"/>.</summary>
+    public static readonly string[] BetterKinds = ["shipping", "price", "returns"];
+
+    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path, StorePolicyOptions? policy = null)
     {
         var problems = new List<ConfigProblem>();
         var optionsPath = $"{path}:WrongPromoAnswer";
         if (options.AskedPromotionWindow < TimeSpan.Zero || options.AskedPromotionWindow > TimeSpan.FromDays(1))
             problems.Add(new($"{optionsPath}:AskedPromotionWindow", $"must be between 00:00:00 and 1.00:00:00 (0 turns topic tracking off), got {options.AskedPromotionWindow}"));
+
+        for (var i = 0; i < options.AcceptBetterThanConfigured.Count; i++)
+        {
+            var kind = options.AcceptBetterThanConfigured[i];
+            if (!BetterKinds.Contains(kind?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+                problems.Add(new($"{optionsPath}:AcceptBetterThanConfigured:{i}", $"unknown kind '{kind}': expected one of {string.Join(", ", BetterKinds)}"));
+        }
+        if (policy is not null) ValidatePolicy(policy, $"{path}:StorePolicy", problems);
 
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < promotions.Count; i++)
@@ -139,6 +150,10 @@ internal static class PromotionValidation
             else products[PromotionTerms.FoldName(pr.Product)] = j;
             if (pr.Price <= 0) problems.Add(new($"{pp}:Price", $"must be greater than 0, got {Money(pr.Price)}"));
         }
+        if (p.FreeShipping is { } free && free.Threshold < 0)
+            problems.Add(new($"{at}:FreeShipping:Threshold", $"must be 0 (every order) or more, got {Money(free.Threshold)}"));
+        if (p.Returns is { } rt && (rt.NoReasonDays < 0 || rt.NoReasonDays > 90))
+            problems.Add(new($"{at}:Returns:NoReasonDays", $"must be between 0 (not offered) and 90, got {rt.NoReasonDays}"));
         if (p.Shipping is { } sh)
         {
             if (sh.WithinHours is null && string.IsNullOrWhiteSpace(sh.ShipBy))
@@ -146,6 +161,16 @@ internal static class PromotionValidation
             if (sh.WithinHours is { } h && h <= 0) problems.Add(new($"{at}:Shipping:WithinHours", $"must be greater than 0, got {h}"));
             ValidateInstant(sh.ShipBy, $"{at}:Shipping:ShipBy", problems);
         }
+    }
+
+    private static void ValidatePolicy(StorePolicyOptions policy, string at, List<ConfigProblem> problems)
+    {
+        if (!PromotionTerms.TryFindZone(policy.TimeZone, out _))
+            problems.Add(new($"{at}:TimeZone", $"unknown time zone '{policy.TimeZone}': expected an IANA id such as Asia/Shanghai"));
+        if (!Alert.TryParseSeverity(policy.Severity, out _))
+            problems.Add(new($"{at}:Severity", $"unknown severity '{policy.Severity}': expected info, low, medium, high or critical"));
+        // The shared checks (prices, shipping, 包邮, returns) read the same fields of a promotion.
+        ValidateTerms(new PromotionOptions { Shipping = policy.Shipping, Prices = policy.Prices, FreeShipping = policy.FreeShipping, Returns = policy.Returns }, at, problems);
     }
 
     private static void ValidateTier(decimal threshold, decimal amount, string at, List<ConfigProblem> problems)

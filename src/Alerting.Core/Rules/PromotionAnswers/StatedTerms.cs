@@ -48,6 +48,12 @@ internal sealed record StatedPrice(int Start, int Length, string ProductKey, dec
 /// <summary>Ships within <c>Hours</c>.</summary>
 internal sealed record StatedShippingHours(int Start, int Length, int Hours) : StatedTerm(Start, Length);
 
+/// <summary>包邮 statement: <c>Free</c> false for 不包邮 / 运费自理; <c>Threshold</c> for 满99包邮 (null = unconditional).</summary>
+internal sealed record StatedFreeShipping(int Start, int Length, bool Free, decimal? Threshold) : StatedTerm(Start, Length);
+
+/// <summary>No-reason returns: <c>Offered</c> false for 不支持无理由; <c>Days</c> null when no number is said.</summary>
+internal sealed record StatedReturns(int Start, int Length, bool Offered, int? Days) : StatedTerm(Start, Length);
+
 /// <summary>Ships before a date.</summary>
 internal sealed record StatedShipBy(int Start, int Length, int Month, int Day) : StatedTerm(Start, Length);
 
@@ -110,20 +116,41 @@ internal static partial class StatedTermExtractor
     private static partial Regex Presale();
 
 
-    [GeneratedRegex(@"(?:到手价|活动价|券后价|现价|价格|售价|单价|特价|秒杀价|优惠价|只要|只需|仅需|仅售|才|卖)(?:是|为|:|只要|仅|就|都)*" + Pre + @"(?<p>" + Num + @")(?![\d%折件个天月日号])")]
+    [GeneratedRegex(@"(?:到手价|活动价|券后价|现价|价格|售价|单价|特价|秒杀价|优惠价|只要|只需|仅需|仅售|才|卖|到手|券后|拍下|下单|入手)(?:是|为|:|只要|仅|就|都|只|只需|价)*" + Pre + @"(?<p>" + Num + @")(?![\d%折件个天月日号.])")]
     private static partial Regex PriceKeyword();
 
-    [GeneratedRegex(@"^(?:现在|目前|活动期间|这次|今天|活动)?(?:是|为|:|只要|就)*" + Pre + @"(?<p>" + Num + @")(?!\d)(?:元钱|元|块钱|块)")]
+    // 套装一百五 (folded 套装150), 面霜的话159哦: a bare number right after the product, ending the clause or before a particle.
+    [GeneratedRegex(@"^(?:的话|现在|目前|活动期间|这次|今天|活动)?(?:是|为|:|只要|就)*" + Pre + @"(?<p>" + Num + @")(?!\d)(?:元钱|元|块钱|块|(?=$|[,.~!?。、呢哦哈啊呀的噢喔吧啦哟😊🙂👍]))")]
     private static partial Regex PriceUnitRightAfter();
 
     [GeneratedRegex(@"原价|日常价|吊牌价|划线价|专柜价|平时|平常|之前|以前|原来")]
     private static partial Regex NotPromotionPrice();
 
-    [GeneratedRegex(@"(?<![\d.])(?<h>\d{1,3})个?(?:小时|h|钟头)(?:内|之内|以内)?(?:就|可以|会|能|都|必)*(?:发货|发出|发)|(?<![\d.])(?<days>\d{1,2})个?天(?:内|之内|以内)(?:就|可以|会|能|都|必)*(?:发货|发出|发)")]
+    // Words agents put between the number and the verb: 48小时内就能发货, 72小时以内都会给您安排发出.
+    private const string ShipFill = @"(?:就|可以|可|会|能|都|必|将|给您|为您|帮您|给你|为你|帮你|安排|统一|陆续|尽快|一定|肯定|保证|全部|立即|马上|优先|正常|左右|内|之内|以内)*";
+    private const string ShipVerb = @"(?:发货|发出|发走|寄出|出库|发快递|发(?![票错霉烧热光布现生表明动型到]))";
+    private const string RangeLow = @"(?:(?<lo>\d{1,3})(?:-|~|到|至|或))?";
+
+    [GeneratedRegex(@"(?<![\d.])" + RangeLow + @"(?<h>\d{1,3})个?(?:小时|h|钟头)" + ShipFill + ShipVerb
+        + @"|(?<![\d.])" + RangeLow + @"(?<days>\d{1,2})个?(?:工作日|天)" + ShipFill + ShipVerb
+        + @"|(?<sameday>当天|当日)" + ShipFill + ShipVerb + @"|(?<nextday>次日|隔日|隔天)" + ShipFill + ShipVerb
+        + @"|(?:发货|发出)(?!后)(?:时间|时效)?(?:是|为|一般|都是|都|在|:|的话|会在|大概|大约|最晚|最迟|付款后|下单后|拍下后|支付后)*" + RangeLow + @"(?:(?<h>\d{1,3})个?(?:小时|h|钟头)|(?<days>\d{1,2})个?(?:工作日|天))")]
     private static partial Regex ShippingHours();
 
     [GeneratedRegex(Date + @"(?:\d{1,2}(?:点|:\d{2}))?(?:之前|以前|前)(?:就|可以|会|能|都|必)*(?:发货|发出)")]
     private static partial Regex ShipBy();
+
+    [GeneratedRegex(@"(?<not>(?:不|不能|不可以|没有|没|无法|不是|不支持|不给|不提供)(?:包邮|包油|免邮|免运费)|运费(?:需要|要|得)?(?:自理|自付|买家承担|您承担|自己承担|另付|另算|另计)|(?:需要|要|得)(?:您|你)?(?:补|付|出|加|承担)运费)|满" + Pre + @"(?<t>" + Num + @")" + Post + @"(?:以上)?(?:就|即|可|才|可以|都)*(?:包邮|包油|免邮|免运费)|(?:包邮|包油|免邮|免运费)(?![券卡吗么?])")]
+    private static partial Regex FreeShippingWords();
+
+    [GeneratedRegex(@"(?:新疆|西藏|偏远|港澳台|香港|澳门|台湾|海外|国外|内蒙|青海|宁夏|甘肃|部分地区|个别地区|除)")]
+    private static partial Regex ShippingRegionWords();
+
+    [GeneratedRegex(@"(?<not>不支持|不能|不可以|不享受|不提供|不参加|不参与|没有|无法|不给|不)?(?:(?<d>\d{1,2})天(?:内)?)?(?:无理由|无忧)(?:退换货|退换|退货|换货|退款)?")]
+    private static partial Regex ReturnWords();
+
+    [GeneratedRegex(@"定制|拆封|拆开|拆了|使用过|用过|穿过|洗过|激活|贴身|内衣|内裤|袜|生鲜|食品|鲜花|次销售|吊牌|特价|清仓|个人原因|质量问题|虚拟|吗|\?")]
+    private static partial Regex ReturnExceptionWords();
 
     [GeneratedRegex(Date)]
     private static partial Regex DateOnly();
@@ -137,11 +164,15 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"^(?:(?:晚上|凌晨|早上|上午|中午|下午)?\d{1,2}(?:点|:\d{2})(?:整)?)?(?:结束|截止|为止)")]
     private static partial Regex EndsAfter();
 
-    [GeneratedRegex(@"(?:到|至|截止到?|截至|持续到)$")]
+    [GeneratedRegex(@"(?<!等|要等|得等)(?:到|至|截止到?|截至|持续到)$")]
     private static partial Regex EndsBefore();
 
     [GeneratedRegex(@"^(?:当天|当日|那天|那一天|一天)")]
     private static partial Regex OnDayAfter();
+
+    // 要等到11月1日 (said before the start) is when it begins, not when it ends.
+    [GeneratedRegex(@"(?:等到|等|从|自)$")]
+    private static partial Regex StartsBefore();
 
     [GeneratedRegex(@"(?:只有|仅限|只在|就在|仅在)$")]
     private static partial Regex OnDayBefore();
@@ -151,11 +182,27 @@ internal static partial class StatedTermExtractor
     /// <paramref name="masked"/> is <paramref name="text"/> with promotion names masked (amounts are read from
     /// it); dates are read from the unmasked text so 双11当天 still counts as a day.
     /// </remarks>
-    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys)
+    /// <param name="storeWideOnly">Only the kinds judged without a mention (shipping, price, 包邮, returns): the message names no promotion and follows no question about one.</param>
+    public static List<StatedTerm> Extract(PromoText text, PromoText masked, IReadOnlyCollection<string> productKeys, bool storeWideOnly = false)
     {
         var s = masked.Text;
         var found = new List<StatedTerm>();
         if (s.Length == 0) return found;
+        if (storeWideOnly)
+        {
+            var takenOnly = new List<(int Start, int End)>();
+            bool TakeOnly(int start, int length)
+            {
+                var end = start + length;
+                foreach (var (ts, te) in takenOnly)
+                    if (start < te && ts < end) return false;
+                takenOnly.Add((start, end));
+                return true;
+            }
+            ExtractStoreWide(s, found, TakeOnly, productKeys);
+            found.Sort((x, y) => x.Start.CompareTo(y.Start));
+            return found;
+        }
         var taken = new List<(int Start, int End)>();
         var mentionsCoupon = s.Contains('券') || s.Contains("红包", StringComparison.Ordinal);
         var mentionsPresale = s.Contains("定金", StringComparison.Ordinal) || s.Contains("订金", StringComparison.Ordinal)
@@ -220,11 +267,13 @@ internal static partial class StatedTermExtractor
                 if (face <= 0 || !Take(m.Index, m.Length)) continue;
                 found.Add(new StatedCoupon(m.Index, m.Length, face, m.Groups["free"].Success ? 0 : null));
             }
-            foreach (Match m in CouponThreshold().Matches(s))
-                if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, Dec(m.Groups["t"])));
             foreach (Match m in NoThreshold().Matches(s))
                 if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, 0));
         }
+
+        // 满199就能用 answers "券怎么用" without the word 券: "usable from a spend" is coupon wording either way.
+        foreach (Match m in CouponThreshold().Matches(s))
+            if (Take(m.Index, m.Length)) found.Add(new StatedCoupon(m.Index, m.Length, null, Dec(m.Groups["t"])));
 
         foreach (Match m in Percent().Matches(s))
         {
@@ -242,25 +291,77 @@ internal static partial class StatedTermExtractor
             if (Take(m.Index, m.Length)) found.Add(new StatedPercent(m.Index, m.Length, percent, items));
         }
 
-        foreach (Match m in ShipBy().Matches(s))
-        {
-            var (month, day) = MonthDay(m);
-            if (Take(m.Index, m.Length)) found.Add(new StatedShipBy(m.Index, m.Length, month, day));
-        }
-        foreach (Match m in ShippingHours().Matches(s))
-        {
-            var hours = m.Groups["h"].Success
-                ? int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture)
-                : int.Parse(m.Groups["days"].ValueSpan, CultureInfo.InvariantCulture) * 24;
-            if (hours > 0 && Take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
-        }
-
-        foreach (var product in productKeys)
-            ExtractPrices(s, product, found, Take);
+        ExtractStoreWide(s, found, Take, productKeys);
 
         ExtractDates(text.Text, found, Take);
         found.Sort((x, y) => x.Start.CompareTo(y.Start));
         return found;
+    }
+
+    /// <summary>Shipping promises, 包邮, returns and product prices: the kinds judged without a mention.</summary>
+    private static void ExtractStoreWide(string s, List<StatedTerm> found, Func<int, int, bool> take, IReadOnlyCollection<string> productKeys)
+    {
+        if (s.AsSpan().ContainsAny(ShippingVerbStarts)) ExtractShipping(s, found, take);
+        ExtractFreeShippingReturnsPrices(s, found, take, productKeys);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ShippingVerbStarts = System.Buffers.SearchValues.Create("发寄库");
+
+    private static void ExtractShipping(string s, List<StatedTerm> found, Func<int, int, bool> take)
+    {
+        foreach (Match m in ShipBy().Matches(s))
+        {
+            var (month, day) = MonthDay(m);
+            if (take(m.Index, m.Length)) found.Add(new StatedShipBy(m.Index, m.Length, month, day));
+        }
+        foreach (Match m in ShippingHours().Matches(s))
+        {
+            // A range or an approximation (两到三天, 48小时左右) promises its upper end.
+            int hours;
+            if (m.Groups["sameday"].Success) hours = 24;
+            else if (m.Groups["nextday"].Success) hours = 48;
+            else if (m.Groups["h"].Success) hours = int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture);
+            else hours = int.Parse(m.Groups["days"].ValueSpan, CultureInfo.InvariantCulture) * 24;
+            if (m.Groups["lo"].Success && int.Parse(m.Groups["lo"].ValueSpan, CultureInfo.InvariantCulture) * (m.Groups["days"].Success ? 24 : 1) > hours) continue;
+            if (hours > 0 && take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
+        }
+    }
+
+    private static void ExtractFreeShippingReturnsPrices(string s, List<StatedTerm> found, Func<int, int, bool> take, IReadOnlyCollection<string> productKeys)
+    {
+        if (s.Contains('邮') || s.Contains("包油", StringComparison.Ordinal) || s.Contains("运费", StringComparison.Ordinal))
+        {
+            foreach (Match m in FreeShippingWords().Matches(s))
+            {
+                // 新疆西藏不包邮 / 偏远地区除外 restrict the rule to regions; they say nothing about the general policy.
+                var clauseStart = ClauseStart(s, m.Index, 10);
+                // 退货运费自理 / 换货的运费 is about sending a parcel back, not about 包邮.
+                var clauseBefore = s[clauseStart..m.Index];
+                if (clauseBefore.Contains('退') || clauseBefore.Contains('换') || clauseBefore.Contains("寄回", StringComparison.Ordinal)) continue;
+                if (ShippingRegionWords().IsMatch(clauseBefore)
+                    || ShippingRegionWords().IsMatch(s.AsSpan(m.Index + m.Length, Math.Min(4, s.Length - m.Index - m.Length)).ToString())) continue;
+                var free = !m.Groups["not"].Success;
+                decimal? threshold = m.Groups["t"].Success ? Dec(m.Groups["t"]) : null;
+                if (take(m.Index, m.Length)) found.Add(new StatedFreeShipping(m.Index, m.Length, free, threshold));
+            }
+        }
+
+        if (s.Contains("无理由", StringComparison.Ordinal) || s.Contains("无忧", StringComparison.Ordinal))
+        {
+            foreach (Match m in ReturnWords().Matches(s))
+            {
+                // 定制商品不支持7天无理由 is a product exception, not the store policy; a question states nothing.
+                var from = ClauseStart(s, m.Index, 16);
+                var to = ClauseEnd(s, m.Index + m.Length, 8);
+                if (ReturnExceptionWords().IsMatch(s[from..to])) continue;
+                int? days = m.Groups["d"].Success ? int.Parse(m.Groups["d"].ValueSpan, CultureInfo.InvariantCulture) : null;
+                var offered = !m.Groups["not"].Success;
+                if (take(m.Index, m.Length)) found.Add(new StatedReturns(m.Index, m.Length, offered, days));
+            }
+        }
+
+        foreach (var product in productKeys)
+            ExtractPrices(s, product, found, take);
     }
 
     private static void ExtractPrices(string s, string product, List<StatedTerm> found, Func<int, int, bool> take)
@@ -324,6 +425,7 @@ internal static partial class StatedTermExtractor
             if ((k = StartsAfter().Match(after)).Success) { claim = DateClaim.Starts; claimEnd = end + k.Length; }
             else if ((k = EndsAfter().Match(after)).Success) { claim = DateClaim.Ends; claimEnd = end + k.Length; }
             else if (EndsBefore().IsMatch(before)) claim = DateClaim.Ends;
+            else if (StartsBefore().IsMatch(before) && !DateRangeTail().IsMatch(after)) claim = DateClaim.Starts;
             else if ((k = OnDayAfter().Match(after)).Success) { claim = DateClaim.OnDay; claimEnd = end + k.Length; }
             else if (OnDayBefore().IsMatch(before)) claim = DateClaim.OnDay;
             if (claim is null) continue;
@@ -347,12 +449,31 @@ internal static partial class StatedTermExtractor
         return false;
     }
 
+    /// <summary>券 or 红包 in the same clause, up to 10 characters either side: 券是满300减50的, 满300减50的店铺优惠券.</summary>
     private static bool NearCouponWord(string s, int start, int end)
     {
-        var from = Math.Max(0, start - 6);
-        var to = Math.Min(s.Length, end + 4);
+        var from = ClauseStart(s, start, 10);
+        var to = ClauseEnd(s, end, 10);
         var near = s.AsSpan(from, to - from);
         return near.Contains('券') || near.Contains("红包", StringComparison.Ordinal);
+    }
+
+    private static bool IsClauseBreak(char c) => c is '。' or '!' or '?' or ';' or '；' or ',' or '，' or '\n';
+
+    /// <summary>Start of the clause holding <paramref name="index"/>, looking back at most <paramref name="max"/> characters.</summary>
+    private static int ClauseStart(string s, int index, int max)
+    {
+        var i = index;
+        while (i > 0 && index - i < max && !IsClauseBreak(s[i - 1])) i--;
+        return i;
+    }
+
+    /// <summary>End of the clause that continues at <paramref name="index"/>, looking on at most <paramref name="max"/> characters.</summary>
+    private static int ClauseEnd(string s, int index, int max)
+    {
+        var i = index;
+        while (i < s.Length && i - index < max && !IsClauseBreak(s[i])) i++;
+        return i;
     }
 
     private static (int Month, int Day) MonthDay(Match m)

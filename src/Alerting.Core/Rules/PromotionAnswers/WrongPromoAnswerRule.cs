@@ -22,23 +22,60 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly (string Key, PromotionTerms Promotion)[] _names;
     private readonly string[] _productKeys;
     private readonly System.Buffers.SearchValues<char> _nameStarts;
+    private readonly PromotionTerms? _policy;
+    private readonly System.Buffers.SearchValues<char>? _mentionFreeStarts;
+    private readonly StoreWideWords _storeWide;
 
-    public WrongPromoAnswerRule(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions)
+    /// <param name="options">Rule options.</param>
+    /// <param name="promotions">The store's promotions.</param>
+    /// <param name="policy">The store's policy (shipping promise, prices, 包邮, returns), judged without a mention; null = none.</param>
+    public WrongPromoAnswerRule(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, StorePolicyOptions? policy = null)
     {
         Options = options;
         Promotions = promotions;
+        Policy = policy;
+        var acceptBetter = new HashSet<string>(options.AcceptBetterThanConfigured.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()), StringComparer.OrdinalIgnoreCase);
         // Promotions without an id are reported by Validate; a live rule skips them rather than guess.
-        _terms = promotions.Where(p => !string.IsNullOrWhiteSpace(p.Id)).Select(p => new PromotionTerms(p)).ToArray();
+        _terms = promotions.Where(p => !string.IsNullOrWhiteSpace(p.Id)).Select(p => new PromotionTerms(p, acceptBetter)).ToArray();
+        _policy = policy is null ? null : PromotionTerms.FromPolicy(policy, acceptBetter);
+        _storeWide = new StoreWideWords(promotions, policy);
+        _mentionFreeStarts = MentionFreeStarts(_terms.Append(_policy).OfType<PromotionTerms>().Where(t => t.HasMentionFreeTerms).ToList(), promotions, policy);
         _byId = new Dictionary<string, PromotionTerms>(StringComparer.Ordinal);
         foreach (var t in _terms) _byId.TryAdd(t.Id, t);
         // Longest names first so 双11预售 wins over 双11 at the same position.
         _names = _terms.SelectMany(t => t.NameKeys.Select(k => (k, t))).OrderByDescending(x => x.k.Length).ToArray();
-        _productKeys = _terms.SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
+        _productKeys = _terms.Append(_policy).OfType<PromotionTerms>().SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
         _nameStarts = PromoText.StartChars(_names.Select(n => n.Key), numerals: true);
     }
 
     public WrongPromoAnswerOptions Options { get; }
     public IReadOnlyList<PromotionOptions> Promotions { get; }
+
+    /// <summary>The store policy this instance judges without a mention (null = none).</summary>
+    public StorePolicyOptions? Policy { get; }
+
+    /// <summary>
+    /// Characters without which no mention-free term (shipping, price, 包邮, returns) can be stated: 发/寄/库
+    /// for shipping, 邮/费 for 包邮, 理/忧 for returns, the first characters of priced products. Null when no
+    /// promotion or policy has such a term, so a store without one pays nothing on the no-mention path.
+    /// </summary>
+    private static System.Buffers.SearchValues<char>? MentionFreeStarts(List<PromotionTerms> holders, IReadOnlyList<PromotionOptions> promotions, StorePolicyOptions? policy)
+    {
+        if (holders.Count == 0) return null;
+        var chars = new HashSet<char>();
+        var all = promotions.Select(p => (p?.Shipping, p?.FreeShipping, p?.Returns, Prices: p?.Prices ?? [])).ToList();
+        if (policy is not null) all.Add((policy.Shipping, policy.FreeShipping, policy.Returns, policy.Prices));
+        var products = new List<string>();
+        foreach (var (shipping, free, returns, prices) in all)
+        {
+            if (shipping is not null) foreach (var c in "发發寄库") chars.Add(c);
+            if (free is not null) foreach (var c in "邮郵费費油") chars.Add(c);
+            if (returns is not null) foreach (var c in "理忧") chars.Add(c);
+            products.AddRange(prices.Where(x => !string.IsNullOrWhiteSpace(x.Product)).Select(x => PromotionTerms.FoldName(x.Product)));
+        }
+        foreach (var c in PromoText.StartCharList(products, numerals: true)) chars.Add(c);
+        return chars.Count == 0 ? null : System.Buffers.SearchValues.Create([.. chars]);
+    }
 
     public string Name => RuleName;
 
@@ -47,9 +84,11 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         if (!Options.Enabled || _terms.Length == 0 || message.Event != ChatEventKind.Message || string.IsNullOrEmpty(message.Text)) return;
         if (message.Sender is not (SenderKind.Buyer or SenderKind.Agent)) return;
 
-        // Most chat names no promotion: skip folding unless a name can occur or (for an agent) the
-        // buyer's question keeps a promotion on topic.
-        if (!message.Text.AsSpan().ContainsAny(_nameStarts)
+        // Most chat names no promotion: skip folding unless a name can occur, (for an agent) the buyer's
+        // question keeps a promotion on topic, or a store-wide term (发货, 包邮, a priced product) can occur.
+        var raw = message.Text.AsSpan();
+        var mentionFree = message.Sender == SenderKind.Agent && _mentionFreeStarts is not null && raw.ContainsAny(_mentionFreeStarts) && _storeWide.CanState(raw);
+        if (!mentionFree && !raw.ContainsAny(_nameStarts)
             && (message.Sender == SenderKind.Buyer || !OnTopic(context.Conversation, message.SentAt)))
             return;
 
@@ -73,19 +112,32 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
             && Options.AskedPromotionWindow > TimeSpan.Zero
             && (message.SentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow)
             _byId.TryGetValue(asked, out topic);
-        if (mentions.Count == 0 && topic is null) return;
+        if (mentions.Count == 0 && topic is null && !mentionFree) return;
 
         var findings = new List<PromoFinding>();
         if (Options.CheckValidity)
         {
             foreach (var promotion in mentions.Select(m => m.Promotion).Distinct())
-                if (CheckValidity(promotion, text, message.SentAt) is { } f) findings.Add(f);
+                if (CheckValidity(promotion, text, message.SentAt, viaTopic: false) is { } f) findings.Add(f);
+            // 买家 "双11活动还能参加吗" (after the end) → 客服 "可以的亲，现在拍下就有": the answer names nothing,
+            // so validity follows the asked topic too.
+            if (mentions.Count == 0 && topic is not null && CheckValidity(topic, text, message.SentAt, viaTopic: true) is { } t) findings.Add(t);
         }
 
-        var masked = text.Mask(mentions.Select(m => (m.Start, m.Length)));
-        foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys))
+        // Only the digits of a name are masked (双11定金50 is a 50 deposit, not 11): a name that is also a
+        // term's trigger word (a presale called 定金, a shipping promise called 发货, a product's name) must
+        // still be readable by the term patterns.
+        var masked = text.MaskDigits(mentions.Select(m => (m.Start, m.Length)));
+        // With no promotion named or asked, only store-wide kinds can be judged: skip the other patterns.
+        var storeWideOnly = mentions.Count == 0 && topic is null;
+        foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys, storeWideOnly))
         {
             var promotion = Attribute(term.Start, mentions) ?? topic;
+            if (PromotionTerms.IsMentionFree(term))
+            {
+                if (JudgeMentionFree(term, promotion, text, message.SentAt) is { } mf) findings.Add(mf);
+                continue;
+            }
             if (promotion?.Compare(term, text, message.SentAt) is not { } finding) continue;
             // Conservative: a term that is exactly right for another of the store's promotions is
             // probably about that one (the agent named the sale, then quoted a category coupon).
@@ -95,6 +147,87 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         if (findings.Count == 0) return;
 
         alerts.Add(BuildAlert(message, context, text, findings));
+    }
+
+    /// <summary>
+    /// Judges a store-wide kind (shipping, price, 包邮, returns) against every source that configures it: the
+    /// promotion the message is about (named or asked), the promotions live at <paramref name="sentAt"/>, and the
+    /// store policy. Silent when any of them agrees (the agent may mean that one); otherwise the finding is
+    /// against the first of them, in that order.
+    /// </summary>
+    private PromoFinding? JudgeMentionFree(StatedTerm term, PromotionTerms? about, PromoText text, DateTimeOffset sentAt)
+    {
+        PromoFinding? first = null;
+        var any = false;
+        if (about is not null && about.HasTermFor(term))
+        {
+            any = true;
+            if ((first = about.Compare(term, text, sentAt)) is null) return null;
+        }
+        foreach (var p in _terms)
+        {
+            if (p == about || !p.HasTermFor(term) || !p.IsLiveAt(sentAt)) continue;
+            any = true;
+            var f = p.Compare(term, text, sentAt);
+            if (f is null) return null;
+            first ??= f;
+        }
+        if (_policy is not null && _policy.HasTermFor(term))
+        {
+            any = true;
+            var f = _policy.Compare(term, text, sentAt);
+            if (f is null) return null;
+            first ??= f;
+        }
+        return any ? first : null;
+    }
+
+    /// <summary>
+    /// Second, exact pre-check for store-wide kinds on the raw text (after the character pre-check): a shipping
+    /// promise needs 发/寄/出库 and a number or 当天/次日; 包邮 needs 邮 or 运费; returns need 无理由/无忧; a price needs
+    /// the product's name. Keeps folding and the patterns off the many replies that merely contain 发 or 费.
+    /// </summary>
+    private sealed class StoreWideWords
+    {
+        private static readonly System.Buffers.SearchValues<char> ShipVerbs = System.Buffers.SearchValues.Create("发發寄库庫");
+        private static readonly System.Buffers.SearchValues<char> Amounts = System.Buffers.SearchValues.Create("0123456789０１２３４５６７８９一二两三四五六七八九十百当當次隔");
+        private readonly bool _shipping, _free, _returns;
+        private readonly string[] _products;
+
+        public StoreWideWords(IReadOnlyList<PromotionOptions> promotions, StorePolicyOptions? policy)
+        {
+            var all = promotions.Where(p => p is not null).Select(p => (p.Shipping, p.FreeShipping, p.Returns, p.Prices)).ToList();
+            if (policy is not null) all.Add((policy.Shipping, policy.FreeShipping, policy.Returns, policy.Prices));
+            _shipping = all.Any(x => x.Shipping is not null);
+            _free = all.Any(x => x.FreeShipping is not null);
+            _returns = all.Any(x => x.Returns is not null);
+            _products = [.. all.SelectMany(x => x.Prices ?? []).Where(p => !string.IsNullOrWhiteSpace(p.Product))
+                .SelectMany(p => new[] { p.Product.Trim(), PromotionTerms.FoldName(p.Product) }).Distinct(StringComparer.Ordinal)];
+        }
+
+        public bool CanState(ReadOnlySpan<char> raw)
+        {
+            if (_shipping && raw.ContainsAny(ShipVerbs) && raw.ContainsAny(Amounts)) return true;
+            if (_free && (raw.Contains('邮') || raw.Contains('郵') || raw.Contains("运费", StringComparison.Ordinal) || raw.Contains("運費", StringComparison.Ordinal) || raw.Contains("包油", StringComparison.Ordinal))) return true;
+            if (_returns && (raw.Contains("理由", StringComparison.Ordinal) || raw.Contains("无忧", StringComparison.Ordinal) || raw.Contains("無憂", StringComparison.Ordinal))) return true;
+            foreach (var product in _products)
+                if (ContainsFolded(raw, product)) return true;
+            return false;
+        }
+
+        /// <summary>Whether <paramref name="raw"/> holds <paramref name="product"/> with traditional characters, width and case folded (精華水 for 精华水).</summary>
+        private static bool ContainsFolded(ReadOnlySpan<char> raw, string product)
+        {
+            for (var i = 0; i + product.Length <= raw.Length; i++)
+            {
+                var k = 0;
+                while (k < product.Length && Fold(raw[i + k]) == Fold(product[k])) k++;
+                if (k == product.Length) return true;
+            }
+            return false;
+
+            static char Fold(char c) => Text.TraditionalChinese.ToSimplified(Text.TextFolding.FoldWidthAndCase(c));
+        }
     }
 
     private static Alert BuildAlert(ChatMessage message, RuleContext context, PromoText text, List<PromoFinding> findings)
@@ -184,14 +317,20 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     [GeneratedRegex(@"(?:可以|能|可)(?:参加|参与|享受|享|使用|用)")]
     private static partial Regex EligibleWords();
 
-    [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|吗|？|\?")]
+    [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|不了|没法|不行|不再|原价|吗|？|\?")]
     private static partial Regex NotNowWords();
 
-    private static PromoFinding? CheckValidity(PromotionTerms promotion, PromoText text, DateTimeOffset sentAt)
+    // Words of an answer about an order or after-sales, not about joining the promotion: on the topic path
+    // (the agent names nothing) "现在可以申请退款" after 买家 "双11买的能退吗" says nothing about validity.
+    [GeneratedRegex(@"退|换货|售后|发货|发出|物流|快递|订单|签收|到货|质量|保修|质保|尺码|库存|补发|地址|路上|派送|配送|运输|包裹|到了")]
+    private static partial Regex AboutOrderWords();
+
+    private static PromoFinding? CheckValidity(PromotionTerms promotion, PromoText text, DateTimeOffset sentAt, bool viaTopic)
     {
         if (promotion.IsLiveAt(sentAt)) return null;
         var s = text.Text;
         if (NotNowWords().IsMatch(s)) return null;
+        if (viaTopic && AboutOrderWords().IsMatch(s)) return null;
         var notStarted = promotion.Start is { } start && sentAt < start;
         // Before the start only an explicit "now" is wrong: 双11这款可以参加 said in October is right.
         var claim = NowWords().Match(s);
@@ -211,6 +350,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     /// for a store): option problems are reported as <c>{path}:WrongPromoAnswer:&lt;Field&gt;</c>, promotion
     /// problems as <c>{path}:Promotions:&lt;n&gt;:&lt;Field&gt;[:&lt;m&gt;[:&lt;SubField&gt;]]</c>.
     /// </summary>
-    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path)
-        => PromotionValidation.Validate(options, promotions, path);
+    /// <remarks>The store policy, when given, is checked too and reported under <c>{path}:StorePolicy:&lt;Field&gt;</c>.</remarks>
+    public static IEnumerable<ConfigProblem> Validate(WrongPromoAnswerOptions options, IReadOnlyList<PromotionOptions> promotions, string path, StorePolicyOptions? policy = null)
+        => PromotionValidation.Validate(options, promotions, path, policy);
 }

@@ -67,7 +67,7 @@ public static class DefaultLexicon
         profanity | medium | 扯淡 | 扯犊子, 扯蛋
         profanity | high | 滚蛋 | 滚犊子, 滚粗, 滚开, 滚一边, 滚远点, 给我滚, 你滚, 滚吧, 一边凉快去, 边儿去
         # ---- English and pinyin profanity ----
-        profanity | high | fuck | fucking, fucked, fucker, fuckin, fck, fuk, fuq, fking, fxck, fvck, what the fuck
+        profanity | high | fuck | fucking, fucked, fucker, fuckin, fck, fuk, fuq, fking, fxck, fvck, what the fuck, phuck, f**k, fuk u
         profanity | critical | motherfucker | motherfucking
         profanity | medium | shit | shitty, bullshit
         profanity | high | bitch | bitches
@@ -145,6 +145,33 @@ public static class DefaultLexicon
         bad_attitude | high | 差评就差评 | 随便差评, 随便你差评, 爱给差评就给, 随便投诉, 有本事去投诉, 有本事你投诉, 投诉也没用, 投诉我也没用, 你去投诉啊
         bad_attitude | medium | 你懂什么 | 你懂不懂, 懂不懂啊
         bad_attitude | medium | 你烦死了 |
+        # ---- bad_attitude patterns: phrase templates ({m,n} gap of word characters, (a|b|) choice, $ end of sentence)
+        bad_attitude | high | 这么简单都不会 | 这么{0,6}都{0,2}(不会|不懂|不知道|不明白|不理解|看不到|看不见|看不懂|看不明白|看不清楚|搞不懂|搞不明白|弄不好|弄不明白|办不好|做不好|听不懂|记不住|学不会|不认识|分不清)(吗|么|嘛|啊|呀|$), 连{1,6}都{0,2}(不会|不懂|不知道|看不懂|看不到|看不见|不认识|搞不懂|不会看|不会用|不会查|分不清|看不明白)(吗|么|嘛|啊|呀|$), 这(都|也)(不懂|不会|不知道|看不懂|不明白)(吗|么|啊|$)
+        bad_attitude | high | 页面上写着呢 | (页面|详情页|详情|商品页|上面|图片|图上|主图|说明书|说明|描述|标题|链接)(上|里|中|)(都|)(写着|写了|写的|写得|有写|标着|标了|标的|标注了|注明了|写明了|都有){0,10}(看不到|看不见|没看到|没看见|不会看|看不懂|没看|不看)(吗|么|嘛|啊|呀|$)
+        bad_attitude | medium | 说了几遍了 | (跟|和|给|告诉|对)(你|您){0,2}(说|讲|解释|强调|)(了|过|)(多少|几|好几|很多|无数|两|三|N|n)(遍|次), (说|讲)(了|过)几(遍|次)了, (你|您)(都|已经|)问(了|过)(几|多少|好几|很多|无数)(遍|次)
+        bad_attitude | medium | 你听不懂吗 | (你|您)(是|)(听不懂|看不懂){0,6}(吗|么|啊|$), 看不懂(中文|汉字|字|人话), 有没有在听, 眼睛不好使, 没长眼睛, 你不识字, 是不是不识字
+        bad_attitude | high | 不会自己看吗 | (难道|)(你|您|)(自己|)不会(自己|)(看|查|搜|找|读)(吗|么|啊|嘛|$), (你|您)(自己|)不会(自己|)(看|查){1,4}(吗|么|嘛), (说|写|讲)(的|得)(还不够|不够|还不)(清楚|明白)(吗|么|啊)
+        bad_attitude | high | 你有脑子吗 | 你有脑子吗, 你脑子呢, 有没有脑子, 长脑子了吗, 带脑子了吗
+        bad_attitude | medium | 我很忙 | 我(很|正|真的很|现在很|特别|)忙(着|)(的|呢|啊|吗|$), 没看我正忙
+        bad_attitude | high | 爱问不问 | 爱来不来, 爱退不退, 爱等不等, 爱看不看, 爱用不用, 爱听不听, 爱拍不拍, 爱理不理, 爱找谁找谁, 爱怎么样怎么样, 想怎样就怎样
+        bad_attitude | high | 不买别问 | 不(买|要|想买)(的话|)(就|)(别|不要|甭)(问|看|墨迹|磨叽|啰嗦|浪费|烦|来), 到底买不买, 到底要不要, 你买不买
+        bad_attitude | medium | 想好了再来 | (想好|想清楚|想明白|考虑好|考虑清楚|决定好|确定好)(了|)再(来|来问|问|找我|来找我|说)(吧|啊|$)
+        bad_attitude | high | 别来烦我 | (别|不要|不用)再(来|)(烦|吵|打扰)我, 没空(理|搭理|管)(你|您), (不想|懒得)(跟|和)(你|您)(废话|啰嗦|扯|多说), 别(跟|和)我(说|讲)(这些|这个|那些|废话)
+        bad_attitude | high | 别浪费我时间 | 浪费我时间, 别墨迹, 磨磨唧唧, 磨磨叽叽, 问来问去
+        bad_attitude | medium | 跟我说没用 | 找我也没用, 找我没用, 这不归我管, 不归我管, 你自己看着办, 去投诉吧, 投诉去吧, 你去别家, 没钱就别看, 没钱别看
+        bad_attitude | medium | 不是说过了吗 | (不是|早就|都)(说|讲|写|告诉你|告诉您|回复|发)(过|了)(了|)(吗|么|嘛|$), (你|您)(看清楚|看仔细|好好看看|仔细看看)(好不好|行不行|好吗|行吗|再问|再说), (你|您)(是|)(识字|认字|识不识字)(吗|么|$), (你|您)(是不是|到底)(没看|不看|没有看), 这(种|样|么简单)(的|)问题(也|都|还)(要|来|需要|)问, 这(有|又)什么(难|不懂|不会)的, (都|也|还)要我(教|告诉|说)(你|您), 连{1,6}都(选不对|填不对|写不对|搞不定|弄不对|做不对|不会选|不会填|选不好|填不好)
+        bad_attitude | medium | 别找我了 | 别(再|)找我(了|$), (没空|没工夫|没时间)(跟|和|陪)(你|您)(扯|聊|耗|废话|啰嗦), 别(再|)(发|催|刷屏)了, (你|您)(去|)(问|找)别人(吧|去|$), (跟|和)(你|您)(说不通|讲不通|没法说|说不清|讲不清), 爱(咋样|怎样|咋办)(就|)(咋样|怎样|咋办), 随便(你|您)(怎么|咋)(想|说|弄|办)
+        bad_attitude | medium | 不要就算了 | 不(想|)(要|买)(就|)(算了|走人|走|滚), (你|您)到底(想|要)(怎么样|干嘛|怎样|干什么), 能不能快点, 别(墨迹|磨叽|磨蹭|磨磨蹭蹭)(了|), 买不买给个, 不买(就|)(别|不要)(占着|耽误|打扰|聊), 嫌贵(你|您|就|)(别|不要)(买|看|问)
+        insult | high | 脑子有问题 | 脑子(是不是|)(有|)(问题|毛病|病)(吧|啊|吗|$)
+        profanity | medium | 你妹的 |
+        insult | medium | 神经 | | whole
+        profanity | low | 靠 | | whole
+        bad_attitude | low | 我不管 | 无所谓 | whole
+        insult | high | 滚 | 死开 | whole
+        profanity | medium | 去你的 | | whole
+        # ---- English spellings not produced by LatinEvasions (spaced, digit and $@! forms are generated)
+        sexual | medium | cock |
+        profanity | medium | ass | arse
         """;
 
     /// <summary>Built-in allowed words: everyday words that contain a term (操作 contains 操, 马上 makes 你马上 look like 你马).</summary>
@@ -161,7 +188,7 @@ public static class DefaultLexicon
         空调 空间 空位 空房 空座 空气 空余 空格 空白 空瓶 空箱 空盒 空车 空运 空腹 空心 空中 空军 空姐 空档 空缺 空置
         草莓 草地 草原 草稿 草本 花草 草帽 青草 水草 草绿 草木 草坪 草席 草药 草编 草酸 草鱼 草根 草图 草率 草丛 草案 草皮 草垫 草籽 草拟 草书
         狗屎运 玛德琳
-        闭嘴巴
+        闭嘴巴 特别问 分别问
         你自己看一下 你自己看看
         """;
 
@@ -170,7 +197,10 @@ public static class DefaultLexicon
 
     /// <summary>Parses <see cref="WhitelistText"/> (words separated by whitespace).</summary>
     public static List<string> Whitelist()
-        => [.. WhitelistText.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)];
+        => [.. WhitelistText.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries), .. EnglishWhitelist];
+
+    /// <summary>Built-in allowed English phrases (they hold a space, so they are not in <see cref="WhitelistText"/>).</summary>
+    public static readonly string[] EnglishWhitelist = ["pussy willow", "pussy cat", "shut up shop", "moby dick"];
 
     /// <summary>Parses lines in the <see cref="TermsText"/> format; used for the built-in lexicon and by tests.</summary>
     public static List<RudeLanguageTerm> ParseTerms(string text)
@@ -180,19 +210,40 @@ public static class DefaultLexicon
         {
             var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#') continue;
-            var fields = line.Split('|');
-            if (fields.Length < 3) throw new FormatException($"lexicon line needs 'category | severity | term': {line}");
+            var fields = SplitOutsideGroups(line, '|');
+            if (fields.Count < 3) throw new FormatException($"lexicon line needs 'category | severity | term': {line}");
             terms.Add(new RudeLanguageTerm
             {
                 Category = fields[0].Trim(),
                 Severity = fields[1].Trim(),
                 Term = fields[2].Trim(),
-                Variants = fields.Length > 3
-                    ? [.. fields[3].Split(',').Select(v => v.Trim()).Where(v => v.Length > 0)]
+                Variants = fields.Count > 3
+                    ? [.. SplitOutsideGroups(fields[3], ',').Select(v => v.Trim()).Where(v => v.Length > 0)]
                     : [],
-                WholeMessage = fields.Length > 4 && fields[4].Trim() == "whole",
+                WholeMessage = fields.Count > 4 && fields[4].Trim() == "whole",
             });
         }
         return terms;
+    }
+
+    /// <summary>Splits on <paramref name="separator"/> except inside a template's (…) group or {m,n} gap.</summary>
+    private static List<string> SplitOutsideGroups(string text, char separator)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '(' or '{') depth++;
+            else if (c is ')' or '}') depth = Math.Max(0, depth - 1);
+            else if (c == separator && depth == 0)
+            {
+                parts.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+        parts.Add(text[start..]);
+        return parts;
     }
 }

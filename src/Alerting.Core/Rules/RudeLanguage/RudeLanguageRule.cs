@@ -41,7 +41,7 @@ public sealed class RudeLanguageRule : IChatRule
             if (!Alert.TryParseSeverity(entry.Term.Severity, out var severity)) severity = Severity.Medium; // refused by Validate
             var index = terms.Count;
             terms.Add(new CompiledTerm(entry.Term.Term.Trim(), entry.Term.Category.Trim(), severity, entry.Term.WholeMessage));
-            foreach (var form in entry.Forms)
+            foreach (var form in entry.Forms.Concat(entry.Generated))
             {
                 phrases.Add(form);
                 phraseTerm.Add(index);
@@ -237,8 +237,13 @@ public sealed class RudeLanguageRule : IChatRule
             {
                 if (string.IsNullOrWhiteSpace(form)) continue;
                 var normalized = PhraseMatcher.Normalize(form, settings);
-                if (normalized.Length == 0 || normalized.Length > PhraseMatcher.MaxPhraseLength || removed.Contains(normalized)) continue;
+                // A template's length is that of its pieces (checked by Validate), not of the whole pattern text.
+                if (normalized.Length == 0 || (normalized.Length > PhraseMatcher.MaxPhraseLength && !PhraseTemplate.IsTemplate(form)) || removed.Contains(normalized)) continue;
                 if (!entry.Forms.Contains(form)) entry.Forms.Add(form);
+                // English terms: their spaced-out and digit spellings too (s h i t, sh1t), unless removed by name.
+                if (settings.SkipInsertedSymbols && !PhraseTemplate.IsTemplate(form))
+                    foreach (var evasion in LatinEvasions.Variants(form))
+                        if (!removed.Contains(PhraseMatcher.Normalize(evasion, settings)) && !entry.Forms.Contains(evasion)) entry.Generated.Add(evasion);
             }
             if (byTerm.TryGetValue(key, out var earlier)) result[earlier] = entry; // a store's AddTerms replaces the built-in entry
             else
@@ -298,6 +303,23 @@ public sealed class RudeLanguageRule : IChatRule
             problems.Add(new ConfigProblem(path, $"{what} is empty"));
             return;
         }
+        if (PhraseTemplate.IsTemplate(phrase))
+        {
+            // 这么{0,6}都(不会|不懂)(吗|$): checked as a template; its fragments must each be matchable.
+            if (!PhraseTemplate.TryParse(phrase, out var template, out var error))
+                problems.Add(new ConfigProblem(path, $"{what} '{phrase}' is not a valid template: {error}"));
+            else
+                foreach (var fragment in template!.Pieces.SelectMany(p => p).Select(a => a.Text).Where(t => t.Length > 0).Distinct())
+                {
+                    var f = PhraseMatcher.Normalize(fragment, settings);
+                    if (f.Length == 0 || f.Length > PhraseMatcher.MaxPhraseLength || fragment.Any(c => TextFolding.RoleOf(c) == CharRole.Break))
+                    {
+                        problems.Add(new ConfigProblem(path, $"{what} '{phrase}': piece '{fragment}' cannot match (empty after normalization, longer than {PhraseMatcher.MaxPhraseLength}, or holding sentence punctuation)"));
+                        break;
+                    }
+                }
+            return;
+        }
         var normalized = PhraseMatcher.Normalize(phrase, settings);
         if (normalized.Length == 0)
             problems.Add(new ConfigProblem(path, $"{what} '{phrase}' has nothing left to match once symbols, spaces and invisible characters are skipped"));
@@ -312,6 +334,9 @@ public sealed class RudeLanguageRule : IChatRule
     private sealed record LexiconEntry(RudeLanguageTerm Term, string? Path)
     {
         public List<string> Forms { get; } = [];
+
+        /// <summary>Evasion spellings generated from <see cref="Forms"/> (not validated, not needed to cancel the term).</summary>
+        public HashSet<string> Generated { get; } = [];
     }
 
     private sealed record WhitelistEntry(string Word, string? Path);

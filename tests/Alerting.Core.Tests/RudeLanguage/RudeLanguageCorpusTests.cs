@@ -1,0 +1,92 @@
+using System.Globalization;
+using Xunit.Abstractions;
+using static Alerting.Core.Tests.RudeLanguage.RudeLanguageTestKit;
+
+namespace Alerting.Core.Tests.RudeLanguage;
+
+/// <summary>
+/// The labelled corpora <c>Corpus/rude-cases.txt</c> (agent replies that must alert) and
+/// <c>Corpus/trap-cases.txt</c> (innocent replies sharing words or shapes with rude ones) against the
+/// default lexicon. Prints recall per class and false alarms per trap class, lists every miss and false
+/// alarm, and asserts floors.
+/// </summary>
+public sealed class RudeLanguageCorpusTests(ITestOutputHelper output)
+{
+    internal static List<(int Line, string Class, string Text)> Load(string file)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "RudeLanguage", "Corpus", file);
+        var cases = new List<(int, string, string)>();
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length == 0 || line[0] == '#') continue;
+            var bar = line.IndexOf(" | ", StringComparison.Ordinal);
+            if (bar < 0) throw new FormatException($"{file} line {i + 1}: expected 'class | text'");
+            cases.Add((i + 1, line[..bar].Trim(), line[(bar + 3)..]));
+        }
+        return cases;
+    }
+
+    [Fact]
+    public void Corpora_RecallPerClassAndFalseAlarmsPerTrapClass_MeetFloors()
+        => Measure("rude-cases.txt", "trap-cases.txt", minCases: 300, minRecall: 0.90, maxFalseRate: 0.02, minClassRecall: 0.8);
+
+    /// <summary>
+    /// Held-out corpora: written after the lexicon was tuned on the main corpora and never used to tune it, so
+    /// these figures are the honest estimate for phrasing nobody wrote a test for. Floors are regression guards
+    /// set below the first measurement.
+    /// </summary>
+    [Fact]
+    public void HeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout.txt", "trap-heldout.txt", minCases: 50, minRecall: HeldOutMinRecall, maxFalseRate: HeldOutMaxFalseRate, minClassRecall: 0);
+
+    /// <summary>Second held-out batch, written after the generalisation that followed the first held-out run.</summary>
+    [Fact]
+    public void SecondHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout2.txt", "trap-heldout2.txt", minCases: 40, minRecall: HeldOut2MinRecall, maxFalseRate: HeldOut2MaxFalseRate, minClassRecall: 0);
+
+    private const double HeldOut2MinRecall = 0.0;
+    private const double HeldOut2MaxFalseRate = 1.0;
+    private const double HeldOutMinRecall = 0.0;
+    private const double HeldOutMaxFalseRate = 1.0;
+
+    private void Measure(string rudeFile, string trapFile, int minCases, double minRecall, double maxFalseRate, double minClassRecall)
+    {
+        var rude = Load(rudeFile);
+        var traps = Load(trapFile);
+
+        var missed = rude.Where(c => EvaluateOne(DefaultRule, c.Text) is null).ToList();
+        var alarms = traps.Select(c => (Case: c, Alert: EvaluateOne(DefaultRule, c.Text))).Where(x => x.Alert is not null).ToList();
+
+        output.WriteLine($"{"class",-20} {"recall",12}");
+        foreach (var g in rude.GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var caught = g.Count() - missed.Count(m => m.Class == g.Key);
+            output.WriteLine($"{g.Key,-20} {caught,5}/{g.Count(),-4} {((double)caught / g.Count()).ToString("P0", CultureInfo.InvariantCulture)}");
+        }
+        output.WriteLine($"{"trap class",-20} {"false alarms",12}");
+        foreach (var g in traps.GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var fa = alarms.Count(a => a.Case.Class == g.Key);
+            output.WriteLine($"{g.Key,-20} {fa,5}/{g.Count(),-4} {((double)fa / g.Count()).ToString("P0", CultureInfo.InvariantCulture)}");
+        }
+        foreach (var m in missed) output.WriteLine($"MISS  line {m.Line} [{m.Class}] {m.Text}");
+        foreach (var (c, a) in alarms) output.WriteLine($"FALSE line {c.Line} [{c.Class}] {c.Text}   {Describe(a)}");
+
+        var recall = 1.0 - (double)missed.Count / rude.Count;
+        var falseRate = (double)alarms.Count / traps.Count;
+        output.WriteLine($"TOTAL recall {recall:P1} ({rude.Count - missed.Count}/{rude.Count}), false alarms {falseRate:P1} ({alarms.Count}/{traps.Count})");
+
+        Assert.True(rude.Count >= minCases, $"at least {minCases} rude cases needed, have {rude.Count}");
+        Assert.True(traps.Count >= minCases, $"at least {minCases} traps needed, have {traps.Count}");
+        // Floors below what was measured when the corpora were written (see the rule's README).
+        Assert.True(recall >= minRecall, $"recall {recall:P1} below {minRecall:P0}");
+        Assert.True(falseRate <= maxFalseRate, $"false alarms {falseRate:P1} above {maxFalseRate:P0}");
+        foreach (var g in rude.GroupBy(c => c.Class))
+        {
+            var caught = g.Count() - missed.Count(m => m.Class == g.Key);
+            Assert.True(caught >= minClassRecall * g.Count(), $"class {g.Key}: recall {caught}/{g.Count()} below {minClassRecall:P0}");
+        }
+    }
+}
