@@ -20,6 +20,8 @@ internal sealed class PlannedEvent
     public SimulatedFault Fault { get; set; }
     /// <summary>Canonical rude phrase when <see cref="SimulatedFault.RudeLanguage"/>.</summary>
     public string? RudePhrase { get; init; }
+    /// <summary>What the fault of a newer rule is about (the personal number's kind …), for the ground truth's evidence.</summary>
+    public string? FaultDetail { get; init; }
     /// <summary>Promotion named by an agent message that states terms (clean or wrong).</summary>
     public SimulatedPromotion? Promotion { get; init; }
     public string? StatedTerms { get; init; }
@@ -98,12 +100,13 @@ internal sealed class ConversationPlanner
 
         long t = startMs;
         PlannedEvent Add(long at, SenderKind sender, string senderId, string text, ChatEventKind kind = ChatEventKind.Message,
-            SimulatedFault fault = SimulatedFault.None, string? rude = null, SimulatedPromotion? promotion = null, string? stated = null, string? agentId = null)
+            SimulatedFault fault = SimulatedFault.None, string? rude = null, SimulatedPromotion? promotion = null, string? stated = null, string? agentId = null,
+            string? detail = null)
         {
             var e = new PlannedEvent
             {
                 Conversation = conv, AtMs = at, Sender = sender, SenderId = senderId, Text = text, Kind = kind,
-                Fault = fault, RudePhrase = rude, Promotion = promotion, StatedTerms = stated, AgentId = agentId,
+                Fault = fault, RudePhrase = rude, Promotion = promotion, StatedTerms = stated, AgentId = agentId, FaultDetail = detail,
             };
             conv.Events.Add(e);
             return e;
@@ -116,6 +119,12 @@ internal sealed class ConversationPlanner
             {
                 var (phrase, lines) = rng.Pick(Vocabulary.RudeLines);
                 return Add(at, SenderKind.Agent, owner, Vocabulary.Plain(lines, ctx, rng), fault: SimulatedFault.RudeLanguage, rude: phrase);
+            }
+            // Newer rules' faults draw from the generator only when their rate is set, so older runs stay identical.
+            if (rng.Chance(_options.PersonalDataRate))
+            {
+                var (kind, line) = FaultLines.PersonalData(rng);
+                return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.PersonalData, detail: kind);
             }
             if (topic == Topic.Promotion)
             {

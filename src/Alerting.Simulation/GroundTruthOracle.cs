@@ -78,6 +78,11 @@ internal static class GroundTruthOracle
                         {
                             ["phrase"] = e.RudePhrase!,
                         }));
+                    if ((e.Fault & SimulatedFault.PersonalData) != 0)
+                        emit(Make(ExpectedAlert.PersonalDataExposure, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["kind"] = e.FaultDetail!,
+                        }));
                     if ((e.Fault & SimulatedFault.WrongPromoAnswer) != 0)
                         emit(Make(ExpectedAlert.WrongPromoAnswer, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {

@@ -15,6 +15,8 @@ public enum SimulatedFault
     SlowReply = 4,
     /// <summary>A buyer message deliberately never answered by a human.</summary>
     UnansweredBuyer = 8,
+    /// <summary>An agent message exposing a buyer's full mobile number, resident id or bank card (<c>personal_data_exposure</c>).</summary>
+    PersonalData = 16,
 }
 
 /// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>

@@ -33,7 +33,8 @@ public sealed class GeneratedCorpusFalseAlarmTests(ITestOutputHelper output)
             pipeline.Process(m.Message, alerts);
             for (var i = before; i < alerts.Count; i++) texts[alerts[i].AlertId] = m.Message.Text;
         }
-        var hits = alerts.Where(a => a.Rule is "rude_language" or "forbidden_claim").ToList();
+        // Every text rule: none may fire on clean traffic (the timing rules have no faults to find here either).
+        var hits = alerts.Where(a => a.Rule is "rude_language" or "forbidden_claim" or "personal_data_exposure").ToList();
         foreach (var hit in hits) output.WriteLine($"false alarm {hit.Rule}: {texts[hit.AlertId]}  [{hit.Summary}]");
         var per10k = hits.Count * 10_000.0 / agentMessages;
         output.WriteLine($"{hits.Count} false alarm(s) in {agentMessages:N0} clean agent messages = {per10k:0.00} per 10,000");
