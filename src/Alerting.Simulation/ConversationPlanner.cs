@@ -126,6 +126,11 @@ internal sealed class ConversationPlanner
                 var (kind, line) = FaultLines.PersonalData(rng);
                 return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.PersonalData, detail: kind);
             }
+            if (rng.Chance(_options.OffPlatformContactRate))
+            {
+                var (category, line) = FaultLines.OffPlatform(rng);
+                return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.OffPlatformContact, detail: category);
+            }
             if (topic == Topic.Promotion)
             {
                 var p = ctx.Promotion ?? rng.Pick(store.Promotions);

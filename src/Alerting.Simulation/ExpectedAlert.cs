@@ -32,6 +32,7 @@ public sealed record ExpectedAlert(
     public const string SlowResponse = "slow_response";
     public const string UnansweredBuyer = "unanswered_buyer";
     public const string PersonalDataExposure = "personal_data_exposure";
+    public const string OffPlatformContact = "off_platform_contact";
 
     /// <summary>Whether the alert is due when the consumer's event-time clock ends at <paramref name="finalClock"/>.</summary>
     public bool IsDueBy(DateTimeOffset finalClock) => DueAt is null || DueAt <= finalClock;

@@ -26,6 +26,29 @@ internal static class FaultLines
         "补偿款会打到您的银行卡{n}，请注意查收", "您的卡号{n}已经登记，三个工作日内到账", "亲，核对一下您的储蓄卡{n}哦",
     ];
 
+    private static readonly string[] ContactLines =
+    [
+        "亲，加我微信{h}，下次直接找我买更便宜", "加我v信：{h}，朋友圈有内部价哦", "您加下我vx {h}，发您实拍图", "有问题直接打我电话{m}",
+        "加 薇 信 {h} 细聊呢", "我的扣扣{q}，有事找我", "私聊我，给您留一件",
+    ];
+
+    private static readonly string[] PaymentLines =
+    [
+        "这单咱们私下交易吧，便宜20元", "不走平台的话可以再优惠点哦", "支付宝转账给我就行，马上发货", "差价您直接转我微信就可以",
+        "线下付款可以打九折呢",
+    ];
+
+    /// <summary>An agent line moving the buyer off the platform: (category as the evidence names it, text).</summary>
+    public static (string Category, string Text) OffPlatform(SimRandom rng)
+    {
+        if (rng.Chance(0.4)) return ("payment", rng.Pick(PaymentLines));
+        var handle = "kefu" + Digits(rng, 4);
+        var mobile = "1" + (char)('3' + rng.Next(7)) + Digits(rng, 9);
+        var line = rng.Pick(ContactLines).Replace("{h}", handle, StringComparison.Ordinal).Replace("{m}", mobile, StringComparison.Ordinal)
+            .Replace("{q}", (char)('1' + rng.Next(9)) + Digits(rng, 8), StringComparison.Ordinal);
+        return ("contact", line);
+    }
+
     private static readonly string[] Regions = ["110105", "310104", "440305", "330106", "510107", "320102", "420106", "610113"];
 
     /// <summary>An agent line exposing a buyer's number: (kind as the evidence names it, text).</summary>

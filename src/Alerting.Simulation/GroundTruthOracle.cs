@@ -83,6 +83,11 @@ internal static class GroundTruthOracle
                         {
                             ["kind"] = e.FaultDetail!,
                         }));
+                    if ((e.Fault & SimulatedFault.OffPlatformContact) != 0)
+                        emit(Make(ExpectedAlert.OffPlatformContact, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["category"] = e.FaultDetail!,
+                        }));
                     if ((e.Fault & SimulatedFault.WrongPromoAnswer) != 0)
                         emit(Make(ExpectedAlert.WrongPromoAnswer, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {

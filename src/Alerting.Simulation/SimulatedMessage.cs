@@ -17,6 +17,8 @@ public enum SimulatedFault
     UnansweredBuyer = 8,
     /// <summary>An agent message exposing a buyer's full mobile number, resident id or bank card (<c>personal_data_exposure</c>).</summary>
     PersonalData = 16,
+    /// <summary>An agent message moving the buyer off the platform: another channel or payment outside it (<c>off_platform_contact</c>).</summary>
+    OffPlatformContact = 32,
 }
 
 /// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>

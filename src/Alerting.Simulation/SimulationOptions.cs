@@ -73,6 +73,9 @@ public sealed class SimulationOptions
     /// </summary>
     public double PersonalDataRate { get; set; }
 
+    /// <summary>Probability that a human agent message moves the buyer off the platform (<c>off_platform_contact</c>). Default 0 (see <see cref="PersonalDataRate"/>).</summary>
+    public double OffPlatformContactRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -114,6 +117,7 @@ public sealed class SimulationOptions
     public SimulationOptions WithNewRuleFaults()
     {
         if (PersonalDataRate == 0) PersonalDataRate = 0.005;
+        if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
         return this;
     }
 
@@ -141,6 +145,7 @@ public sealed class SimulationOptions
         Rate(SlowReplyRate, nameof(SlowReplyRate));
         Rate(UnansweredRate, nameof(UnansweredRate));
         Rate(PersonalDataRate, nameof(PersonalDataRate));
+        Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));
