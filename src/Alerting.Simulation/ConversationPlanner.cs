@@ -178,6 +178,11 @@ internal sealed class ConversationPlanner
             {
                 turnBuyerMessages.Add(Add(t, SenderKind.Buyer, buyerId, Vocabulary.Buyer(Vocabulary.BuyerThanks, ctx, rng)));
             }
+            if (topic is not null && rng.Chance(_options.ComplaintRiskRate))
+            {
+                var (tier, line) = FaultLines.ComplaintRisk(rng);
+                turnBuyerMessages.Add(Add(t + rng.Between(300, 700), SenderKind.Buyer, buyerId, line, fault: SimulatedFault.ComplaintRisk, detail: tier));
+            }
 
             if (turn == 0 && botGreeting)
             {

@@ -49,6 +49,14 @@ internal static class FaultLines
         return ("contact", line);
     }
 
+    private static readonly string[] ThreatLines = ["再不处理我就投诉了", "我要打12315投诉你们", "差评警告！", "等着吃差评吧", "找消协评理去", "曝光你们这种店"];
+
+    private static readonly string[] EmotionLines = ["第三次问了，到底有没有人", "什么态度！！！", "客服态度太差了", "都几天了还不发货？？？", "气死我了，受够了", "你们是不是骗子啊"];
+
+    /// <summary>A buyer line with a complaint-risk signal: (tier the first alert has, text).</summary>
+    public static (string Tier, string Text) ComplaintRisk(SimRandom rng)
+        => rng.Chance(0.5) ? ("critical", rng.Pick(ThreatLines)) : ("medium", rng.Pick(EmotionLines));
+
     private static readonly string[] Regions = ["110105", "310104", "440305", "330106", "510107", "320102", "420106", "610113"];
 
     /// <summary>An agent line exposing a buyer's number: (kind as the evidence names it, text).</summary>

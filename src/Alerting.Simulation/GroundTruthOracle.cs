@@ -25,6 +25,7 @@ internal static class GroundTruthOracle
         var waitingCount = 0;
         var unansweredFired = false;
         string? owner = conv.InitialOwner;
+        var complaintRiskRaised = false;
 
         // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
@@ -63,6 +64,15 @@ internal static class GroundTruthOracle
             switch (e.Sender)
             {
                 case SenderKind.Buyer:
+                    // One complaint-risk alert per conversation, named by its first risky buyer message.
+                    if ((e.Fault & SimulatedFault.ComplaintRisk) != 0 && !complaintRiskRaised)
+                    {
+                        complaintRiskRaised = true;
+                        emit(Make(ExpectedAlert.BuyerComplaintRisk, conv, owner, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["tier"] = e.FaultDetail!,
+                        }));
+                    }
                     if (waitingFirst is null)
                     {
                         waitingFirst = e;

@@ -19,6 +19,8 @@ public enum SimulatedFault
     PersonalData = 16,
     /// <summary>An agent message moving the buyer off the platform: another channel or payment outside it (<c>off_platform_contact</c>).</summary>
     OffPlatformContact = 32,
+    /// <summary>A buyer message threatening a complaint or showing strong negative emotion (<c>buyer_complaint_risk</c>).</summary>
+    ComplaintRisk = 64,
 }
 
 /// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>

@@ -76,6 +76,12 @@ public sealed class SimulationOptions
     /// <summary>Probability that a human agent message moves the buyer off the platform (<c>off_platform_contact</c>). Default 0 (see <see cref="PersonalDataRate"/>).</summary>
     public double OffPlatformContactRate { get; set; }
 
+    /// <summary>
+    /// Probability that a buyer turn carries an extra buyer message threatening a complaint or showing strong
+    /// negative emotion (<c>buyer_complaint_risk</c>). Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double ComplaintRiskRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -118,6 +124,7 @@ public sealed class SimulationOptions
     {
         if (PersonalDataRate == 0) PersonalDataRate = 0.005;
         if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
+        if (ComplaintRiskRate == 0) ComplaintRiskRate = 0.01;
         return this;
     }
 
@@ -146,6 +153,7 @@ public sealed class SimulationOptions
         Rate(UnansweredRate, nameof(UnansweredRate));
         Rate(PersonalDataRate, nameof(PersonalDataRate));
         Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
+        Rate(ComplaintRiskRate, nameof(ComplaintRiskRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));

@@ -56,6 +56,9 @@ public sealed class ConversationState
     /// <summary>When the buyer asked about <see cref="LastAskedPromotionId"/>.</summary>
     public DateTimeOffset LastAskedAt { get => Get(_lastAskedAt); set => _lastAskedAt = Set(value); }
 
+    /// <summary>Complaint-risk and review-invitation signals of the buyer (issue 20's rules); null until a buyer signal is seen.</summary>
+    public Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals { get; set; }
+
     public bool IsWaiting => FirstWaitingMessageId is not null;
 
     /// <summary>Set when the pipeline dropped this conversation (closed or idle); stale deadline entries skip it.</summary>

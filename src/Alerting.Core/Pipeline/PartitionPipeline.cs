@@ -23,6 +23,8 @@ public sealed class PartitionPipeline
     private readonly TimeProvider _wallClock;
     private readonly Dictionary<string, ConversationState> _conversations = new(StringComparer.Ordinal);
     private readonly PriorityQueue<ConversationState, long> _deadlines = new();
+    /// <summary>Escalation timers of <c>buyer_complaint_risk</c> (event time), kept apart from the unanswered deadlines.</summary>
+    private readonly PriorityQueue<ConversationState, long> _signalTimers = new();
     private readonly HashSet<ConversationState> _changed = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly RuleContext _context = new();
@@ -108,6 +110,7 @@ public sealed class PartitionPipeline
         _context.ConfigVersion = snapshot.Version;
         var rules = store.Rules;
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
+        if (state.BuyerSignals is not null) ArmSignalTimer(state);
         if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
@@ -157,6 +160,7 @@ public sealed class PartitionPipeline
                 state.Deadline = default;
                 Schedule(state, deadline);
             }
+            if (state.BuyerSignals is not null) ArmSignalTimer(state);
         }
         if (MaxSentAt != DateTimeOffset.MinValue)
         {
@@ -315,10 +319,38 @@ public sealed class PartitionPipeline
             }
         }
 
+        FireSignalTimers(due, snapshot, alerts);
+
         if (watermark >= _nextEviction)
         {
             EvictIdle(watermark - snapshot.EvictIdleAfter);
             _nextEviction = watermark + TimeSpan.FromMinutes(1);
+        }
+    }
+
+    private void ArmSignalTimer(ConversationState state)
+    {
+        var signals = state.BuyerSignals!;
+        var ticks = signals.EscalateAt == default ? 0 : signals.EscalateAt.UtcTicks;
+        if (ticks == 0 || signals.QueuedTicks == ticks) return;
+        signals.QueuedTicks = ticks;
+        _signalTimers.Enqueue(state, ticks);
+    }
+
+    private void FireSignalTimers(long due, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        while (_signalTimers.TryPeek(out var state, out var at) && at <= due)
+        {
+            _signalTimers.Dequeue();
+            // Stale when answered, re-armed or the conversation is gone.
+            if (state.Removed || state.BuyerSignals is not { } signals || signals.EscalateAt == default || signals.EscalateAt.UtcTicks != at) continue;
+            signals.QueuedTicks = 0;
+            var rules = snapshot.ForShop(state.ShopId).Rules;
+            Rules.BuyerComplaintRisk.BuyerComplaintRiskRule? rule = null;
+            for (var i = 0; i < rules.Count && rule is null; i++) rule = rules[i] as Rules.BuyerComplaintRisk.BuyerComplaintRiskRule;
+            if (rule is null) signals.EscalateAt = default; // switched off by a reload since
+            else rule.OnEscalationDue(state, alerts);
+            if (_trackChanges) _changed.Add(state);
         }
     }
 
