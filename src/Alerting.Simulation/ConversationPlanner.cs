@@ -131,6 +131,8 @@ internal sealed class ConversationPlanner
                 var (category, line) = FaultLines.OffPlatform(rng);
                 return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.OffPlatformContact, detail: category);
             }
+            if (rng.Chance(_options.PaidReviewRate))
+                return Add(at, SenderKind.Agent, owner, FaultLines.PaidReview(rng), fault: SimulatedFault.PaidReview, detail: "paid");
             if (topic == Topic.Promotion)
             {
                 var p = ctx.Promotion ?? rng.Pick(store.Promotions);

@@ -57,6 +57,11 @@ internal static class FaultLines
     public static (string Tier, string Text) ComplaintRisk(SimRandom rng)
         => rng.Chance(0.5) ? ("critical", rng.Pick(ThreatLines)) : ("medium", rng.Pick(EmotionLines));
 
+    private static readonly string[] PaidReviewLines = ["亲，好评返现5元，截图找我领哦", "五星好评晒图返3元红包", "给个好评返您红包哦", "追评返5元呢亲", "好评有礼，截图给我就行"];
+
+    /// <summary>An agent line offering money or gifts for a review.</summary>
+    public static string PaidReview(SimRandom rng) => rng.Pick(PaidReviewLines);
+
     private static readonly string[] Regions = ["110105", "310104", "440305", "330106", "510107", "320102", "420106", "610113"];
 
     /// <summary>An agent line exposing a buyer's number: (kind as the evidence names it, text).</summary>

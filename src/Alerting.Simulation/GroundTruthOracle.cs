@@ -93,6 +93,12 @@ internal static class GroundTruthOracle
                         {
                             ["kind"] = e.FaultDetail!,
                         }));
+                    // Paid-review wording always; the phrase book's closer 满意的话记得给个好评 once the buyer showed a complaint risk.
+                    if ((e.Fault & SimulatedFault.PaidReview) != 0 || (complaintRiskRaised && e.Text.Contains("记得给个好评", StringComparison.Ordinal)))
+                        emit(Make(ExpectedAlert.ForbiddenReviewInvitation, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["reason"] = (e.Fault & SimulatedFault.PaidReview) != 0 ? "paid" : "complaint_risk",
+                        }));
                     if ((e.Fault & SimulatedFault.OffPlatformContact) != 0)
                         emit(Make(ExpectedAlert.OffPlatformContact, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {

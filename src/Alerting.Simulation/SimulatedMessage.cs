@@ -21,6 +21,8 @@ public enum SimulatedFault
     OffPlatformContact = 32,
     /// <summary>A buyer message threatening a complaint or showing strong negative emotion (<c>buyer_complaint_risk</c>).</summary>
     ComplaintRisk = 64,
+    /// <summary>An agent message with paid-review wording (<c>forbidden_review_invitation</c>; invitations after a complaint risk are derived by the oracle).</summary>
+    PaidReview = 128,
 }
 
 /// <summary>One generated chat record: the message, its contracts §1 UTF-8 JSON and its fault labels.</summary>

@@ -82,6 +82,12 @@ public sealed class SimulationOptions
     /// </summary>
     public double ComplaintRiskRate { get; set; }
 
+    /// <summary>
+    /// Probability that a human agent message offers a paid review (好评返现, <c>forbidden_review_invitation</c>).
+    /// The phrase book's own invitation closer after a complaint risk is also expected. Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double PaidReviewRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -125,6 +131,7 @@ public sealed class SimulationOptions
         if (PersonalDataRate == 0) PersonalDataRate = 0.005;
         if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
         if (ComplaintRiskRate == 0) ComplaintRiskRate = 0.01;
+        if (PaidReviewRate == 0) PaidReviewRate = 0.003;
         return this;
     }
 
@@ -154,6 +161,7 @@ public sealed class SimulationOptions
         Rate(PersonalDataRate, nameof(PersonalDataRate));
         Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
         Rate(ComplaintRiskRate, nameof(ComplaintRiskRate));
+        Rate(PaidReviewRate, nameof(PaidReviewRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));

@@ -28,7 +28,7 @@ public static class RulesSnapshotBuilder
     public const string SectionName = "Rules";
 
     private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate",
-        "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk"];
+        "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk", "ForbiddenReviewInvitation"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions"]), StringComparer.OrdinalIgnoreCase);
 
@@ -93,7 +93,8 @@ public static class RulesSnapshotBuilder
         var personalData = BindAt<Rules.PersonalDataExposure.PersonalDataExposureOptions>(config, "PersonalDataExposure", path, problems);
         var offPlatform = BindAt<Rules.OffPlatformContact.OffPlatformContactOptions>(config, "OffPlatformContact", path, problems);
         var complaintRisk = BindAt<Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions>(config, "BuyerComplaintRisk", path, problems);
-        if (problems.Count > before || personalData is null || offPlatform is null || complaintRisk is null || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
+        var reviewInvitation = BindAt<Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions>(config, "ForbiddenReviewInvitation", path, problems);
+        if (problems.Count > before || personalData is null || offPlatform is null || complaintRisk is null || reviewInvitation is null || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
             return null;
 
         // Values that came from the global sections are reported under the global path once (by the
@@ -117,6 +118,7 @@ public static class RulesSnapshotBuilder
         found.AddRange(Rules.PersonalDataExposure.PersonalDataExposureRule.Validate(personalData, $"{scope}:PersonalDataExposure"));
         found.AddRange(Rules.OffPlatformContact.OffPlatformContactRule.Validate(offPlatform, $"{scope}:OffPlatformContact"));
         found.AddRange(Rules.BuyerComplaintRisk.BuyerComplaintRiskRule.Validate(complaintRisk, $"{scope}:BuyerComplaintRisk"));
+        found.AddRange(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule.Validate(reviewInvitation, $"{scope}:ForbiddenReviewInvitation"));
         if (found.Count > 0)
         {
             // A store inherits the global values; a bad global value is reported once, by the
@@ -138,6 +140,8 @@ public static class RulesSnapshotBuilder
             if (unanswered.Enabled) list.Add(unansweredRule);
             if (offPlatform.Enabled) list.Add(new Rules.OffPlatformContact.OffPlatformContactRule(offPlatform));
             if (complaintRisk.Enabled) list.Add(new Rules.BuyerComplaintRisk.BuyerComplaintRiskRule(complaintRisk));
+            // After buyer_complaint_risk: an invitation is judged with the signals of the same record applied.
+            if (reviewInvitation.Enabled) list.Add(new Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule(reviewInvitation));
             // Last: it masks its numbers in the evidence of the alerts the rules above raised on the same message.
             if (personalData.Enabled) list.Add(new Rules.PersonalDataExposure.PersonalDataExposureRule(personalData));
             return new StoreRules(shopId, conversation, slowRule, unansweredRule, list, batch, agentRate);

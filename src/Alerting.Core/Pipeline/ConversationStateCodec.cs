@@ -8,7 +8,7 @@ namespace Alerting.Core.Pipeline;
 /// see the delivery doc next to the Kafka adapter for what happens then).
 /// </summary>
 /// <remarks>
-/// Version 2 = version 1 followed by the buyer signals (<c>buyer_complaint_risk</c>). A conversation
+/// Version 2 = version 1 followed by the buyer signals (<c>buyer_complaint_risk</c>, <c>forbidden_review_invitation</c>). A conversation
 /// without them is still written as version 1, so a rollback reads every conversation no buyer
 /// signal touched; both versions are read.
 /// </remarks>
@@ -44,6 +44,7 @@ public static class ConversationStateCodec
                 w.Write(b.RiskRevision);
                 WriteTime(w, b.EscalateAt);
                 w.Write(b.LastBuyerNegative);
+                w.Write((byte)b.Review);
             }
         }
         return buffer.ToArray();
@@ -76,6 +77,7 @@ public static class ConversationStateCodec
             signals.RiskRevision = r.ReadInt32();
             signals.EscalateAt = ReadTime(r);
             signals.LastBuyerNegative = r.ReadBoolean();
+            signals.Review = (Rules.BuyerComplaintRisk.ReviewContext)r.ReadByte();
             state.BuyerSignals = signals;
         }
         return state;

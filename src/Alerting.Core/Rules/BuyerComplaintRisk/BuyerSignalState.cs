@@ -27,6 +27,28 @@ public sealed class BuyerSignalState
     /// <summary>Whether the buyer's latest message carried a complaint or negative-emotion signal.</summary>
     public bool LastBuyerNegative { get; set; }
 
+    /// <summary>
+    /// Facts <c>forbidden_review_invitation</c> keeps about the buyer's side (bit set of
+    /// <see cref="ReviewContext"/>): a question waiting for an answer, 没解决, a price or promotion
+    /// complaint, a purchase mentioned.
+    /// </summary>
+    public ReviewContext Review { get; set; }
+
     /// <summary>UTC ticks the pipeline queued the escalation at (not checkpointed: restore re-arms from <see cref="EscalateAt"/>).</summary>
     internal long QueuedTicks { get; set; }
+}
+
+/// <summary>What the buyer said that decides whether a review invitation is allowed.</summary>
+[Flags]
+public enum ReviewContext : byte
+{
+    None = 0,
+    /// <summary>The buyer's latest message asked something no human reply has followed yet.</summary>
+    QuestionWaiting = 1,
+    /// <summary>The buyer said the problem is not solved (没解决, 还是不行 …) and has not said otherwise since.</summary>
+    NotSolved = 2,
+    /// <summary>The buyer complained about the price or the promotion (太贵了, 怎么涨价了, 活动不对 …).</summary>
+    PriceComplaint = 4,
+    /// <summary>The buyer said they bought (拍了, 已付款, 下单了 …).</summary>
+    Bought = 8,
 }
