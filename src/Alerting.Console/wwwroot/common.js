@@ -10,6 +10,10 @@ const RULES = {
   unanswered_buyer: '未回复 unanswered buyer',
   batch_wrong_promo_answer: '批量错误话术 batch wrong answer',
   agent_response_rate_low: '客服指标偏低 agent rates low',
+  personal_data_exposure: '泄露个人信息 personal data',
+  off_platform_contact: '站外引流 off-platform contact',
+  buyer_complaint_risk: '投诉风险 complaint risk',
+  forbidden_review_invitation: '违规邀评 review invitation',
 };
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
