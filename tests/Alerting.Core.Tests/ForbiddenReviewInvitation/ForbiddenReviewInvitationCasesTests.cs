@@ -50,6 +50,8 @@ public sealed class ForbiddenReviewInvitationCasesTests(ITestOutputHelper output
         { "什么时候到", "", "收到了记得给五分好评", "question_unanswered" },
         { "这个怎么用啊", "", "亲~点亮五星哈", "question_unanswered" },
         { "是正品吗", "", "给个评价吧亲", "question_unanswered" },
+        { "M码？", "", "给个评价吧亲", "question_unanswered" },
+        { "黑色有货?", "", "五星好评哦", "question_unanswered" },
         // The buyer said the problem is not solved.
         { "还是不行", "您试试重启", "亲，给个好评呗", "problem_not_solved" },
         { "问题没解决啊", "我再帮您看看", "好评哦亲", "problem_not_solved" },

@@ -118,15 +118,40 @@ public sealed class ForbiddenReviewInvitationRule : IChatRule
         if (signals is not null) signals.Review &= ~ReviewContext.QuestionWaiting;
     }
 
+    /// <summary>
+    /// Every buyer word the rule looks for, in one matcher (one pass over a buyer message instead of a
+    /// search per word): width and case folded, so ？ and ? are one word. The facts each word sets.
+    /// </summary>
+    private static readonly (PhraseMatcher Matcher, ReviewContext[] Facts, bool[] Solved) BuyerWords = BuildBuyerWords();
+
+    private static (PhraseMatcher, ReviewContext[], bool[]) BuildBuyerWords()
+    {
+        var words = new List<(string Word, ReviewContext Fact, bool Solved)>();
+        // Question marks are punctuation to the matcher (dropped from phrases): looked for apart, in Remember.
+        words.AddRange(QuestionWords.Where(w => w is not ("?" or "？")).Select(w => (w, ReviewContext.QuestionWaiting, false)));
+        words.AddRange(NotSolvedWords.Select(w => (w, ReviewContext.NotSolved, false)));
+        words.AddRange(SolvedWords.Select(w => (w, ReviewContext.None, true)));
+        words.AddRange(PriceWords.Select(w => (w, ReviewContext.PriceComplaint, false)));
+        words.AddRange(BoughtWords.Select(w => (w, ReviewContext.Bought, false)));
+        var settings = NormalizationSettings.None with { FoldWidthAndCase = true };
+        return (new PhraseMatcher([.. words.Select(w => w.Word)], [], settings), [.. words.Select(w => w.Fact)], [.. words.Select(w => w.Solved)]);
+    }
+
+    [ThreadStatic] private static List<PhraseMatch>? t_buyerMatches;
+
     /// <summary>Updates what the buyer said; allocates the state only when a fact is worth keeping.</summary>
     private static void Remember(Pipeline.ConversationState state, string text)
     {
-        var set = ReviewContext.None;
-        if (ContainsAny(text, QuestionWords)) set |= ReviewContext.QuestionWaiting;
-        var notSolved = ContainsAny(text, NotSolvedWords);
-        if (notSolved) set |= ReviewContext.NotSolved;
-        if (ContainsAny(text, PriceWords)) set |= ReviewContext.PriceComplaint;
-        if (ContainsAny(text, BoughtWords)) set |= ReviewContext.Bought;
+        var set = text.AsSpan().IndexOfAny('?', '？') >= 0 ? ReviewContext.QuestionWaiting : ReviewContext.None;
+        var solved = false;
+        var matches = t_buyerMatches ??= new List<PhraseMatch>(8);
+        matches.Clear();
+        if (BuyerWords.Matcher.FindAll(text, ref matches!))
+            foreach (var m in matches)
+            {
+                set |= BuyerWords.Facts[m.Phrase];
+                solved |= BuyerWords.Solved[m.Phrase];
+            }
         var signals = state.BuyerSignals;
         if (signals is null)
         {
@@ -135,7 +160,7 @@ public sealed class ForbiddenReviewInvitationRule : IChatRule
         }
         var review = (signals.Review & ~ReviewContext.QuestionWaiting) | set;
         // 解决了 / 好了 (not as a question, not 没解决) takes back an earlier 没解决.
-        if (!notSolved && (set & ReviewContext.QuestionWaiting) == 0 && ContainsAny(text, SolvedWords)) review &= ~ReviewContext.NotSolved;
+        if ((set & (ReviewContext.NotSolved | ReviewContext.QuestionWaiting)) == 0 && solved) review &= ~ReviewContext.NotSolved;
         signals.Review = review;
     }
 
