@@ -67,9 +67,7 @@ public sealed class ForbiddenReviewInvitationRuleTests(ITestOutputHelper output)
     [InlineData("""{ "Paid": true }""", "Rules:ForbiddenReviewInvitation", "Paid")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
-        File.WriteAllText(Path.Combine(_dir, "rules.json"), $$"""{ "Rules": { "ForbiddenReviewInvitation": {{section}} } }""");
-        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
-        Assert.Null(snapshot);
+        var problems = RefusedProblems(_dir, "ForbiddenReviewInvitation", section);
         Assert.Contains(problems, p => p.Path == path && p.Reason.Contains(reason, StringComparison.Ordinal));
     }
 

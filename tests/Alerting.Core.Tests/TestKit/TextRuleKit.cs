@@ -47,6 +47,36 @@ internal static class TextRuleKit
         }
     }
 
+    /// <summary>
+    /// Every CrossWOZ utterance as one message from <paramref name="sender"/> through <paramref name="rule"/>;
+    /// returns (utterances, hits) and prints each hit. The corpus holds no abuse, contact, exposure or
+    /// complaint, so every hit is a false alarm.
+    /// </summary>
+    public static (int Messages, int Hits) CrossWozHits(IChatRule rule, SenderKind sender, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        int messages = 0, hits = 0;
+        foreach (var (line, _, text) in CrossWozUtterances())
+        {
+            messages++;
+            var alerts = Evaluate(rule, Message(text, sender, messageId: $"crosswoz-{line}"));
+            if (alerts.Count == 0) continue;
+            hits++;
+            output.WriteLine($"line {line}: {text} → {alerts[0].Summary}");
+        }
+        output.WriteLine($"{hits} false alarms in {messages} utterances");
+        Assert.True(messages > 8000, $"expected the full file, read {messages}");
+        return (messages, hits);
+    }
+
+    /// <summary>Writes <c>{"Rules":{"section": sectionJson}}</c> to <paramref name="dir"/> and returns the problems of loading it (the snapshot must be refused).</summary>
+    public static IReadOnlyList<Alerting.Core.Config.ConfigProblem> RefusedProblems(string dir, string section, string sectionJson)
+    {
+        File.WriteAllText(Path.Combine(dir, "rules.json"), $$"""{ "Rules": { "{{section}}": {{sectionJson}} } }""");
+        var (snapshot, problems, _) = Alerting.Core.Config.ConfigFiles.LoadRules(dir);
+        Assert.Null(snapshot);
+        return problems;
+    }
+
     private static string SolutionDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

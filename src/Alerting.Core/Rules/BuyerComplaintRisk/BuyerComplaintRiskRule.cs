@@ -75,27 +75,15 @@ public sealed partial class BuyerComplaintRiskRule : IChatRule
     public static IEnumerable<ConfigProblem> Validate(BuyerComplaintRiskOptions options, string path)
     {
         var problems = new List<ConfigProblem>();
-        if (!Alert.TryParseSeverity(options.ThreatSeverity, out _))
-            problems.Add(new($"{path}:ThreatSeverity", $"unknown severity '{options.ThreatSeverity}': expected info, low, medium, high or critical"));
-        if (!Alert.TryParseSeverity(options.EmotionSeverity, out _))
-            problems.Add(new($"{path}:EmotionSeverity", $"unknown severity '{options.EmotionSeverity}': expected info, low, medium, high or critical"));
+        RuleOptionChecks.Severity(options.ThreatSeverity, path, nameof(options.ThreatSeverity), problems);
+        RuleOptionChecks.Severity(options.EmotionSeverity, path, nameof(options.EmotionSeverity), problems);
         if (options.EscalateAfterSeconds is < 0 or > 86400 || double.IsNaN(options.EscalateAfterSeconds))
             problems.Add(new($"{path}:EscalateAfterSeconds", string.Create(CultureInfo.InvariantCulture, $"must be between 0 (off) and 86400 seconds, was {options.EscalateAfterSeconds}")));
         if (options.PunctuationRun is < 0 or 1 or > 20)
             problems.Add(new($"{path}:PunctuationRun", $"must be 0 (off) or 2 to 20, was {options.PunctuationRun}"));
-        void Phrases(List<string> list, string field)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                var n = PhraseMatcher.Normalize(list[i] ?? "", NormalizationSettings.All);
-                if (n.Length == 0) problems.Add(new($"{path}:{field}:{i}", "empty phrase"));
-                else if (n.Length < 2) problems.Add(new($"{path}:{field}:{i}", $"'{list[i]}' is a single character and would match everywhere (need at least 2)"));
-                else if (n.Length > PhraseMatcher.MaxPhraseLength) problems.Add(new($"{path}:{field}:{i}", $"longer than {PhraseMatcher.MaxPhraseLength} characters"));
-            }
-        }
-        Phrases(options.AddThreatTerms, nameof(options.AddThreatTerms));
-        Phrases(options.AddEmotionTerms, nameof(options.AddEmotionTerms));
-        Phrases(options.AddAllow, nameof(options.AddAllow));
+        RuleOptionChecks.Phrases(options.AddThreatTerms, path, nameof(options.AddThreatTerms), NormalizationSettings.All, problems);
+        RuleOptionChecks.Phrases(options.AddEmotionTerms, path, nameof(options.AddEmotionTerms), NormalizationSettings.All, problems);
+        RuleOptionChecks.Phrases(options.AddAllow, path, nameof(options.AddAllow), NormalizationSettings.All, problems);
         return problems;
     }
 

@@ -70,23 +70,11 @@ public sealed class ForbiddenReviewInvitationRule : IChatRule
     public static IEnumerable<ConfigProblem> Validate(ForbiddenReviewInvitationOptions options, string path)
     {
         var problems = new List<ConfigProblem>();
-        if (!Alert.TryParseSeverity(options.PaidReviewSeverity, out _))
-            problems.Add(new($"{path}:PaidReviewSeverity", $"unknown severity '{options.PaidReviewSeverity}': expected info, low, medium, high or critical"));
-        if (!Alert.TryParseSeverity(options.ContextSeverity, out _))
-            problems.Add(new($"{path}:ContextSeverity", $"unknown severity '{options.ContextSeverity}': expected info, low, medium, high or critical"));
-        void Phrases(List<string> list, string field)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                var n = PhraseMatcher.Normalize(list[i] ?? "", NormalizationSettings.All);
-                if (n.Length == 0) problems.Add(new($"{path}:{field}:{i}", "empty phrase"));
-                else if (n.Length < 2) problems.Add(new($"{path}:{field}:{i}", $"'{list[i]}' is a single character and would match everywhere (need at least 2)"));
-                else if (n.Length > PhraseMatcher.MaxPhraseLength) problems.Add(new($"{path}:{field}:{i}", $"longer than {PhraseMatcher.MaxPhraseLength} characters"));
-            }
-        }
-        Phrases(options.AddInvitationTerms, nameof(options.AddInvitationTerms));
-        Phrases(options.AddPaidTerms, nameof(options.AddPaidTerms));
-        Phrases(options.AddAllow, nameof(options.AddAllow));
+        RuleOptionChecks.Severity(options.PaidReviewSeverity, path, nameof(options.PaidReviewSeverity), problems);
+        RuleOptionChecks.Severity(options.ContextSeverity, path, nameof(options.ContextSeverity), problems);
+        RuleOptionChecks.Phrases(options.AddInvitationTerms, path, nameof(options.AddInvitationTerms), NormalizationSettings.All, problems);
+        RuleOptionChecks.Phrases(options.AddPaidTerms, path, nameof(options.AddPaidTerms), NormalizationSettings.All, problems);
+        RuleOptionChecks.Phrases(options.AddAllow, path, nameof(options.AddAllow), NormalizationSettings.All, problems);
         return problems;
     }
 

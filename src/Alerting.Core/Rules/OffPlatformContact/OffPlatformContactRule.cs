@@ -40,7 +40,7 @@ public sealed class OffPlatformContactRule : IChatRule
         var allow = (options.UseDefaultTerms ? DefaultContactLexicon.Allow : []).Concat(options.AddAllow.Where(a => !string.IsNullOrWhiteSpace(a))).ToList();
         _phrases = new PhraseMatcher([.. _terms.Select(t => t.Term)], allow, Normalization);
         _channels = new PhraseMatcher([.. DefaultContactLexicon.WeChat, .. DefaultContactLexicon.Qq], allow, Normalization);
-        _allowedNumbers = new HashSet<string>(options.AllowNumbers.Select(DigitsOf).Where(d => d.Length > 0), StringComparer.Ordinal);
+        _allowedNumbers = new HashSet<string>(options.AllowNumbers.Select(DigitSequences.DigitsOf).Where(d => d.Length > 0), StringComparer.Ordinal);
     }
 
     public OffPlatformContactOptions Options { get; }
@@ -50,23 +50,12 @@ public sealed class OffPlatformContactRule : IChatRule
     public static IEnumerable<ConfigProblem> Validate(OffPlatformContactOptions options, string path)
     {
         var problems = new List<ConfigProblem>();
-        if (!Alert.TryParseSeverity(options.Severity, out _))
-            problems.Add(new($"{path}:Severity", $"unknown severity '{options.Severity}': expected info, low, medium, high or critical"));
-        void Phrases(List<string> list, string field, int min)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                var normalized = PhraseMatcher.Normalize(list[i] ?? "", Normalization);
-                if (normalized.Length == 0) problems.Add(new($"{path}:{field}:{i}", "empty phrase"));
-                else if (normalized.Length < min) problems.Add(new($"{path}:{field}:{i}", $"'{list[i]}' is a single character and would match everywhere (need at least {min})"));
-                else if (normalized.Length > PhraseMatcher.MaxPhraseLength) problems.Add(new($"{path}:{field}:{i}", $"longer than {PhraseMatcher.MaxPhraseLength} characters"));
-            }
-        }
-        Phrases(options.AddTerms, nameof(options.AddTerms), 2);
-        Phrases(options.RemoveTerms, nameof(options.RemoveTerms), 1);
-        Phrases(options.AddAllow, nameof(options.AddAllow), 2);
+        RuleOptionChecks.Severity(options.Severity, path, nameof(options.Severity), problems);
+        RuleOptionChecks.Phrases(options.AddTerms, path, nameof(options.AddTerms), Normalization, problems);
+        RuleOptionChecks.Phrases(options.RemoveTerms, path, nameof(options.RemoveTerms), Normalization, problems, minLength: 1);
+        RuleOptionChecks.Phrases(options.AddAllow, path, nameof(options.AddAllow), Normalization, problems);
         for (var i = 0; i < options.AllowNumbers.Count; i++)
-            if (DigitsOf(options.AllowNumbers[i]).Length < 5) problems.Add(new($"{path}:AllowNumbers:{i}", $"'{options.AllowNumbers[i]}' must hold at least 5 digits"));
+            if (DigitSequences.DigitsOf(options.AllowNumbers[i]).Length < 5) problems.Add(new($"{path}:AllowNumbers:{i}", $"'{options.AllowNumbers[i]}' must hold at least 5 digits"));
         return problems;
     }
 
@@ -157,7 +146,7 @@ public sealed class OffPlatformContactRule : IChatRule
 
     private bool IsAllowedNumber(string text, int from, int to)
     {
-        var digits = DigitsOf(text[from..to]);
+        var digits = DigitSequences.DigitsOf(text[from..to]);
         return digits.Length > 0 && (_allowedNumbers.Contains(digits) || _allowedNumbers.Contains(PersonalNumbers.AsPhone(digits) ?? ""));
     }
 
@@ -211,17 +200,5 @@ public sealed class OffPlatformContactRule : IChatRule
             positions.Clear();
         }
         return new string(chars);
-    }
-
-    private static string DigitsOf(string? s)
-    {
-        if (s is null) return "";
-        var sb = new System.Text.StringBuilder();
-        foreach (var c in s)
-        {
-            var d = DigitSequences.DigitOf(c, chineseNumerals: false);
-            if (d >= 0) sb.Append((char)('0' + d));
-        }
-        return sb.ToString();
     }
 }

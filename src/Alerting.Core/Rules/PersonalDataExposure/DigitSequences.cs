@@ -119,4 +119,17 @@ internal static class DigitSequences
         CloseRun();
         return runs;
     }
+
+    /// <summary>The digits of <paramref name="s"/> (ASCII, full-width, circled; not Chinese numerals), everything else dropped: how configured numbers are compared.</summary>
+    public static string DigitsOf(string? s)
+    {
+        if (s is null) return "";
+        var sb = new System.Text.StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            var d = DigitOf(c, chineseNumerals: false);
+            if (d >= 0) sb.Append((char)('0' + d));
+        }
+        return sb.ToString();
+    }
 }

@@ -56,8 +56,8 @@ public sealed class PersonalDataExposureRule : IChatRule
         Options = options;
         _severity = Alert.TryParseSeverity(options.Severity, out var s) ? s : Severity.High;
         _labels = [.. DefaultNumberLabels.Concat(options.AddNumberLabels.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim().ToLowerInvariant())).Distinct()];
-        _cardPrefixes = [.. DefaultBankCardPrefixes.Concat(options.AddBankCardPrefixes.Select(DigitsOf).Where(p => p.Length > 0)).Distinct()];
-        _allowed = new HashSet<string>(options.AllowNumbers.Select(DigitsOf).Where(d => d.Length > 0), StringComparer.Ordinal);
+        _cardPrefixes = [.. DefaultBankCardPrefixes.Concat(options.AddBankCardPrefixes.Select(DigitSequences.DigitsOf).Where(p => p.Length > 0)).Distinct()];
+        _allowed = new HashSet<string>(options.AllowNumbers.Select(DigitSequences.DigitsOf).Where(d => d.Length > 0), StringComparer.Ordinal);
         _orderPatterns = [.. options.OrderNumberPatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50)))];
     }
 
@@ -68,8 +68,7 @@ public sealed class PersonalDataExposureRule : IChatRule
     public static IEnumerable<ConfigProblem> Validate(PersonalDataExposureOptions options, string path)
     {
         var problems = new List<ConfigProblem>();
-        if (!Alert.TryParseSeverity(options.Severity, out _))
-            problems.Add(new($"{path}:Severity", $"unknown severity '{options.Severity}': expected info, low, medium, high or critical"));
+        RuleOptionChecks.Severity(options.Severity, path, nameof(options.Severity), problems);
         for (var i = 0; i < options.OrderNumberPatterns.Count; i++)
         {
             var p = options.OrderNumberPatterns[i];
@@ -85,7 +84,7 @@ public sealed class PersonalDataExposureRule : IChatRule
             if (p.Length is 0 or > 8 || !p.All(char.IsAsciiDigit)) problems.Add(new($"{path}:AddBankCardPrefixes:{i}", $"'{p}' must be 1 to 8 digits"));
         }
         for (var i = 0; i < options.AllowNumbers.Count; i++)
-            if (DigitsOf(options.AllowNumbers[i]).Length < 5) problems.Add(new($"{path}:AllowNumbers:{i}", $"'{options.AllowNumbers[i]}' must hold at least 5 digits"));
+            if (DigitSequences.DigitsOf(options.AllowNumbers[i]).Length < 5) problems.Add(new($"{path}:AllowNumbers:{i}", $"'{options.AllowNumbers[i]}' must hold at least 5 digits"));
         return problems;
     }
 
@@ -273,17 +272,5 @@ public sealed class PersonalDataExposureRule : IChatRule
         foreach (var (from, to) in replacements)
             if (from.Length > 0 && s.Contains(from, StringComparison.Ordinal)) s = s.Replace(from, to, StringComparison.Ordinal);
         return s;
-    }
-
-    private static string DigitsOf(string? s)
-    {
-        if (s is null) return "";
-        var sb = new System.Text.StringBuilder();
-        foreach (var c in s)
-        {
-            var d = DigitSequences.DigitOf(c, chineseNumerals: false);
-            if (d >= 0) sb.Append((char)('0' + d));
-        }
-        return sb.ToString();
     }
 }
