@@ -20,6 +20,8 @@ internal sealed class PlannedEvent
     public SimulatedFault Fault { get; set; }
     /// <summary>Canonical rude phrase when <see cref="SimulatedFault.RudeLanguage"/>.</summary>
     public string? RudePhrase { get; init; }
+    /// <summary>What the fault of a newer rule is about (the personal number's kind …), for the ground truth's evidence.</summary>
+    public string? FaultDetail { get; init; }
     /// <summary>Promotion named by an agent message that states terms (clean or wrong).</summary>
     public SimulatedPromotion? Promotion { get; init; }
     public string? StatedTerms { get; init; }
@@ -98,12 +100,13 @@ internal sealed class ConversationPlanner
 
         long t = startMs;
         PlannedEvent Add(long at, SenderKind sender, string senderId, string text, ChatEventKind kind = ChatEventKind.Message,
-            SimulatedFault fault = SimulatedFault.None, string? rude = null, SimulatedPromotion? promotion = null, string? stated = null, string? agentId = null)
+            SimulatedFault fault = SimulatedFault.None, string? rude = null, SimulatedPromotion? promotion = null, string? stated = null, string? agentId = null,
+            string? detail = null)
         {
             var e = new PlannedEvent
             {
                 Conversation = conv, AtMs = at, Sender = sender, SenderId = senderId, Text = text, Kind = kind,
-                Fault = fault, RudePhrase = rude, Promotion = promotion, StatedTerms = stated, AgentId = agentId,
+                Fault = fault, RudePhrase = rude, Promotion = promotion, StatedTerms = stated, AgentId = agentId, FaultDetail = detail,
             };
             conv.Events.Add(e);
             return e;
@@ -117,6 +120,19 @@ internal sealed class ConversationPlanner
                 var (phrase, lines) = rng.Pick(Vocabulary.RudeLines);
                 return Add(at, SenderKind.Agent, owner, Vocabulary.Plain(lines, ctx, rng), fault: SimulatedFault.RudeLanguage, rude: phrase);
             }
+            // Newer rules' faults draw from the generator only when their rate is set, so older runs stay identical.
+            if (rng.Chance(_options.PersonalDataRate))
+            {
+                var (kind, line) = FaultLines.PersonalData(rng);
+                return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.PersonalData, detail: kind);
+            }
+            if (rng.Chance(_options.OffPlatformContactRate))
+            {
+                var (category, line) = FaultLines.OffPlatform(rng);
+                return Add(at, SenderKind.Agent, owner, line, fault: SimulatedFault.OffPlatformContact, detail: category);
+            }
+            if (rng.Chance(_options.PaidReviewRate))
+                return Add(at, SenderKind.Agent, owner, FaultLines.PaidReview(rng), fault: SimulatedFault.PaidReview, detail: "paid");
             if (topic == Topic.Promotion)
             {
                 var p = ctx.Promotion ?? rng.Pick(store.Promotions);
@@ -163,6 +179,11 @@ internal sealed class ConversationPlanner
             else
             {
                 turnBuyerMessages.Add(Add(t, SenderKind.Buyer, buyerId, Vocabulary.Buyer(Vocabulary.BuyerThanks, ctx, rng)));
+            }
+            if (topic is not null && rng.Chance(_options.ComplaintRiskRate))
+            {
+                var (tier, line) = FaultLines.ComplaintRisk(rng);
+                turnBuyerMessages.Add(Add(t + rng.Between(300, 700), SenderKind.Buyer, buyerId, line, fault: SimulatedFault.ComplaintRisk, detail: tier));
             }
 
             if (turn == 0 && botGreeting)

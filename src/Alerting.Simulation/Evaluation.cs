@@ -29,7 +29,7 @@ public static class Evaluation
     public static readonly IReadOnlySet<string> LabelledRules = new HashSet<string>(StringComparer.Ordinal)
     {
         ExpectedAlert.RudeLanguage, ExpectedAlert.WrongPromoAnswer, ExpectedAlert.SlowResponse, ExpectedAlert.UnansweredBuyer,
-        GroundTruthBatches.Rule,
+        GroundTruthBatches.Rule, ExpectedAlert.PersonalDataExposure, ExpectedAlert.OffPlatformContact, ExpectedAlert.BuyerComplaintRisk, ExpectedAlert.ForbiddenReviewInvitation,
     };
 
     /// <param name="scored">Rules the ground truth speaks for (default <see cref="LabelledRules"/>); alerts of other rules are left out.</param>

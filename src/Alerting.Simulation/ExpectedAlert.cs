@@ -31,6 +31,10 @@ public sealed record ExpectedAlert(
     public const string WrongPromoAnswer = "wrong_promo_answer";
     public const string SlowResponse = "slow_response";
     public const string UnansweredBuyer = "unanswered_buyer";
+    public const string PersonalDataExposure = "personal_data_exposure";
+    public const string OffPlatformContact = "off_platform_contact";
+    public const string BuyerComplaintRisk = "buyer_complaint_risk";
+    public const string ForbiddenReviewInvitation = "forbidden_review_invitation";
 
     /// <summary>Whether the alert is due when the consumer's event-time clock ends at <paramref name="finalClock"/>.</summary>
     public bool IsDueBy(DateTimeOffset finalClock) => DueAt is null || DueAt <= finalClock;

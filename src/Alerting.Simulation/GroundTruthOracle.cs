@@ -25,6 +25,7 @@ internal static class GroundTruthOracle
         var waitingCount = 0;
         var unansweredFired = false;
         string? owner = conv.InitialOwner;
+        var complaintRiskRaised = false;
 
         // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
@@ -63,6 +64,15 @@ internal static class GroundTruthOracle
             switch (e.Sender)
             {
                 case SenderKind.Buyer:
+                    // One complaint-risk alert per conversation, named by its first risky buyer message.
+                    if ((e.Fault & SimulatedFault.ComplaintRisk) != 0 && !complaintRiskRaised)
+                    {
+                        complaintRiskRaised = true;
+                        emit(Make(ExpectedAlert.BuyerComplaintRisk, conv, owner, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["tier"] = e.FaultDetail!,
+                        }));
+                    }
                     if (waitingFirst is null)
                     {
                         waitingFirst = e;
@@ -77,6 +87,22 @@ internal static class GroundTruthOracle
                         emit(Make(ExpectedAlert.RudeLanguage, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {
                             ["phrase"] = e.RudePhrase!,
+                        }));
+                    if ((e.Fault & SimulatedFault.PersonalData) != 0)
+                        emit(Make(ExpectedAlert.PersonalDataExposure, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["kind"] = e.FaultDetail!,
+                        }));
+                    // Paid-review wording always; the phrase book's closer 满意的话记得给个好评 once the buyer showed a complaint risk.
+                    if ((e.Fault & SimulatedFault.PaidReview) != 0 || (complaintRiskRaised && e.Text.Contains("记得给个好评", StringComparison.Ordinal)))
+                        emit(Make(ExpectedAlert.ForbiddenReviewInvitation, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["reason"] = (e.Fault & SimulatedFault.PaidReview) != 0 ? "paid" : "complaint_risk",
+                        }));
+                    if ((e.Fault & SimulatedFault.OffPlatformContact) != 0)
+                        emit(Make(ExpectedAlert.OffPlatformContact, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                        {
+                            ["category"] = e.FaultDetail!,
                         }));
                     if ((e.Fault & SimulatedFault.WrongPromoAnswer) != 0)
                         emit(Make(ExpectedAlert.WrongPromoAnswer, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)

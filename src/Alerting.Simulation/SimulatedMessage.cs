@@ -15,6 +15,14 @@ public enum SimulatedFault
     SlowReply = 4,
     /// <summary>A buyer message deliberately never answered by a human.</summary>
     UnansweredBuyer = 8,
+    /// <summary>An agent message exposing a buyer's full mobile number, resident id or bank card (<c>personal_data_exposure</c>).</summary>
+    PersonalData = 16,
+    /// <summary>An agent message moving the buyer off the platform: another channel or payment outside it (<c>off_platform_contact</c>).</summary>
+    OffPlatformContact = 32,
+    /// <summary>A buyer message threatening a complaint or showing strong negative emotion (<c>buyer_complaint_risk</c>).</summary>
+    ComplaintRisk = 64,
+    /// <summary>An agent message with paid-review wording (<c>forbidden_review_invitation</c>; invitations after a complaint risk are derived by the oracle).</summary>
+    PaidReview = 128,
 }
 
 /// <summary>One generated chat record: the message, its CONTRACTS.md §1 UTF-8 JSON and its fault labels.</summary>

@@ -66,6 +66,28 @@ public sealed class SimulationOptions
     /// <summary>Probability that a conversation ends with a buyer turn no human ever answers (<c>unanswered_buyer</c>). Default 0.03.</summary>
     public double UnansweredRate { get; set; } = 0.03;
 
+    /// <summary>
+    /// Probability that a human agent message exposes a buyer's full phone, resident id or bank card
+    /// (<c>personal_data_exposure</c>). Default 0, so runs made before the rule existed stay byte-identical;
+    /// the demo, loadgen and the rehearsal set it.
+    /// </summary>
+    public double PersonalDataRate { get; set; }
+
+    /// <summary>Probability that a human agent message moves the buyer off the platform (<c>off_platform_contact</c>). Default 0 (see <see cref="PersonalDataRate"/>).</summary>
+    public double OffPlatformContactRate { get; set; }
+
+    /// <summary>
+    /// Probability that a buyer turn carries an extra buyer message threatening a complaint or showing strong
+    /// negative emotion (<c>buyer_complaint_risk</c>). Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double ComplaintRiskRate { get; set; }
+
+    /// <summary>
+    /// Probability that a human agent message offers a paid review (好评返现, <c>forbidden_review_invitation</c>).
+    /// The phrase book's own invitation closer after a complaint risk is also expected. Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double PaidReviewRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -100,6 +122,19 @@ public sealed class SimulationOptions
     /// <summary>The <c>unanswered_buyer</c> timeout the ground truth assumes. Default 180 s.</summary>
     public TimeSpan UnansweredTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>
+    /// Turns on the faults of the rules added after the first generator (issue 20) at their suggested
+    /// rates, for the demo and loadgen; a rate already set is kept. Returns this instance.
+    /// </summary>
+    public SimulationOptions WithNewRuleFaults()
+    {
+        if (PersonalDataRate == 0) PersonalDataRate = 0.005;
+        if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
+        if (ComplaintRiskRate == 0) ComplaintRiskRate = 0.01;
+        if (PaidReviewRate == 0) PaidReviewRate = 0.003;
+        return this;
+    }
+
     /// <summary>Problems with these options, each naming the option; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -123,6 +158,10 @@ public sealed class SimulationOptions
         Rate(SharedBadTemplateShare, nameof(SharedBadTemplateShare));
         Rate(SlowReplyRate, nameof(SlowReplyRate));
         Rate(UnansweredRate, nameof(UnansweredRate));
+        Rate(PersonalDataRate, nameof(PersonalDataRate));
+        Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
+        Rate(ComplaintRiskRate, nameof(ComplaintRiskRate));
+        Rate(PaidReviewRate, nameof(PaidReviewRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));

@@ -109,6 +109,10 @@ public enum RuleSet
     WrongPromoAnswerOnly,
     ForbiddenClaimOnly,
     TimingOnly,
+    PersonalDataExposureOnly,
+    OffPlatformContactOnly,
+    BuyerComplaintRiskOnly,
+    ForbiddenReviewInvitationOnly,
 }
 
 /// <summary>
@@ -123,7 +127,8 @@ public class PipelineRuleSplitBenchmarks
     private IRulesSource _rules = null!;
     private readonly List<Alert> _alerts = new(16);
 
-    [Params(RuleSet.None, RuleSet.All, RuleSet.RudeLanguageOnly, RuleSet.WrongPromoAnswerOnly, RuleSet.ForbiddenClaimOnly, RuleSet.TimingOnly)]
+    [Params(RuleSet.None, RuleSet.All, RuleSet.RudeLanguageOnly, RuleSet.WrongPromoAnswerOnly, RuleSet.ForbiddenClaimOnly, RuleSet.TimingOnly,
+        RuleSet.PersonalDataExposureOnly, RuleSet.OffPlatformContactOnly, RuleSet.BuyerComplaintRiskOnly, RuleSet.ForbiddenReviewInvitationOnly)]
     public RuleSet Rules { get; set; }
 
     [GlobalSetup]
@@ -131,14 +136,22 @@ public class PipelineRuleSplitBenchmarks
     {
         var (generator, messages) = Traffic.Generate(PipelineBenchmarks.Count);
         _parsed = [.. messages.Select(m => ChatMessageParser.Parse(m.Utf8Json).Message!)];
+        // Every other rule off: the row is the state tracking plus this one rule.
+        string Only(bool rude = false, bool promo = false, bool claims = false, bool timing = false, bool personalData = false, bool offPlatform = false,
+            bool complaintRisk = false, bool reviewInvitation = false)
+            => Traffic.RulesJson(generator.Promotions, rude, promo, claims, timing, timing, personalData, offPlatform, complaintRisk, reviewInvitation);
         var json = Rules switch
         {
-            RuleSet.None => Traffic.RulesJson(generator.Promotions, false, false, false, false, false),
+            RuleSet.None => Only(),
             RuleSet.All => Traffic.RulesJson(generator.Promotions),
-            RuleSet.RudeLanguageOnly => Traffic.RulesJson(generator.Promotions, rude: true, promo: false, claims: false, slow: false, unanswered: false),
-            RuleSet.WrongPromoAnswerOnly => Traffic.RulesJson(generator.Promotions, rude: false, promo: true, claims: false, slow: false, unanswered: false),
-            RuleSet.ForbiddenClaimOnly => Traffic.RulesJson(generator.Promotions, rude: false, promo: false, claims: true, slow: false, unanswered: false),
-            _ => Traffic.RulesJson(generator.Promotions, rude: false, promo: false, claims: false, slow: true, unanswered: true),
+            RuleSet.RudeLanguageOnly => Only(rude: true),
+            RuleSet.WrongPromoAnswerOnly => Only(promo: true),
+            RuleSet.ForbiddenClaimOnly => Only(claims: true),
+            RuleSet.PersonalDataExposureOnly => Only(personalData: true),
+            RuleSet.OffPlatformContactOnly => Only(offPlatform: true),
+            RuleSet.BuyerComplaintRiskOnly => Only(complaintRisk: true),
+            RuleSet.ForbiddenReviewInvitationOnly => Only(reviewInvitation: true),
+            _ => Only(timing: true),
         };
         _rules = new FixedRulesSource(Traffic.Snapshot(json));
     }
@@ -192,7 +205,8 @@ public class CleanMessageAllocationBenchmarks
         Console.WriteLine($"// clean reply ({_reply.Text.Length} chars, {_replyUtf8.Length} bytes): {System.Text.Encoding.UTF8.GetString(_replyUtf8)}");
     }
 
-    public static IEnumerable<string> RuleNames() => ["rude_language", "wrong_promo_answer", "forbidden_claim", "slow_response", "unanswered_buyer"];
+    public static IEnumerable<string> RuleNames() => ["rude_language", "wrong_promo_answer", "forbidden_claim", "slow_response", "unanswered_buyer",
+        "personal_data_exposure", "off_platform_contact", "buyer_complaint_risk", "forbidden_review_invitation"];
 
     [Benchmark]
     public bool Parse() => ChatMessageParser.Parse(_replyUtf8).IsValid;

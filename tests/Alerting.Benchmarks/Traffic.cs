@@ -36,7 +36,8 @@ public static class Traffic
     }
 
     /// <summary>The generator's promotions as a rules config, the shape of <c>DemoVerb.DemoRulesJson</c> (everything else default).</summary>
-    public static string RulesJson(IEnumerable<SimulatedPromotion> promotions, bool rude = true, bool promo = true, bool claims = true, bool slow = true, bool unanswered = true)
+    public static string RulesJson(IEnumerable<SimulatedPromotion> promotions, bool rude = true, bool promo = true, bool claims = true, bool slow = true, bool unanswered = true,
+        bool personalData = true, bool offPlatform = true, bool complaintRisk = true, bool reviewInvitation = true)
     {
         var stores = new Dictionary<string, object>();
         foreach (var group in promotions.GroupBy(p => p.ShopId))
@@ -63,6 +64,10 @@ public static class Traffic
                 ForbiddenClaim = new { Enabled = claims },
                 SlowResponse = new { Enabled = slow },
                 UnansweredBuyer = new { Enabled = unanswered },
+                PersonalDataExposure = new { Enabled = personalData },
+                OffPlatformContact = new { Enabled = offPlatform },
+                BuyerComplaintRisk = new { Enabled = complaintRisk },
+                ForbiddenReviewInvitation = new { Enabled = reviewInvitation },
                 Stores = stores,
             },
         });

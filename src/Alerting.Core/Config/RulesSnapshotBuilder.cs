@@ -27,7 +27,8 @@ public static class RulesSnapshotBuilder
 {
     public const string SectionName = "Rules";
 
-    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate"];
+    private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate",
+        "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk", "ForbiddenReviewInvitation"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions", "StorePolicy"]), StringComparer.OrdinalIgnoreCase);
 
@@ -90,7 +91,11 @@ public static class RulesSnapshotBuilder
         var agentRate = BindAt<Rules.AgentResponseRate.AgentResponseRateOptions>(config, "AgentResponseRate", path, problems);
         var slow = BindAt<SlowResponseOptions>(config, "SlowResponse", path, problems);
         var unanswered = BindAt<UnansweredBuyerOptions>(config, "UnansweredBuyer", path, problems);
-        if (problems.Count > before || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
+        var personalData = BindAt<Rules.PersonalDataExposure.PersonalDataExposureOptions>(config, "PersonalDataExposure", path, problems);
+        var offPlatform = BindAt<Rules.OffPlatformContact.OffPlatformContactOptions>(config, "OffPlatformContact", path, problems);
+        var complaintRisk = BindAt<Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions>(config, "BuyerComplaintRisk", path, problems);
+        var reviewInvitation = BindAt<Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions>(config, "ForbiddenReviewInvitation", path, problems);
+        if (problems.Count > before || personalData is null || offPlatform is null || complaintRisk is null || reviewInvitation is null || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
             return null;
 
         // Values that came from the global sections are reported under the global path once (by the
@@ -111,6 +116,10 @@ public static class RulesSnapshotBuilder
                     $"must be at least UnansweredBuyer:ThresholdSeconds ({unanswered.ThresholdSeconds:0.#}) while agent_response_rate_low is enabled, was {agentRate.SettleSeconds:0.#}")));
         found.AddRange(slow.Validate($"{scope}:SlowResponse"));
         found.AddRange(unanswered.Validate($"{scope}:UnansweredBuyer"));
+        found.AddRange(Rules.PersonalDataExposure.PersonalDataExposureRule.Validate(personalData, $"{scope}:PersonalDataExposure"));
+        found.AddRange(Rules.OffPlatformContact.OffPlatformContactRule.Validate(offPlatform, $"{scope}:OffPlatformContact"));
+        found.AddRange(Rules.BuyerComplaintRisk.BuyerComplaintRiskRule.Validate(complaintRisk, $"{scope}:BuyerComplaintRisk"));
+        found.AddRange(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule.Validate(reviewInvitation, $"{scope}:ForbiddenReviewInvitation"));
         if (found.Count > 0)
         {
             // A store inherits the global values; a bad global value is reported once, by the
@@ -130,6 +139,12 @@ public static class RulesSnapshotBuilder
             if (claims.Enabled) list.Add(new ForbiddenClaimRule(claims));
             if (slow.Enabled) list.Add(slowRule);
             if (unanswered.Enabled) list.Add(unansweredRule);
+            if (offPlatform.Enabled) list.Add(new Rules.OffPlatformContact.OffPlatformContactRule(offPlatform));
+            if (complaintRisk.Enabled) list.Add(new Rules.BuyerComplaintRisk.BuyerComplaintRiskRule(complaintRisk));
+            // After buyer_complaint_risk: an invitation is judged with the signals of the same record applied.
+            if (reviewInvitation.Enabled) list.Add(new Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule(reviewInvitation));
+            // Last: it masks its numbers in the evidence of the alerts the rules above raised on the same message.
+            if (personalData.Enabled) list.Add(new Rules.PersonalDataExposure.PersonalDataExposureRule(personalData));
             return new StoreRules(shopId, conversation, slowRule, unansweredRule, list, batch, agentRate);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)

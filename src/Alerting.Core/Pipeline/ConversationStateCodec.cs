@@ -7,16 +7,23 @@ namespace Alerting.Core.Pipeline;
 /// refuses a version it does not know (so a rollback never misreads a newer checkpoint silently —
 /// see the delivery doc next to the Kafka adapter for what happens then).
 /// </summary>
+/// <remarks>
+/// Version 2 = version 1 followed by the buyer signals (<c>buyer_complaint_risk</c>, <c>forbidden_review_invitation</c>). A conversation
+/// without them is still written as version 1, so a rollback reads every conversation no buyer
+/// signal touched; both versions are read.
+/// </remarks>
 public static class ConversationStateCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
+
+    private const byte VersionWithoutSignals = 1;
 
     public static byte[] Encode(ConversationState s)
     {
         using var buffer = new MemoryStream(128);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Version);
+            w.Write(s.BuyerSignals is null ? VersionWithoutSignals : Version);
             w.Write(s.ConversationId);
             w.Write(s.ShopId);
             WriteOptional(w, s.OwnerAgentId);
@@ -29,6 +36,16 @@ public static class ConversationStateCodec
             WriteTime(w, s.LastAskedAt);
             w.Write(s.WaitingCount);
             w.Write((byte)((s.UnansweredFired ? 1 : 0) | (s.HasHumanReply ? 2 : 0)));
+            if (s.BuyerSignals is { } b)
+            {
+                WriteOptional(w, b.RiskMessageId);
+                WriteTime(w, b.RiskSince);
+                w.Write((byte)b.RiskLevel);
+                w.Write(b.RiskRevision);
+                WriteTime(w, b.EscalateAt);
+                w.Write(b.LastBuyerNegative);
+                w.Write((byte)b.Review);
+            }
         }
         return buffer.ToArray();
     }
@@ -37,7 +54,7 @@ public static class ConversationStateCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version != Version)
+        if (version is not (Version or VersionWithoutSignals))
             throw new InvalidDataException($"conversation state format {version} is not supported by this release (expects {Version})");
         var state = new ConversationState { ConversationId = r.ReadString(), ShopId = r.ReadString() };
         state.OwnerAgentId = ReadOptional(r);
@@ -52,6 +69,17 @@ public static class ConversationStateCodec
         var flags = r.ReadByte();
         state.UnansweredFired = (flags & 1) != 0;
         state.HasHumanReply = (flags & 2) != 0;
+        if (version == Version)
+        {
+            var signals = new Rules.BuyerComplaintRisk.BuyerSignalState { RiskMessageId = ReadOptional(r), RiskSince = ReadTime(r) };
+            var level = r.ReadByte();
+            signals.RiskLevel = level <= (byte)Alerts.Severity.Critical ? (Alerts.Severity)level : throw new InvalidDataException($"unknown severity {level} in conversation state");
+            signals.RiskRevision = r.ReadInt32();
+            signals.EscalateAt = ReadTime(r);
+            signals.LastBuyerNegative = r.ReadBoolean();
+            signals.Review = (Rules.BuyerComplaintRisk.ReviewContext)r.ReadByte();
+            state.BuyerSignals = signals;
+        }
         return state;
     }
 

@@ -38,6 +38,8 @@ public sealed class PartitionPipeline
     private DateTimeOffset _progress = DateTimeOffset.MinValue;
     /// <summary>Every armed deadline, for the partition's shared clock (<see cref="_assist"/>); each is also in its store's own queue.</summary>
     private readonly PriorityQueue<ConversationState, long> _allDeadlines = new();
+    /// <summary>Every queued <c>buyer_complaint_risk</c> escalation timer, for the shared clock; each is also in its store's queue.</summary>
+    private readonly PriorityQueue<ConversationState, long> _allSignalTimers = new();
     /// <summary>The store whose clock is furthest ahead, and that clock.</summary>
     private string? _topStore;
     private DateTimeOffset _top = DateTimeOffset.MinValue;
@@ -259,6 +261,7 @@ public sealed class PartitionPipeline
                 state.Deadline = default;
                 Schedule(clock, state, deadline);
             }
+            if (state.BuyerSignals is not null) ArmSignalTimer(state);
         }
         foreach (var clock in _stores.Values)
         {
@@ -307,6 +310,7 @@ public sealed class PartitionPipeline
         _context.ConfigVersion = snapshot.Version;
         var rules = store.Rules;
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
+        if (state.BuyerSignals is not null) ArmSignalTimer(state);
         if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
@@ -467,9 +471,14 @@ public sealed class PartitionPipeline
         clock.Watermark = to;
         if (to >= clock.NextEviction) _evictionDue = true;
         FireFrom(clock.Deadlines, to, snapshot, alerts);
+        FireSignalTimers(clock.SignalTimers, to, snapshot, alerts);
         var assist = _assist;
         Track(clock);
-        if (_assist > assist) FireFrom(_allDeadlines, _assist, snapshot, alerts);
+        if (_assist > assist)
+        {
+            FireFrom(_allDeadlines, _assist, snapshot, alerts);
+            FireSignalTimers(_allSignalTimers, _assist, snapshot, alerts);
+        }
     }
 
     /// <summary>Keeps the highest store clock and the second highest (<see cref="_assist"/>) up to date; clocks only grow.</summary>
@@ -524,6 +533,37 @@ public sealed class PartitionPipeline
                 state.Deadline = default;
                 Schedule(clock, state, newDeadline > watermark ? newDeadline : watermark.AddTicks(1));
             }
+        }
+    }
+
+    /// <summary>Queues the conversation's <c>buyer_complaint_risk</c> escalation timer (event time) on its store's clock and the shared clock.</summary>
+    private void ArmSignalTimer(ConversationState state)
+    {
+        var signals = state.BuyerSignals!;
+        var ticks = signals.EscalateAt == default ? 0 : signals.EscalateAt.UtcTicks;
+        if (ticks == 0 || signals.QueuedTicks == ticks) return;
+        signals.QueuedTicks = ticks;
+        _stores[state.ShopId].SignalTimers.Enqueue(state, ticks);
+        _allSignalTimers.Enqueue(state, ticks);
+    }
+
+    /// <summary>Fires the escalation timers in <paramref name="timers"/> due by <paramref name="watermark"/>.</summary>
+    private void FireSignalTimers(PriorityQueue<ConversationState, long> timers, DateTimeOffset watermark, RulesSnapshot snapshot, List<Alert> alerts)
+    {
+        var due = watermark.UtcTicks;
+        while (timers.TryPeek(out var state, out var at) && at <= due)
+        {
+            timers.Dequeue();
+            // Stale when answered, re-armed, fired from the other queue, or the conversation is gone.
+            if (state.Removed || state.BuyerSignals is not { } signals || signals.EscalateAt == default
+                || signals.EscalateAt.UtcTicks != at || signals.QueuedTicks != at) continue;
+            signals.QueuedTicks = 0;
+            var rules = snapshot.ForShop(state.ShopId).Rules;
+            Rules.BuyerComplaintRisk.BuyerComplaintRiskRule? rule = null;
+            for (var i = 0; i < rules.Count && rule is null; i++) rule = rules[i] as Rules.BuyerComplaintRisk.BuyerComplaintRiskRule;
+            if (rule is null) signals.EscalateAt = default; // switched off by a reload since
+            else rule.OnEscalationDue(state, alerts);
+            if (_trackChanges) _changed.Add(state);
         }
     }
 

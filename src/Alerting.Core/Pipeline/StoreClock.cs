@@ -22,6 +22,9 @@ internal sealed class StoreClock(string shopId)
     /// <summary>Pending deadlines by UTC ticks; stale entries (wait ended, re-armed, conversation gone) are skipped when popped.</summary>
     public PriorityQueue<ConversationState, long> Deadlines { get; } = new();
 
+    /// <summary>This store's queued <c>buyer_complaint_risk</c> escalation timers by UTC ticks (stale entries skipped when popped).</summary>
+    public PriorityQueue<ConversationState, long> SignalTimers { get; } = new();
+
     /// <summary>Conversations of this store held by the partition.</summary>
     public int Conversations { get; set; }
 

@@ -1,6 +1,10 @@
 using Alerting.Core.Alerts;
 using Alerting.Core.Rules.AgentResponseRate;
 using Alerting.Core.Rules.BatchWrongPromoAnswer;
+using Alerting.Core.Rules.BuyerComplaintRisk;
+using Alerting.Core.Rules.ForbiddenReviewInvitation;
+using Alerting.Core.Rules.OffPlatformContact;
+using Alerting.Core.Rules.PersonalDataExposure;
 using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
 using Alerting.Core.Rules.RudeLanguage;
@@ -34,6 +38,10 @@ public static class RuleCatalog
         new(UnansweredBuyerRule.RuleName, "买家无人回复", "unanswered buyer", Severity.High),
         new(WrongAnswerBatch.RuleName, "批量活动答复错误", "batch of wrong promotion answers", Severity.Critical),
         new(AgentResponseRates.RuleName, "客服响应率偏低", "agent response rate low", Severity.Medium),
+        new(PersonalDataExposureRule.RuleName, "泄露买家个人信息", "personal data exposure", Severity.High),
+        new(OffPlatformContactRule.RuleName, "站外引流", "off-platform contact", Severity.High),
+        new(BuyerComplaintRiskRule.RuleName, "投诉风险", "complaint risk", Severity.Medium),
+        new(ForbiddenReviewInvitationRule.RuleName, "违规邀评", "forbidden review invitation", Severity.Medium),
     ];
 
     private static readonly Dictionary<string, RuleDescription> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

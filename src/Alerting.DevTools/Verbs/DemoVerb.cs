@@ -51,7 +51,7 @@ internal static class DemoVerb
             Conversations = null,
             MessageCount = long.MaxValue,
             ConversationsPerMinute = perMinute,
-        });
+        }.WithNewRuleFaults());
         await using var stack = await EmbeddedStack.StartAsync(generator.Promotions, partitions, stop.Token);
         var redisServer = stack.Redis;
         var kafka = stack.Kafka;

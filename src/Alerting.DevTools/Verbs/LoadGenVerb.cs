@@ -27,7 +27,7 @@ internal static class LoadGenVerb
             MessageCount = (long)a.GetDouble("messages", 20_000),
             ConversationsPerMinute = a.GetDouble("conversations-per-minute", 120),
             Stores = (int)a.GetDouble("stores", 12),
-        };
+        }.WithNewRuleFaults();
         if (a.Get("rude-rate") is not null) options.RudeReplyRate = Rate(a, "rude-rate");
         if (a.Get("wrong-promo-rate") is not null) options.WrongPromoRate = Rate(a, "wrong-promo-rate");
         if (a.Get("slow-rate") is not null) options.SlowReplyRate = Rate(a, "slow-rate");

@@ -2,6 +2,10 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Rules;
 using Alerting.Core.Rules.AgentResponseRate;
 using Alerting.Core.Rules.BatchWrongPromoAnswer;
+using Alerting.Core.Rules.BuyerComplaintRisk;
+using Alerting.Core.Rules.ForbiddenReviewInvitation;
+using Alerting.Core.Rules.OffPlatformContact;
+using Alerting.Core.Rules.PersonalDataExposure;
 using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
 using Alerting.Core.Rules.RudeLanguage;
@@ -22,6 +26,11 @@ public sealed class RuleCatalogTests
         { UnansweredBuyerRule.RuleName, new UnansweredBuyerOptions().Severity },
         { WrongAnswerBatch.RuleName, new BatchWrongPromoAnswerOptions().Severity },
         { AgentResponseRates.RuleName, new AgentResponseRateOptions().Severity },
+        { PersonalDataExposureRule.RuleName, new PersonalDataExposureOptions().Severity },
+        { OffPlatformContactRule.RuleName, new OffPlatformContactOptions().Severity },
+        // Tiered rules: the catalog names the tier most of their alerts carry (emotion, forbidden context).
+        { BuyerComplaintRiskRule.RuleName, new BuyerComplaintRiskOptions().EmotionSeverity },
+        { ForbiddenReviewInvitationRule.RuleName, new ForbiddenReviewInvitationOptions().ContextSeverity },
     };
 
     [Theory]

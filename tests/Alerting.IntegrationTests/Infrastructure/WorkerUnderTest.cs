@@ -30,8 +30,9 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Starts a worker; <paramref name="configPath"/> is a rules file or folder (null for defaults).</summary>
+    /// <param name="logging">Replaces the default logging (Warning and above to the console), e.g. to capture every line.</param>
     public static async Task<WorkerUnderTest> StartAsync(string bootstrap, string topic, string group, string redis, string? configPath = null, TimeSpan? reloadPoll = null,
-        IReadOnlyDictionary<string, string?>? overrides = null)
+        Action<ILoggingBuilder>? logging = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -51,7 +52,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddConfiguration(loaded.Root).AddInMemoryCollection(settings).Build();
         var (rules, problems) = ReloadingRulesSource.Start(configPath, false, null, NullLogger.Instance, TimeProvider.System, reloadPoll ?? TimeSpan.Zero);
         Assert.True(rules is not null, string.Join("; ", problems));
-        var host = WorkerHost.Build(configuration, rules!, logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(), TimeSpan.FromSeconds(20));
+        var host = WorkerHost.Build(configuration, rules!, logging ?? (l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole()), TimeSpan.FromSeconds(20));
         await host.StartAsync();
         return new WorkerUnderTest(host, rules!);
     }
