@@ -32,11 +32,11 @@ internal static class TextRuleKit
 
     /// <summary>
     /// The CrossWOZ validation utterances (thu-coai/CrossWOZ, Apache 2.0), one (line number, role, text)
-    /// per utterance, from the shared data folder next to the checkout (as the rude-language test reads it).
+    /// per utterance, from the repository's copy (tests/Alerting.Core.Tests/Data, with its licence), copied next to the tests.
     /// </summary>
     public static IEnumerable<(int Line, string Role, string Text)> CrossWozUtterances()
     {
-        var path = Path.Combine(SolutionDirectory(), "..", "shared", "data", "crosswoz-val-utterances.tsv");
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "crosswoz-val-utterances.tsv");
         Assert.True(File.Exists(path), $"CrossWOZ data not found at {path}");
         var lines = File.ReadAllLines(path);
         for (var i = 1; i < lines.Length; i++)
@@ -75,12 +75,5 @@ internal static class TextRuleKit
         var (snapshot, problems, _) = Alerting.Core.Config.ConfigFiles.LoadRules(dir);
         Assert.Null(snapshot);
         return problems;
-    }
-
-    private static string SolutionDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Alerting.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Alerting.sln above {AppContext.BaseDirectory}");
     }
 }
