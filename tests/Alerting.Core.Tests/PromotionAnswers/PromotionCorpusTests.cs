@@ -98,10 +98,11 @@ public sealed class PromotionCorpusTests(ITestOutputHelper output)
     public void SecondHeldOutCorpus_RecallAndFalseAlarms_MeetFloors()
         => Measure("promotion-heldout2.txt", minCases: 25, minRecall: HeldOut2MinRecall, maxFalseRate: HeldOut2MaxFalseRate, minClassRecall: 0);
 
-    private const double HeldOut2MinRecall = 0.0;
-    private const double HeldOut2MaxFalseRate = 1.0;
-    private const double HeldOutMinRecall = 0.0;
-    private const double HeldOutMaxFalseRate = 1.0;
+    // Measured at commit time: held-out 84.2 % / 0 %, second held-out 78.6 % / 12.5 %. Regression guards just below.
+    private const double HeldOut2MinRecall = 0.75;
+    private const double HeldOut2MaxFalseRate = 0.15;
+    private const double HeldOutMinRecall = 0.80;
+    private const double HeldOutMaxFalseRate = 0.02;
 
     private void Measure(string file, int minCases, double minRecall, double maxFalseRate, double minClassRecall)
     {
