@@ -14,7 +14,7 @@ namespace Alerting.Simulation;
 /// conversation always kept. Message ids (<c>m-&lt;seed&gt;-&lt;n&gt;</c>) are numbered in output order.
 /// </para>
 /// <para>Same options → byte-identical output (own PRNG, no hash-order or culture dependence). Not thread-safe; each
-/// <see cref="Generate"/> enumeration starts the run from scratch.</para>
+/// <see cref="Generate(Action{ExpectedAlert})"/> enumeration starts the run from scratch.</para>
 /// </summary>
 public sealed class ChatTrafficGenerator
 {

@@ -21,10 +21,6 @@ public sealed record RuleScore(string Rule, int Expected, int Actual, int Matche
 /// </summary>
 public static class Evaluation
 {
-    /// <param name="until">
-    /// The final clock: expected timing alerts due after it, and raised alerts whose eventTime is after
-    /// it, are left out (a live worker keeps firing deadlines as its idle clock moves on).
-    /// </param>
     /// <summary>The rules the generator labels; others (batch, forbidden claims) are reported but not scored.</summary>
     public static readonly IReadOnlySet<string> LabelledRules = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -32,6 +28,11 @@ public static class Evaluation
         GroundTruthBatches.Rule, ExpectedAlert.PersonalDataExposure, ExpectedAlert.OffPlatformContact, ExpectedAlert.BuyerComplaintRisk, ExpectedAlert.ForbiddenReviewInvitation,
     };
 
+    /// <summary>Scores <paramref name="actual"/> against <paramref name="expected"/>, per rule.</summary>
+    /// <param name="until">
+    /// The final clock: expected timing alerts due after it, and raised alerts whose eventTime is after
+    /// it, are left out (a live worker keeps firing deadlines as its idle clock moves on).
+    /// </param>
     /// <param name="scored">Rules the ground truth speaks for (default <see cref="LabelledRules"/>); alerts of other rules are left out.</param>
     public static IReadOnlyList<RuleScore> Compare(IEnumerable<ExpectedAlert> expected, IEnumerable<Alert> actual, DateTimeOffset? until = null, IReadOnlySet<string>? scored = null)
     {
@@ -75,11 +76,11 @@ public static class Evaluation
         foreach (var s in scores)
         {
             foreach (var m in s.Misses.Take(listLimit))
-                sb.AppendLine($"  missed {s.Rule} {m.ShopId} {m.ConversationId} messages [{string.Join(", ", m.MessageIds)}] alertId {m.AlertId}");
-            if (s.Misses.Count > listLimit) sb.AppendLine($"  … {s.Misses.Count - listLimit} more {s.Rule} misses");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  missed {s.Rule} {m.ShopId} {m.ConversationId} messages [{string.Join(", ", m.MessageIds)}] alertId {m.AlertId}");
+            if (s.Misses.Count > listLimit) sb.AppendLine(CultureInfo.InvariantCulture, $"  … {s.Misses.Count - listLimit} more {s.Rule} misses");
             foreach (var x in s.Extras.Take(listLimit))
-                sb.AppendLine($"  extra  {s.Rule} {x.ShopId} {x.ConversationId} messages [{string.Join(", ", x.MessageIds)}]: {x.Summary}");
-            if (s.Extras.Count > listLimit) sb.AppendLine($"  … {s.Extras.Count - listLimit} more {s.Rule} extras");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  extra  {s.Rule} {x.ShopId} {x.ConversationId} messages [{string.Join(", ", x.MessageIds)}]: {x.Summary}");
+            if (s.Extras.Count > listLimit) sb.AppendLine(CultureInfo.InvariantCulture, $"  … {s.Extras.Count - listLimit} more {s.Rule} extras");
         }
         return sb.ToString();
     }

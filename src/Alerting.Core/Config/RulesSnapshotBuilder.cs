@@ -30,6 +30,22 @@ public static class RulesSnapshotBuilder
     private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate",
         "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk", "ForbiddenReviewInvitation"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Type> SectionTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Conversation"] = typeof(ConversationOptions),
+        ["RudeLanguage"] = typeof(RudeLanguageOptions),
+        ["WrongPromoAnswer"] = typeof(WrongPromoAnswerOptions),
+        ["ForbiddenClaim"] = typeof(ForbiddenClaimOptions),
+        ["SlowResponse"] = typeof(SlowResponseOptions),
+        ["UnansweredBuyer"] = typeof(UnansweredBuyerOptions),
+        ["BatchWrongPromoAnswer"] = typeof(Rules.BatchWrongPromoAnswer.BatchWrongPromoAnswerOptions),
+        ["AgentResponseRate"] = typeof(Rules.AgentResponseRate.AgentResponseRateOptions),
+        ["PersonalDataExposure"] = typeof(Rules.PersonalDataExposure.PersonalDataExposureOptions),
+        ["OffPlatformContact"] = typeof(Rules.OffPlatformContact.OffPlatformContactOptions),
+        ["BuyerComplaintRisk"] = typeof(Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions),
+        ["ForbiddenReviewInvitation"] = typeof(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions),
+    };
+
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions", "StorePolicy"]), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Builds from a configuration root that holds a <c>Rules</c> section (missing means all defaults).</summary>
@@ -42,13 +58,18 @@ public static class RulesSnapshotBuilder
             if (!KnownTopLevel.Contains(child.Key))
                 problems.Add(new ConfigProblem(child.Path, $"unknown section '{child.Key}': expected one of {string.Join(", ", KnownTopLevel.Order(StringComparer.Ordinal))}"));
 
-        var eventTime = Bind<EventTimeOptions>(rules.GetSection("EventTime"), problems);
+        var eventTime = ConfigShape.Bind<EventTimeOptions>(rules.GetSection("EventTime"), problems);
         if (eventTime is not null) problems.AddRange(eventTime.Validate($"{SectionName}:EventTime"));
 
         // Global rule sections as flat key/values, the base every store overlays.
         var globalFlat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        // Unknown keys and unconvertible values are reported once, where they are set, and left out of
+        // the flat values, so binding never stops at them and the remaining values are still validated.
+        var globalShape = RuleSections.SelectMany(section => ConfigShape.Check(rules.GetSection(section), SectionTypes[section])).ToList();
+        problems.AddRange(globalShape);
         foreach (var section in RuleSections)
             Flatten(rules.GetSection(section), section, globalFlat);
+        ConfigShape.Without(globalFlat, SectionName + ":", globalShape);
 
         var defaults = BuildStore(null, null, globalFlat, [], SectionName, problems);
         var stores = new Dictionary<string, StoreRules>(StringComparer.Ordinal);
@@ -59,11 +80,14 @@ public static class RulesSnapshotBuilder
                 if (!KnownStoreLevel.Contains(child.Key))
                     problems.Add(new ConfigProblem(child.Path, $"unknown section '{child.Key}': expected one of {string.Join(", ", KnownStoreLevel.Order(StringComparer.Ordinal))}"));
 
+            var storeShape = RuleSections.SelectMany(section => ConfigShape.Check(store.GetSection(section), SectionTypes[section])).ToList();
+            problems.AddRange(storeShape);
             var merged = new Dictionary<string, string?>(globalFlat, StringComparer.OrdinalIgnoreCase);
             foreach (var section in RuleSections)
                 Flatten(store.GetSection(section), section, merged);
-            var promotions = Bind<List<PromotionOptions>>(store.GetSection("Promotions"), problems) ?? [];
-            var policy = store.GetSection("StorePolicy").Exists() ? Bind<StorePolicyOptions>(store.GetSection("StorePolicy"), problems) : null;
+            ConfigShape.Without(merged, storePath + ":", storeShape);
+            var promotions = ConfigShape.Bind<List<PromotionOptions>>(store.GetSection("Promotions"), problems) ?? [];
+            var policy = store.GetSection("StorePolicy").Exists() ? ConfigShape.Bind<StorePolicyOptions>(store.GetSection("StorePolicy"), problems) : null;
             var built = BuildStore(store.Key, store, merged, promotions, storePath, problems, policy);
             if (built is not null) stores[store.Key] = built;
         }
@@ -163,19 +187,6 @@ public static class RulesSnapshotBuilder
         catch (InvalidOperationException ex)
         {
             problems.Add(new ConfigProblem($"{path}:{section}", Describe(ex)));
-            return null;
-        }
-    }
-
-    private static T? Bind<T>(IConfigurationSection section, List<ConfigProblem> problems) where T : class, new()
-    {
-        try
-        {
-            return section.Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
-        }
-        catch (InvalidOperationException ex)
-        {
-            problems.Add(new ConfigProblem(section.Path, Describe(ex)));
             return null;
         }
     }

@@ -5,7 +5,7 @@ namespace Alerting.Core.Rules;
 
 /// <summary>
 /// A rule evaluated on every chat record of a store. Rules are pure: no Kafka, Redis, threads or
-/// wall clock; what they need arrives in <paramref name="context"/>. An instance is immutable and
+/// wall clock; what they need arrives in the <see cref="RuleContext"/> passed to <see cref="Evaluate"/>. An instance is immutable and
 /// built once per config version (lexicon automata, promotion tables), so it is safe to share
 /// across partitions and threads.
 /// </summary>

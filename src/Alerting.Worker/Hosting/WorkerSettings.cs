@@ -5,51 +5,27 @@ using Microsoft.Extensions.Configuration;
 
 namespace Alerting.Worker;
 
-/// <summary>Binds and validates the worker's infrastructure settings (read once at start).</summary>
+/// <summary>Checks the worker's infrastructure settings before a host is built (the host binds them through options).</summary>
 internal static class WorkerSettings
 {
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase) { "Rules", "Kafka", "Redis", "Logging", "Worker", "Notifications" };
 
-    public static KafkaOptions Kafka(IConfiguration root)
-        => root.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new KafkaOptions();
-
-    public static RedisAlertingOptions Redis(IConfiguration root)
-        => root.GetSection(RedisAlertingOptions.SectionName).Get<RedisAlertingOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new RedisAlertingOptions();
-
-    /// <summary>Problems of the non-rule sections (unknown sections, Kafka, Redis).</summary>
+    /// <summary>Problems of the non-rule sections (unknown sections, Kafka, Redis, Notifications, Worker:Telemetry).</summary>
     public static IEnumerable<ConfigProblem> Validate(IConfiguration root, bool requireKafka = false)
     {
         var problems = new List<ConfigProblem>();
         foreach (var section in root.GetChildren())
             if (!KnownSections.Contains(section.Key) && !section.Key.StartsWith("ALERTING", StringComparison.OrdinalIgnoreCase))
                 problems.Add(new ConfigProblem(section.Key, $"unknown section: expected one of {string.Join(", ", KnownSections.Order(StringComparer.Ordinal))}"));
-        try
-        {
-            var kafka = Kafka(root);
+        // Each section: unknown keys and unconvertible values first (each once, with the nearest known name),
+        // then the section's own rules on everything else.
+        if (ConfigShape.Bind<KafkaOptions>(root.GetSection(KafkaOptions.SectionName), problems) is { } kafka)
             problems.AddRange(kafka.Validate().Where(p => requireKafka || !p.Path.EndsWith(":BootstrapServers", StringComparison.Ordinal)));
-        }
-        catch (InvalidOperationException ex)
-        {
-            problems.Add(new ConfigProblem(KafkaOptions.SectionName, ex.Message));
-        }
-        try
-        {
-            problems.AddRange(Redis(root).Validate());
-        }
-        catch (InvalidOperationException ex)
-        {
-            problems.Add(new ConfigProblem(RedisAlertingOptions.SectionName, ex.Message));
-        }
+        if (ConfigShape.Bind<RedisAlertingOptions>(root.GetSection(RedisAlertingOptions.SectionName), problems) is { } redis)
+            problems.AddRange(redis.Validate());
         problems.AddRange(Notifications.NotificationOptions.ValidateSection(root));
-        try
-        {
-            var telemetry = root.GetSection(Metrics.TelemetryOptions.SectionName).Get<Metrics.TelemetryOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new();
+        if (ConfigShape.Bind<Metrics.TelemetryOptions>(root.GetSection(Metrics.TelemetryOptions.SectionName), problems) is { } telemetry)
             problems.AddRange(telemetry.Validate());
-        }
-        catch (InvalidOperationException ex)
-        {
-            problems.Add(new ConfigProblem(Metrics.TelemetryOptions.SectionName, ex.Message));
-        }
         return problems;
     }
 }

@@ -22,42 +22,13 @@ public sealed class NotificationOptions
     /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Binds the section, failing on unknown keys (as the other sections do).</summary>
-    public static NotificationOptions FromConfiguration(IConfiguration root)
-        => root.GetSection(SectionName).Get<NotificationOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new NotificationOptions();
-
-    /// <summary>Unknown keys, values that do not bind, and <see cref="Validate"/> problems of the section in <paramref name="root"/>.</summary>
+    /// <summary>Unknown keys, values that do not bind, and <see cref="Validate"/> problems of the section in <paramref name="root"/>, each once.</summary>
     public static IReadOnlyList<ConfigProblem> ValidateSection(IConfiguration root)
     {
-        var section = root.GetSection(SectionName);
-        var problems = UnknownKeys(section, typeof(NotificationOptions)).ToList();
-        if (problems.Count > 0) return problems;
-        try
-        {
-            return FromConfiguration(root).Validate();
-        }
-        catch (InvalidOperationException ex)
-        {
-            return [new ConfigProblem(SectionName, ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message)];
-        }
-    }
-
-    /// <summary>Keys that name no property, with their full path and the names expected there.</summary>
-    private static IEnumerable<ConfigProblem> UnknownKeys(IConfigurationSection section, Type type)
-    {
-        var properties = type.GetProperties().Where(p => p.CanWrite).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        foreach (var child in section.GetChildren())
-        {
-            if (!properties.TryGetValue(child.Key, out var property))
-            {
-                yield return new ConfigProblem(child.Path, $"unknown setting; expected one of {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}");
-                continue;
-            }
-            if (property.PropertyType == typeof(List<ReceiverOptions>))
-                foreach (var receiver in child.GetChildren())
-                    foreach (var p in UnknownKeys(receiver, typeof(ReceiverOptions)))
-                        yield return p;
-        }
+        var problems = new List<ConfigProblem>();
+        if (ConfigShape.Bind<NotificationOptions>(root.GetSection(SectionName), problems) is { } options)
+            problems.AddRange(options.Validate());
+        return problems;
     }
 
     /// <summary>Every problem with its config path (e.g. <c>Notifications:Receivers:0:Url</c>) and what was expected.</summary>

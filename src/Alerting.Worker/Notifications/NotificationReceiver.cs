@@ -26,7 +26,7 @@ public sealed partial class NotificationReceiver : IDisposable
 {
     private readonly Subject<Alert> _routed = new();
     private readonly IScheduler _scheduler;
-    private readonly IDisposable? _ownedScheduler;
+    private readonly EventLoopScheduler? _ownedScheduler;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -116,19 +116,6 @@ public sealed partial class NotificationReceiver : IDisposable
             }))
             .Concat()
             .Subscribe(_ => { }, ex => LogPipelineFailed(_logger, Options.Name, ex));
-
-    /// <summary>Runs the receiver until <paramref name="ct"/> is cancelled.</summary>
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var running = Start();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
 
     private async Task SendAsync(Notification message, CancellationToken ct)
     {

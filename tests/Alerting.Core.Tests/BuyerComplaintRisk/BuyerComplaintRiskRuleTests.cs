@@ -122,7 +122,7 @@ public sealed class BuyerComplaintRiskRuleTests(ITestOutputHelper output) : IDis
     [InlineData("""{ "EscalateAfterSeconds": -1 }""", "Rules:BuyerComplaintRisk:EscalateAfterSeconds", "was -1")]
     [InlineData("""{ "PunctuationRun": 1 }""", "Rules:BuyerComplaintRisk:PunctuationRun", "was 1")]
     [InlineData("""{ "AddThreatTerms": [ "告" ] }""", "Rules:BuyerComplaintRisk:AddThreatTerms:0", "single character")]
-    [InlineData("""{ "ResolveOnClosed": true }""", "Rules:BuyerComplaintRisk", "ResolveOnClosed")]
+    [InlineData("""{ "ResolveOnClosed": true }""", "Rules:BuyerComplaintRisk:ResolveOnClosed", "did you mean 'ResolveOnClose'")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
         var problems = RefusedProblems(_dir, "BuyerComplaintRisk", section);

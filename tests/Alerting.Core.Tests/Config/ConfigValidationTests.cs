@@ -54,7 +54,42 @@ public sealed class ConfigValidationTests : IDisposable
         Write("10-global.json", """{ "Rules": { "UnansweredBuyer": { "ThresholdSecs": 60 } } }""");
         var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
         Assert.Null(snapshot);
-        Assert.Contains(problems, p => p.Path == "Rules:UnansweredBuyer" && p.Reason.Contains("ThresholdSecs", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "Rules:UnansweredBuyer:ThresholdSecs" && p.Reason.Contains("ThresholdSeconds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TypoAndThreeBadValues_AreAllReported_EachOnce_WithTheNearestKnownName()
+    {
+        var file = Write("10-global.json", """
+            { "Rules": {
+                "UnansweredBuyer": { "ThresholdSecs": 60, "Severity": "urgent" },
+                "SlowResponse": { "ThresholdSeconds": "soon", "HighAfterSeconds": -1 },
+                "Stores": { "shop-a": {}, "shop-b": {}, "shop-c": { "SlowResponse": { "Enabld": false } } } } }
+            """);
+        var (snapshot, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Null(snapshot);
+        var lines = problems.Select(p => $"{p.Path}: {p.Reason}").ToList();
+        Assert.Contains("Rules:UnansweredBuyer:ThresholdSecs: unknown setting 'ThresholdSecs': did you mean 'ThresholdSeconds'?", lines);
+        Assert.Contains("Rules:SlowResponse:ThresholdSeconds: 'soon' is not a number", lines);
+        Assert.Contains(problems, p => p.Path == "Rules:UnansweredBuyer:Severity" && p.Reason.Contains("urgent", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "Rules:SlowResponse:HighAfterSeconds");
+        Assert.Contains("Rules:Stores:shop-c:SlowResponse:Enabld: unknown setting 'Enabld': did you mean 'Enabled'?", lines);
+        Assert.Equal(lines.Count, lines.Distinct().Count());
+        // The global problems are not repeated for the stores that inherit them.
+        Assert.DoesNotContain(problems, p => p.Path.StartsWith("Rules:Stores:shop-a", StringComparison.Ordinal) && !p.Reason.StartsWith("inherits", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Reason.Contains("was not found on type", StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.Equal(file, p.File));
+    }
+
+    [Fact]
+    public void UnknownPromotionField_IsReportedAtItsPath_AndThePromotionIsStillChecked()
+    {
+        Write("20-stores/shop-a.json", """
+            { "Rules": { "Stores": { "shop-a": { "Promotions": [ { "Id": "p1", "Nmae": "双11", "Start": "2026-11-10T20:00:00+08:00",
+                "End": "2026-11-11T23:59:59+08:00", "ThresholdDiscount": { "Threshold": 300, "Amount": 50 } } ] } } } }
+            """);
+        var (_, problems, _) = ConfigFiles.LoadRules(_dir);
+        Assert.Contains(problems, p => p.Path == "Rules:Stores:shop-a:Promotions:0:Nmae" && p.Reason == "unknown setting 'Nmae': did you mean 'Name'?");
     }
 
     [Fact]

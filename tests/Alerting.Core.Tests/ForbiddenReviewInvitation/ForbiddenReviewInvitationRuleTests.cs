@@ -64,7 +64,7 @@ public sealed class ForbiddenReviewInvitationRuleTests(ITestOutputHelper output)
     [InlineData("""{ "PaidReviewSeverity": "x" }""", "Rules:ForbiddenReviewInvitation:PaidReviewSeverity", "unknown severity 'x'")]
     [InlineData("""{ "AddInvitationTerms": [ "评" ] }""", "Rules:ForbiddenReviewInvitation:AddInvitationTerms:0", "single character")]
     [InlineData("""{ "AddPaidTerms": [ "" ] }""", "Rules:ForbiddenReviewInvitation:AddPaidTerms:0", "empty phrase")]
-    [InlineData("""{ "Paid": true }""", "Rules:ForbiddenReviewInvitation", "Paid")]
+    [InlineData("""{ "Paid": true }""", "Rules:ForbiddenReviewInvitation:Paid", "unknown setting 'Paid'")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
         var problems = RefusedProblems(_dir, "ForbiddenReviewInvitation", section);

@@ -55,7 +55,7 @@ public sealed class OffPlatformContactRuleTests(ITestOutputHelper output) : IDis
     [InlineData("""{ "AddTerms": [ "加" ] }""", "Rules:OffPlatformContact:AddTerms:0", "single character")]
     [InlineData("""{ "AddAllow": [ " " ] }""", "Rules:OffPlatformContact:AddAllow:0", "empty phrase")]
     [InlineData("""{ "AllowNumbers": [ "12" ] }""", "Rules:OffPlatformContact:AllowNumbers:0", "at least 5 digits")]
-    [InlineData("""{ "Allow": [ "x" ] }""", "Rules:OffPlatformContact", "Allow")]
+    [InlineData("""{ "Allow": [ "x" ] }""", "Rules:OffPlatformContact:Allow", "unknown setting 'Allow'")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
         var problems = RefusedProblems(_dir, "OffPlatformContact", section);

@@ -62,7 +62,7 @@ public sealed class PersonalDataExposureRuleTests(ITestOutputHelper output) : ID
     [InlineData("""{ "OrderNumberPatterns": [ "^(\\d+$" ] }""", "Rules:PersonalDataExposure:OrderNumberPatterns:0", "not a valid regular expression")]
     [InlineData("""{ "AllowNumbers": [ "400" ] }""", "Rules:PersonalDataExposure:AllowNumbers:0", "at least 5 digits")]
     [InlineData("""{ "AddBankCardPrefixes": [ "6x" ] }""", "Rules:PersonalDataExposure:AddBankCardPrefixes:0", "1 to 8 digits")]
-    [InlineData("""{ "Phone": false }""", "Rules:PersonalDataExposure", "Phone")]
+    [InlineData("""{ "Phone": false }""", "Rules:PersonalDataExposure:Phone", "unknown setting 'Phone'")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
         var problems = RefusedProblems(_dir, "PersonalDataExposure", section);

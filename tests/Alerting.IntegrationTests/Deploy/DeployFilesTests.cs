@@ -92,7 +92,7 @@ public sealed partial class DeployFilesTests
         var lines = File.ReadAllLines(Deploy("compose.yaml"));
         var start = Array.IndexOf(lines, $"  {name}:");
         Assert.True(start >= 0, $"compose.yaml has no service {name}");
-        var block = lines.Skip(start + 1).TakeWhile(l => l.Length == 0 || l.StartsWith("    ", StringComparison.Ordinal) || l.StartsWith("#", StringComparison.Ordinal));
+        var block = lines.Skip(start + 1).TakeWhile(l => l.Length == 0 || l.StartsWith("    ", StringComparison.Ordinal) || l.StartsWith('#'));
         return string.Join('\n', block);
     }
 

@@ -12,7 +12,7 @@ namespace Alerting.IntegrationTests.Deploy;
 /// no console, no host for librdkafka's mock broker. Checked on the assembly graph (fast) and on the
 /// real <c>dotnet publish</c> output that deploy/Dockerfile copies into the image.
 /// </summary>
-[Collection(PublishedWorkerCollection.Name)]
+[Collection(PublishedWorkerTestGroup.Name)]
 public sealed class ProductionImageContentsTests(PublishedWorker published)
 {
     /// <summary>Assemblies that must never be in the production image.</summary>

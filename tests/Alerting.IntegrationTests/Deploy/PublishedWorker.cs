@@ -36,7 +36,7 @@ public sealed class PublishedWorker : IAsyncLifetime
 
 /// <summary>Tests sharing one publish of the worker (publishing takes a minute; do it once).</summary>
 [CollectionDefinition(Name)]
-public sealed class PublishedWorkerCollection : ICollectionFixture<PublishedWorker>
+public sealed class PublishedWorkerTestGroup : ICollectionFixture<PublishedWorker>
 {
     public const string Name = "published worker";
 }

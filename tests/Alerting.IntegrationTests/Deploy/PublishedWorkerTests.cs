@@ -11,7 +11,7 @@ namespace Alerting.IntegrationTests.Deploy;
 /// Two worker processes run from `dotnet publish` output — what the container image holds — share the
 /// partitions of one group and together raise every expected alert exactly once.
 /// </summary>
-[Collection(PublishedWorkerCollection.Name)]
+[Collection(PublishedWorkerTestGroup.Name)]
 public sealed class PublishedWorkerTests(PublishedWorker published, ITestOutputHelper output)
 {
     [Fact]

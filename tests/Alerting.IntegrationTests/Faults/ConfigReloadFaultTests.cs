@@ -34,9 +34,10 @@ public sealed class ConfigReloadFaultTests() : LiveStackTest("reload", 2)
 
         await File.WriteAllTextAsync(file, Config("\"fast\""));
         await WaitFor(() => worker.Rules.ReloadsRejected >= 1, "the bad reload to be rejected");
-        var rejection = Assert.Single(worker.Rules.LastRejection);
-        Assert.Equal(file, rejection.File);
-        Assert.StartsWith("Rules:SlowResponse", rejection.Path, StringComparison.Ordinal);
+        // Both thresholds are set to "fast": each is reported, at its own path, in one rejection.
+        Assert.Equal(["Rules:SlowResponse:FirstResponseThresholdSeconds", "Rules:SlowResponse:ThresholdSeconds"], worker.Rules.LastRejection.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.All(worker.Rules.LastRejection, p => Assert.Equal(file, p.File));
+        Assert.All(worker.Rules.LastRejection, p => Assert.Equal("'fast' is not a number", p.Reason));
         Assert.Equal(firstVersion, worker.Rules.Current.Version);
 
         Exchange("B", 100, 40); // still judged by the last good config (30 s)

@@ -248,6 +248,6 @@ public sealed class NotificationReceiverTests : IAsyncLifetime
         var problems = NotificationOptions.ValidateSection(config);
         var problem = Assert.Single(problems);
         Assert.Equal("Notifications:Receivers:0:GroupWait", problem.Path);
-        Assert.StartsWith("unknown setting; expected one of GroupBy, GroupIntervalSeconds, GroupWaitSeconds,", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal("unknown setting 'GroupWait': did you mean 'GroupWaitSeconds'?", problem.Reason);
     }
 }

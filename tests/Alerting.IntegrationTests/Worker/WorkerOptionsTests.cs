@@ -25,6 +25,24 @@ public sealed class WorkerOptionsTests
         return WorkerHost.Build(configuration, rules!, logging => { });
     }
 
+    [Fact]
+    public void Validate_ReportsATypoAndABadValueOfOneSection_Both_InTheProjectsWords()
+    {
+        var root = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServer"] = "kafka:9092",
+            ["Kafka:BatchMaxRecords"] = "many",
+            ["Kafka:BatchMaxDelayMs"] = "-1",
+            ["Redis:ConectionString"] = "redis:6379",
+        }).Build();
+        var problems = Alerting.Worker.WorkerSettings.Validate(root).Select(p => p.ToString()).ToList();
+        Assert.Contains("Kafka:BootstrapServer: unknown setting 'BootstrapServer': did you mean 'BootstrapServers'?", problems);
+        Assert.Contains("Kafka:BatchMaxRecords: 'many' is not a whole number", problems);
+        Assert.Contains(problems, p => p.StartsWith("Kafka:BatchMaxDelayMs:", StringComparison.Ordinal));
+        Assert.Contains("Redis:ConectionString: unknown setting 'ConectionString': did you mean 'ConnectionString'?", problems);
+        Assert.Equal(problems.Count, problems.Distinct().Count());
+    }
+
     [Theory]
     [InlineData("Notifications:QueueCapacity", "0", "Notifications:QueueCapacity: must be between 1 and 1000000, got 0")]
     [InlineData("Kafka:BatchMaxRecords", "0", "Kafka:BatchMaxRecords")]
