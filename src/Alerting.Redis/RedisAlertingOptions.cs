@@ -115,6 +115,7 @@ public sealed class RedisAlertingOptions
                      (nameof(StreamKeyPrefix), StreamKeyPrefix), (nameof(SeenKeyPrefix), SeenKeyPrefix),
                      (nameof(CounterKeyPrefix), CounterKeyPrefix), (nameof(StateKeyPrefix), StateKeyPrefix),
                      (nameof(ChannelPrefix), ChannelPrefix), (nameof(ConsumerGroup), ConsumerGroup),
+                     (nameof(OverflowKeyPrefix), OverflowKeyPrefix),
                  })
         {
             if (string.IsNullOrEmpty(value)) Add(name, "must not be empty");
