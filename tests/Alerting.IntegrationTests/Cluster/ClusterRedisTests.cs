@@ -174,6 +174,41 @@ public sealed class ClusterRedisTests(RedisClusterFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task AlertSink_WaitForOneReplica_EveryReplicaHoldsTheBatchWhenWriteReturns()
+    {
+        var options = Options("t-wait");
+        options.WaitForReplicas = 1;
+        await using var redis = await RedisConnection.ConnectAsync(options);
+        var keys = new RedisKeys(options);
+        var shops = Shops(12);
+        var alerts = AlertsFor(shops);
+        var result = await new RedisAlertSink(redis, options).WriteAsync(alerts, CancellationToken.None);
+        Assert.Equal(new AlertWriteResult(alerts.Count, 0), result);
+        // WAIT returned for each primary: its replica has every entry already (read from the replica itself).
+        var db = redis.GetDatabase();
+        foreach (var shop in shops) Assert.Equal(4, await db.StreamLengthAsync(keys.Stream(shop), CommandFlags.DemandReplica));
+    }
+
+    [Fact]
+    public async Task AlertSink_WaitForMoreReplicasThanExist_BatchIsNeverReportedWritten_AndRetriesAreDuplicates()
+    {
+        var options = Options("t-wait2");
+        options.WaitForReplicas = 2; // each primary has one replica
+        options.WaitTimeout = TimeSpan.FromMilliseconds(50);
+        options.MaxRetryAttempts = 3;
+        await using var redis = await RedisConnection.ConnectAsync(options);
+        var alerts = AlertsFor(Shops(4));
+        var error = await Assert.ThrowsAsync<RedisServerException>(() => new RedisAlertSink(redis, options).WriteAsync(alerts, CancellationToken.None));
+        Assert.StartsWith("NOREPLICAS", error.Message, StringComparison.Ordinal);
+        // The scripts ran (once each: the rounds after the first found the dedupe keys), but the caller was told
+        // the batch is not written, so it stores no offsets; without the requirement the batch counts as delivered.
+        options.WaitForReplicas = 0;
+        Assert.Equal(new AlertWriteResult(0, alerts.Count), await new RedisAlertSink(redis, options).WriteAsync(alerts, CancellationToken.None));
+        var keys = new RedisKeys(options);
+        foreach (var shop in Shops(4)) Assert.Equal(4, await redis.GetDatabase().StreamLengthAsync(keys.Stream(shop)));
+    }
+
+    [Fact]
     public void KeyNames_EveryPrefixRefusesBraces_AndAnEmptyStoreIdHasNoTag()
     {
         var problems = new RedisAlertingOptions { OverflowKeyPrefix = "alerts:{o}:" }.Validate();
