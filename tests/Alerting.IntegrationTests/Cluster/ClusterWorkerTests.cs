@@ -32,15 +32,19 @@ public sealed class ClusterWorkerTests(RedisClusterFixture fixture, ITestOutputH
         output.WriteLine($"{s.Messages.Count} messages, {s.Expected.Count} expected alert events, {live.Count} in the streams on 3 primaries, in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    [Fact]
-    public async Task Worker_PrimarySigkilledMidStream_ReplicaPromoted_StreamsHoldExactlyReplaysAlerts()
+    /// <param name="waitForReplicas">0: asynchronous replication as is; 1: <c>Redis:WaitForReplicas</c>, every batch confirmed by a replica.</param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Worker_PrimarySigkilledMidStream_ReplicaPromoted_StreamsHoldExactlyReplaysAlerts(int waitForReplicas)
     {
         var clock = Stopwatch.StartNew();
         // Its own cluster: this test kills a node.
         await using var cluster = await RedisTestCluster.StartAsync();
-        await using var s = await ClusterScenario.CreateAsync(cluster.ConnectionString, seed: 2102, conversations: 400);
+        await using var s = await ClusterScenario.CreateAsync(cluster.ConnectionString, seed: 2102 + waitForReplicas, conversations: 400);
+        var overrides = new Dictionary<string, string?>(FastRetries) { ["Redis:WaitForReplicas"] = waitForReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         await using var worker = await WorkerUnderTest.StartAsync(s.Kafka.BootstrapServers, s.Topic, s.Group, cluster.ConnectionString, s.ConfigFile,
-            overrides: FastRetries);
+            overrides: overrides);
         s.Produce(0, s.Messages.Count / 2);
         await s.WaitForProgressAsync(0.2, Long);
 
@@ -52,9 +56,45 @@ public sealed class ClusterWorkerTests(RedisClusterFixture fixture, ITestOutputH
         s.Produce(s.Messages.Count / 2, s.Messages.Count);
         await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
         var promotedAt = clock.Elapsed;
+        // Ops restart the dead node: it rejoins as the replica of its promoted replica (with WaitForReplicas 1 the
+        // stores of that primary wait for exactly this).
+        await victim.StartAsync();
+        await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
 
         var live = await s.AssertExactlyOnceAsync(Long);
         output.WriteLine($"{s.Messages.Count} messages, {s.Expected.Count} expected alert events, {live.Count} in the streams; primary :{victim.Port} "
-            + $"SIGKILLed at {killedAt.TotalSeconds:F1} s, replica promoted by {promotedAt.TotalSeconds:F1} s, all present exactly once by {clock.Elapsed.TotalSeconds:F1} s");
+            + $"SIGKILLed at {killedAt.TotalSeconds:F1} s, replica promoted by {promotedAt.TotalSeconds:F1} s, WaitForReplicas {waitForReplicas}, all present exactly once by {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Worker_ManualClusterFailoverMidStream_StreamsHoldExactlyReplaysAlerts()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var cluster = await RedisTestCluster.StartAsync();
+        await using var s = await ClusterScenario.CreateAsync(cluster.ConnectionString, seed: 2110, conversations: 400);
+        await using var worker = await WorkerUnderTest.StartAsync(s.Kafka.BootstrapServers, s.Topic, s.Group, cluster.ConnectionString, s.ConfigFile,
+            overrides: FastRetries);
+        s.Produce(0, s.Messages.Count / 2);
+        await s.WaitForProgressAsync(0.2, Long);
+
+        // Planned maintenance: the replica of the busiest store's primary takes over (after catching up).
+        var busiest = (await s.ReadAllAsync()).GroupBy(a => a.ShopId).MaxBy(g => g.Count())!.Key;
+        var primary = await cluster.PrimaryOfAsync($"alerts:stream:{Alerting.Redis.RedisKeys.ShopTag(busiest)}");
+        var replica = await cluster.ReplicaOfAsync(primary);
+        Assert.Contains("OK", await RedisTestCluster.CliAsync(replica, "CLUSTER", "FAILOVER"), StringComparison.Ordinal);
+        s.Produce(s.Messages.Count / 2, s.Messages.Count);
+        var deadline = clock.Elapsed + TimeSpan.FromSeconds(30);
+        while (!(await RedisTestCluster.CliAsync(replica, "INFO", "replication")).Contains("role:master", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < deadline, "the replica did not become primary within 30 s");
+            await Task.Delay(100);
+        }
+        await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
+        var failedOverAt = clock.Elapsed;
+
+        var live = await s.AssertExactlyOnceAsync(Long);
+        Assert.Same(replica, await cluster.PrimaryOfAsync($"alerts:stream:{Alerting.Redis.RedisKeys.ShopTag(busiest)}"));
+        output.WriteLine($"{s.Messages.Count} messages, {s.Expected.Count} expected alert events, {live.Count} in the streams; CLUSTER FAILOVER to :{replica.Port} "
+            + $"done by {failedOverAt.TotalSeconds:F1} s, all present exactly once by {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

@@ -96,6 +96,18 @@ public sealed class RedisTestCluster : IAsyncDisposable
         throw new InvalidOperationException($"no running primary owns {key}");
     }
 
+    /// <summary>The running replica of <paramref name="primary"/>.</summary>
+    public async Task<RedisServer> ReplicaOfAsync(RedisServer primary)
+    {
+        var port = "master_port:" + primary.Port.ToString(CultureInfo.InvariantCulture);
+        foreach (var node in Nodes.Where(n => n.ProcessId is not null && n != primary))
+        {
+            var replication = await CliAsync(node, "INFO", "replication");
+            if (replication.Contains("role:slave", StringComparison.Ordinal) && replication.Contains(port, StringComparison.Ordinal)) return node;
+        }
+        throw new InvalidOperationException($"no running replica of :{primary.Port}");
+    }
+
     /// <summary>SIGKILL of one node: no shutdown, no last replication, exactly a crashed host.</summary>
     public static void Kill(RedisServer node)
     {
