@@ -213,6 +213,9 @@ public sealed class ClusterRedisTests(RedisClusterFixture fixture, ITestOutputHe
     {
         var problems = new RedisAlertingOptions { OverflowKeyPrefix = "alerts:{o}:" }.Validate();
         Assert.Contains(problems, p => p.ToString().Contains("Redis:OverflowKeyPrefix", StringComparison.Ordinal) && p.ToString().Contains("hash tags", StringComparison.Ordinal));
+        var console = new Alerting.InspectorConsole.ConsoleOptionsValidator().Validate(null, new Alerting.InspectorConsole.ConsoleOptions { KeyPrefix = "console:{x}:" });
+        Assert.True(console.Failed);
+        Assert.Contains(console.Failures!, f => f.StartsWith("Console:KeyPrefix: must not contain '{'", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => RedisKeys.ShopTag(""));
         Assert.Equal("{%7Bbrace%7D-1}", RedisKeys.ShopTag("{brace}-1"));
     }
