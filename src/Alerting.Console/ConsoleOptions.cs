@@ -134,6 +134,8 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.FeedPollInterval <= TimeSpan.Zero) problems.Add("Console:FeedPollInterval: must be positive");
         if (options.CatchUpLimit <= 0) problems.Add("Console:CatchUpLimit: must be positive");
         if (string.IsNullOrWhiteSpace(options.KeyPrefix)) problems.Add("Console:KeyPrefix: must not be empty");
+        else if (options.KeyPrefix.Contains('{') || options.KeyPrefix.Contains('}'))
+            problems.Add("Console:KeyPrefix: must not contain '{' or '}' (Redis Cluster hash tags: the store's tag must stay the first, so a review script's keys share the stream's slot)");
         if (options.SessionLifetime <= TimeSpan.Zero) problems.Add("Console:SessionLifetime: must be positive");
         if (options.SessionIdleTimeout <= TimeSpan.Zero) problems.Add("Console:SessionIdleTimeout: must be positive");
         if (options.HstsMaxAge < TimeSpan.Zero) problems.Add("Console:HstsMaxAge: must not be negative");

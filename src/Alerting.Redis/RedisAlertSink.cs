@@ -89,8 +89,65 @@ public sealed partial class RedisAlertSink
         var calls = new ScriptCall[alerts.Count];
         for (var i = 0; i < calls.Length; i++) calls[i] = Prepare(alerts[i]);
         var results = new int[calls.Length];
-        Array.Fill(results, -1);
+        var everWritten = new bool[calls.Length];
+        for (var round = 1; ; round++)
+        {
+            Array.Fill(results, -1);
+            await SendAllAsync(calls, results, ct).ConfigureAwait(false);
+            for (var i = 0; i < results.Length; i++) everWritten[i] |= results[i] == 1;
+            if (_options.WaitForReplicas == 0) break;
+            try
+            {
+                await WaitForReplicasAsync(alerts, ct).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (RedisResilience.IsTransient(e) && round < _options.MaxRetryAttempts && !ct.IsCancellationRequested)
+            {
+                // Not confirmed on a replica: the primary may die with these writes. Send the whole batch again (what is
+                // there is a duplicate, what a failover lost is written anew), then wait again.
+                LogReplicaWaitFailed(_logger, round, e);
+                var delay = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(round - 1, 20)));
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), ct).ConfigureAwait(false);
+            }
+        }
 
+        if (appended is not null)
+            for (var i = 0; i < everWritten.Length; i++)
+                if (everWritten[i]) appended.Add(alerts[i]);
+        var written = everWritten.Count(w => w);
+        var result = new AlertWriteResult(written, everWritten.Length - written);
+        RedisMetrics.AlertsWritten.Add(result.Written);
+        RedisMetrics.AlertsDuplicate.Add(result.Duplicates);
+        LogBatchWritten(_logger, result.Written, result.Duplicates);
+        return result;
+    }
+
+    /// <summary>
+    /// <c>WAIT</c> on every primary that holds a store of the batch. <c>WAIT</c> counts the writes of the calling
+    /// connection, and StackExchange.Redis has one interactive connection per node, so it covers every script of
+    /// the batch sent to that node. Throws a transient <c>NOREPLICAS</c> error when fewer replicas confirmed in time.
+    /// </summary>
+    private async Task WaitForReplicasAsync(IReadOnlyList<Alert> alerts, CancellationToken ct)
+    {
+        var db = _redis.GetDatabase();
+        var endpoints = new HashSet<System.Net.EndPoint>();
+        foreach (var shop in alerts.Select(a => a.ShopId).Distinct(StringComparer.Ordinal))
+        {
+            if (await db.IdentifyEndpointAsync(_keys.Stream(shop)).WaitAsync(_options.AttemptTimeout, ct).ConfigureAwait(false) is { } endpoint)
+                endpoints.Add(endpoint);
+        }
+        var timeoutMs = (long)Math.Ceiling(_options.WaitTimeout.TotalMilliseconds);
+        foreach (var endpoint in endpoints)
+        {
+            var confirmed = (long)await _redis.GetServer(endpoint).ExecuteAsync("WAIT", _options.WaitForReplicas, timeoutMs)
+                .WaitAsync(_options.WaitTimeout + _options.AttemptTimeout, ct).ConfigureAwait(false);
+            if (confirmed < _options.WaitForReplicas)
+                throw new RedisServerException($"NOREPLICAS WAIT: {confirmed} of {_options.WaitForReplicas} replica(s) of {endpoint} confirmed the batch within {_options.WaitTimeout}");
+        }
+    }
+
+    private async Task SendAllAsync(ScriptCall[] calls, int[] results, CancellationToken ct)
+    {
         for (var start = 0; start < calls.Length; start += _options.BatchSize)
         {
             var end = Math.Min(calls.Length, start + _options.BatchSize);
@@ -113,16 +170,6 @@ public sealed partial class RedisAlertSink
                 (this, calls, results, start, end),
                 ct).ConfigureAwait(false);
         }
-
-        if (appended is not null)
-            for (var i = 0; i < results.Length; i++)
-                if (results[i] == 1) appended.Add(alerts[i]);
-        var written = results.Count(r => r == 1);
-        var result = new AlertWriteResult(written, results.Length - written);
-        RedisMetrics.AlertsWritten.Add(result.Written);
-        RedisMetrics.AlertsDuplicate.Add(result.Duplicates);
-        LogBatchWritten(_logger, result.Written, result.Duplicates);
-        return result;
     }
 
     private static async Task RunAsync(IDatabaseAsync db, ScriptCall call, int[] results, int index)
@@ -181,6 +228,9 @@ public sealed partial class RedisAlertSink
     }
 
     private sealed record ScriptCall(RedisKey[] Keys, RedisValue[] Args);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "Redis alert batch not confirmed by the required replicas (round {Round}); sending it again")]
+    private static partial void LogReplicaWaitFailed(ILogger logger, int round, Exception error);
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Redis alert batch acknowledged: {Written} written, {Duplicates} duplicates")]
     private static partial void LogBatchWritten(ILogger logger, int written, int duplicates);

@@ -97,6 +97,18 @@ public sealed class RedisAlertingOptions
     /// <summary>How long the circuit stays open before one probe is let through. Default 5 s.</summary>
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Replicas that must hold every write of an alert batch before <c>WriteAsync</c> reports it written (and the
+    /// worker stores its offsets): after the batch's scripts the sink sends <c>WAIT n</c> to each primary it wrote
+    /// to. 0 (default) = off: a primary that dies right after acknowledging can take alerts with it whose offsets
+    /// were already committed (asynchronous replication). With 1, a batch no replica confirmed is written again
+    /// (dedupe keys make that harmless) until one does.
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>How long one <c>WAIT</c> waits for <see cref="WaitForReplicas"/> replicas. Default 1 s.</summary>
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>SCAN page size used by retention to discover streams. Default 500.</summary>
     public int ScanPageSize { get; set; } = 500;
 
@@ -115,6 +127,7 @@ public sealed class RedisAlertingOptions
                      (nameof(StreamKeyPrefix), StreamKeyPrefix), (nameof(SeenKeyPrefix), SeenKeyPrefix),
                      (nameof(CounterKeyPrefix), CounterKeyPrefix), (nameof(StateKeyPrefix), StateKeyPrefix),
                      (nameof(ChannelPrefix), ChannelPrefix), (nameof(ConsumerGroup), ConsumerGroup),
+                     (nameof(OverflowKeyPrefix), OverflowKeyPrefix),
                  })
         {
             if (string.IsNullOrEmpty(value)) Add(name, "must not be empty");
@@ -141,6 +154,8 @@ public sealed class RedisAlertingOptions
         if (BreakerSamplingDuration < TimeSpan.FromMilliseconds(500)) Add(nameof(BreakerSamplingDuration), "must be at least 500 ms");
         if (BreakerBreakDuration < TimeSpan.FromMilliseconds(500)) Add(nameof(BreakerBreakDuration), "must be at least 500 ms");
         if (ScanPageSize < 1) Add(nameof(ScanPageSize), "must be at least 1");
+        if (WaitForReplicas is < 0 or > 16) Add(nameof(WaitForReplicas), $"must be 0 (off) to 16, was {WaitForReplicas}");
+        if (WaitTimeout < TimeSpan.FromMilliseconds(1) || WaitTimeout > TimeSpan.FromMinutes(1)) Add(nameof(WaitTimeout), $"must be 1 ms to 1 minute, was {WaitTimeout}");
         problems.AddRange(CrossConversation.Validate());
         return problems;
     }

@@ -53,8 +53,16 @@ public sealed class RedisKeys
 
     private static bool IsPlain(char c) => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-';
 
-    /// <summary>The hash tag of a store, braces included: <c>{shop-a}</c>.</summary>
-    public static string ShopTag(string shopId) => "{" + Encode(shopId) + "}";
+    /// <summary>
+    /// The hash tag of a store, braces included: <c>{shop-a}</c>. An empty shop id is refused: Redis Cluster ignores
+    /// an empty tag <c>{}</c> and hashes the whole key, which would scatter one store's keys over slots (the parser
+    /// already refuses a message without <c>shopId</c>; this keeps any other caller from splitting a script's keys).
+    /// </summary>
+    public static string ShopTag(string shopId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(shopId);
+        return "{" + Encode(shopId) + "}";
+    }
 
     /// <summary>The store's durable alert stream: <c>alerts:stream:{&lt;shop&gt;}</c>.</summary>
     public RedisKey Stream(string shopId) => _options.StreamKeyPrefix + ShopTag(shopId);
