@@ -372,7 +372,8 @@ public sealed partial class ReviewStore
     /// </summary>
     public async Task BackfillCoverageAsync(string store, CancellationToken ct = default)
     {
-        if (await CoverageCountersReadyAsync(store)) return;
+        // The marker itself (one EXISTS per tick), not this process's memory: deleting it with the counters rebuilds them.
+        if (await _db.KeyExistsAsync(_keys.CoverageBackfilled(store))) return;
         var stream = _keys.Stream(store);
         var last = await _db.StreamRangeAsync(stream, "-", "+", 1, Order.Descending);
         if (last.Length > 0)
