@@ -39,7 +39,7 @@ public sealed record OverviewBucket(DateTimeOffset Hour, Dictionary<string, long
 public sealed record Overview(string Store, Window Window, Dictionary<string, long> Totals, IReadOnlyList<OverviewBucket> Hours);
 
 /// <summary>
-/// Read-only figures computed from Redis: coverage (from the stream and the review hashes),
+/// Read-only figures computed from Redis: coverage (from the coverage counters the review scripts keep),
 /// calibration and CSV export (from the verdicts), the overview (from the worker's per-minute counters).
 /// </summary>
 public sealed class InsightService
