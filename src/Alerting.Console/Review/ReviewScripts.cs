@@ -2,7 +2,8 @@ namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// The Lua scripts behind every review change. Each runs atomically on one store's slot with the keys
-/// <c>[stream, current, claims, verdicts, silenced, log, newest]</c> and the arguments
+/// <c>[stream, current, claims, verdicts, silenced, log, newest, coverage-first, coverage-rule, coverage-unreviewed,
+/// coverage, coverage-rules]</c> and the arguments
 /// <c>[group, reviewChannel, alertId, user, nowMs, …]</c>, so two inspectors racing for the same alert
 /// see one winner, and the consumer group's pending list always agrees with the claims hash:
 /// an unreviewed alert's current entry is pending under the <c>pool</c> consumer or under the
