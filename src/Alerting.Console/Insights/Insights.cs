@@ -39,7 +39,7 @@ public sealed record OverviewBucket(DateTimeOffset Hour, Dictionary<string, long
 public sealed record Overview(string Store, Window Window, Dictionary<string, long> Totals, IReadOnlyList<OverviewBucket> Hours);
 
 /// <summary>
-/// Read-only figures computed from Redis: coverage (from the stream and the review hashes),
+/// Read-only figures computed from Redis: coverage (from the coverage counters the review scripts keep),
 /// calibration and CSV export (from the verdicts), the overview (from the worker's per-minute counters).
 /// </summary>
 public sealed class InsightService
@@ -70,16 +70,18 @@ public sealed class InsightService
     }
 
     /// <summary>
-    /// Reviewed / raised for the alerts that have a stream entry appended in the window, counted by
-    /// distinct alertId (an alert with several revisions counts once), per rule and in total, and the
-    /// oldest of them still unreviewed.
+    /// Reviewed / raised for the alerts first raised in the window — whose earliest stream entry was appended in it —
+    /// counted by distinct alertId (an alert with several revisions, or a resolution, counts once, in the window of its
+    /// first entry, under that entry's rule), per rule and in total, and the oldest of them still unreviewed.
+    /// Served from the coverage counters (<see cref="CoverageFromCountersAsync"/>) once the store's counters are
+    /// complete; until then (the first moments after an upgrade) by reading the stream (<see cref="CoverageFromStreamAsync"/>),
+    /// which gives the same figures.
     /// </summary>
     /// <remarks>
-    /// One computation reads every entry of the window, and every open page asks again after each alert or review
-    /// event, so requests are coalesced per store: computations of one store run one at a time in this process, and
-    /// a request that waited reuses the last result for the same window if that computation started after the
-    /// request arrived (so it never sees state older than the request); otherwise it computes afresh. Load on Redis
-    /// is then at most one computation at a time per store and console, however many pages are open.
+    /// Every open page asks again after each alert or review event, so requests are coalesced per store: computations of
+    /// one store run one at a time in this process, and a request that waited reuses the last result for the same window
+    /// if that computation started after the request arrived (so it never sees state older than the request); otherwise
+    /// it computes afresh.
     /// </remarks>
     public async Task<Coverage> CoverageAsync(string store, Window window)
     {
@@ -94,7 +96,9 @@ public sealed class InsightService
             if (gate.Last is { } last && last.Window == window && last.StartedAfter >= ticket) return last.Result;
             // Every request numbered up to here arrived before this computation starts reading.
             var startedAfter = Interlocked.Read(ref gate.Requests);
-            var result = await ComputeCoverageAsync(store, window);
+            var result = await _reviews.CoverageCountersReadyAsync(store)
+                ? await CoverageFromCountersAsync(store, window)
+                : await CoverageFromStreamAsync(store, window);
             gate.Last = new CoverageRun(window, startedAfter, result);
             return result;
         }
@@ -113,10 +117,94 @@ public sealed class InsightService
 
     private sealed record CoverageRun(Window Window, long StartedAfter, Coverage Result);
 
-    private async Task<Coverage> ComputeCoverageAsync(string store, Window window)
+    private const long HourMs = 3_600_000;
+    private static readonly string[] StateCodes = ["r", "s", "c", "o"];
+
+    /// <summary>
+    /// Coverage from the counters the review scripts keep (<see cref="ConsoleKeys.CoverageCounts"/>): the whole UTC hours
+    /// of the window are summed from the counters (one HMGET of hours × 4 states × rules fields, whatever the number of
+    /// alerts), the partial hours at its edges come from the alerts' coverage times (<see cref="ConsoleKeys.CoverageFirst"/>,
+    /// at most two hours of alert ids), and the oldest unreviewed alert is the lowest score of
+    /// <see cref="ConsoleKeys.CoverageUnreviewed"/> in the window. New stream entries are swept into the pool first, so an
+    /// alert written a moment ago counts as it did when coverage read the stream.
+    /// </summary>
+    public async Task<Coverage> CoverageFromCountersAsync(string store, Window window)
+    {
+        await _reviews.SweepAsync(store);
+        var fromMs = window.From.ToUnixTimeMilliseconds();
+        var toMs = window.To.ToUnixTimeMilliseconds();
+        var firstHour = (fromMs + HourMs - 1) / HourMs; // first whole hour inside the window
+        var endHour = toMs / HourMs;                    // whole hours end here
+        var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] Of(string rule) => counts.TryGetValue(rule, out var c) ? c : counts[rule] = new int[4];
+
+        var edges = new List<(long From, long To)>();
+        if (firstHour < endHour)
+        {
+            var rules = (await _db.SetMembersAsync(_keys.CoverageRules(store))).Select(r => r.ToString()).ToList();
+            var fields = new List<(string Rule, int State, RedisValue Field)>();
+            for (var h = firstHour; h < endHour; h++)
+            {
+                var hour = h.ToString(CultureInfo.InvariantCulture);
+                foreach (var rule in rules)
+                {
+                    for (var st = 0; st < 4; st++) fields.Add((rule, st, hour + "|" + StateCodes[st] + "|" + rule));
+                }
+            }
+            foreach (var chunk in fields.Chunk(5000))
+            {
+                var values = await _db.HashGetAsync(_keys.CoverageCounts(store), chunk.Select(f => f.Field).ToArray());
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    if (values[i].TryParse(out long n) && n > 0) Of(chunk[i].Rule)[chunk[i].State] += (int)n;
+                }
+            }
+            edges.Add((fromMs, firstHour * HourMs));
+            edges.Add((endHour * HourMs, toMs));
+        }
+        else
+        {
+            edges.Add((fromMs, toMs));
+        }
+        foreach (var (from, to) in edges.Where(e => e.From < e.To))
+        {
+            var ids = (await _db.SortedSetRangeByScoreAsync(_keys.CoverageFirst(store), from, to, Exclude.Stop)).Select(v => v.ToString()).ToList();
+            if (ids.Count == 0) continue;
+            var states = await _reviews.StateNamesAsync(store, ids);
+            var ruleOf = await _db.HashGetAsync(_keys.CoverageRule(store), ids.Select(i => (RedisValue)i).ToArray());
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var st = states[ids[i]] switch { "reviewed" => 0, "silenced" => 1, "claimed" => 2, _ => 3 };
+                Of(ruleOf[i].IsNull ? "" : ruleOf[i].ToString())[st]++;
+            }
+        }
+
+        static CoverageLine Line(string rule, int[] c) => new(rule, c.Sum(), c[0], c[1], c[2], c[3]);
+        var lines = counts.Where(c => c.Value.Sum() > 0).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => Line(c.Key, c.Value)).ToList();
+        var total = new int[4];
+        foreach (var c in counts.Values) for (var i = 0; i < 4; i++) total[i] += c[i];
+
+        OldestUnreviewed? oldest = null;
+        var first = await _db.SortedSetRangeByScoreWithScoresAsync(_keys.CoverageUnreviewed(store), fromMs, toMs, Exclude.Stop, take: 1);
+        if (first.Length == 1)
+        {
+            var id = first[0].Element.ToString();
+            var at = DateTimeOffset.FromUnixTimeMilliseconds((long)first[0].Score);
+            var rule = (string?)await _db.HashGetAsync(_keys.CoverageRule(store), id) ?? "";
+            oldest = new OldestUnreviewed(id, rule, at, Math.Max(0, (_time.GetUtcNow() - at).TotalSeconds));
+        }
+        return new Coverage(store, window, Line("*", total), lines, oldest);
+    }
+
+    /// <summary>
+    /// Coverage by reading the stream (every entry up to the window's end, pages of 1000) and the review hashes: the
+    /// same definition as <see cref="CoverageFromCountersAsync"/>, computed from the data itself. Used until a store's
+    /// counters are complete, and by the tests as the reference the counters must agree with.
+    /// </summary>
+    public async Task<Coverage> CoverageFromStreamAsync(string store, Window window)
     {
         var alerts = new Dictionary<string, (string Rule, DateTimeOffset First)>(StringComparer.Ordinal);
-        RedisValue from = StreamIds.AtOrAfter(window.From);
+        RedisValue from = "-";
         var to = (window.To.ToUnixTimeMilliseconds() - 1).ToString(CultureInfo.InvariantCulture) + "-" + ulong.MaxValue.ToString(CultureInfo.InvariantCulture);
         while (true)
         {
@@ -128,6 +216,8 @@ public sealed class InsightService
             if (page.Length < 1000) break;
             from = "(" + page[^1].Id;
         }
+        // An alert counts in the window of its first entry only.
+        foreach (var early in alerts.Where(a => a.Value.First < window.From).Select(a => a.Key).ToList()) alerts.Remove(early);
         var states = await _reviews.StateNamesAsync(store, alerts.Keys);
 
         CoverageLine Line(string rule, IEnumerable<string> ids)
@@ -137,7 +227,7 @@ public sealed class InsightService
                 list.Count(s => s == "claimed"), list.Count(s => s == "open"));
         }
         var rules = alerts.GroupBy(a => a.Value.Rule).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Line(g.Key, g.Select(a => a.Key))).ToList();
-        var oldest = alerts.Where(a => states[a.Key] is "open" or "claimed").OrderBy(a => a.Value.First).Select(a =>
+        var oldest = alerts.Where(a => states[a.Key] is "open" or "claimed").OrderBy(a => a.Value.First).ThenBy(a => a.Key, StringComparer.Ordinal).Select(a =>
             new OldestUnreviewed(a.Key, a.Value.Rule, a.Value.First, Math.Max(0, (_time.GetUtcNow() - a.Value.First).TotalSeconds))).FirstOrDefault();
         return new Coverage(store, window, Line("*", alerts.Keys), rules, oldest);
     }

@@ -64,6 +64,31 @@ public sealed class ConsoleKeys
     /// </summary>
     public RedisKey NewestBackfilled(string store) => Key("newest-backfilled", store);
 
+    /// <summary>
+    /// Sorted set alertId → millisecond of the earliest stream entry of the alert the console has seen: the alert's
+    /// coverage time (the hour it counts in). Kept and removed with the rest of the alert's review state.
+    /// </summary>
+    public RedisKey CoverageFirst(string store) => Key("coverage-first", store);
+
+    /// <summary>Hash alertId → rule of the alert's earliest entry (the rule it counts under).</summary>
+    public RedisKey CoverageRule(string store) => Key("coverage-rule", store);
+
+    /// <summary>Sorted set alertId → coverage time of every counted alert that is open or claimed (for "oldest unreviewed").</summary>
+    public RedisKey CoverageUnreviewed(string store) => Key("coverage-unreviewed", store);
+
+    /// <summary>
+    /// Hash <c>&lt;hour&gt;|&lt;state&gt;|&lt;rule&gt;</c> → number of alerts whose coverage time falls in that UTC hour
+    /// (hours since the Unix epoch), that are now in that state (<c>r</c>eviewed, <c>s</c>ilenced, <c>c</c>laimed,
+    /// <c>o</c>pen) and count under that rule. A field is deleted when it reaches 0.
+    /// </summary>
+    public RedisKey CoverageCounts(string store) => Key("coverage", store);
+
+    /// <summary>Set of the rules that appear in <see cref="CoverageCounts"/> (to name its fields without scanning it).</summary>
+    public RedisKey CoverageRules(string store) => Key("coverage-rules", store);
+
+    /// <summary>String set once the entries already in the stream when the counters were introduced are counted (Unix ms).</summary>
+    public RedisKey CoverageBackfilled(string store) => Key("coverage-backfilled", store);
+
     /// <summary>Hash silenceId → silence JSON.</summary>
     public RedisKey Silences(string store) => Key("silences", store);
 

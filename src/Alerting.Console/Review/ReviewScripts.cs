@@ -2,7 +2,8 @@ namespace Alerting.InspectorConsole.Review;
 
 /// <summary>
 /// The Lua scripts behind every review change. Each runs atomically on one store's slot with the keys
-/// <c>[stream, current, claims, verdicts, silenced, log, newest]</c> and the arguments
+/// <c>[stream, current, claims, verdicts, silenced, log, newest, coverage-first, coverage-rule, coverage-unreviewed,
+/// coverage, coverage-rules]</c> and the arguments
 /// <c>[group, reviewChannel, alertId, user, nowMs, …]</c>, so two inspectors racing for the same alert
 /// see one winner, and the consumer group's pending list always agrees with the claims hash:
 /// an unreviewed alert's current entry is pending under the <c>pool</c> consumer or under the
@@ -14,6 +15,7 @@ internal static class ReviewScripts
 {
     private const string Prelude = """
         local stream, current, claims, verdicts, silenced, logkey, newest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+        local cfirst, crule, cunrev, ccounts, crules = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
         local group, channel, a, user, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
         local function split(v)
           local i = string.find(v, '|', 1, true)
@@ -32,7 +34,55 @@ internal static class ReviewScripts
         local function seen(id)
           redis.call('ZADD', newest, 'GT', string.match(id, '^(%d+)-'), a)
         end
+        -- Coverage counters: an alert is counted once, in the UTC hour of its earliest entry seen, under that entry's
+        -- rule, in its current review state. snap() reads where an alert is counted, settle() moves it after a change.
+        local function code(x)
+          if redis.call('HEXISTS', verdicts, x) == 1 then return 'r' end
+          if redis.call('HEXISTS', silenced, x) == 1 then return 's' end
+          if redis.call('HEXISTS', claims, x) == 1 then return 'c' end
+          return 'o'
+        end
+        local function snap(x)
+          local ms = redis.call('ZSCORE', cfirst, x)
+          if not ms then return nil end
+          local hour = string.format('%d', math.floor(tonumber(ms) / 3600000))
+          return { ms = ms, field = hour .. '|' .. code(x) .. '|' .. (redis.call('HGET', crule, x) or '') }
+        end
+        local function settle(x, before)
+          local after = snap(x)
+          local bf, af = before and before.field, after and after.field
+          if bf ~= af then
+            if bf and redis.call('HINCRBY', ccounts, bf, -1) <= 0 then redis.call('HDEL', ccounts, bf) end
+            if af then redis.call('HINCRBY', ccounts, af, 1) end
+          end
+          local c = after and string.match(after.field, '|(%a)|')
+          if c == 'o' or c == 'c' then redis.call('ZADD', cunrev, after.ms, x) else redis.call('ZREM', cunrev, x) end
+        end
+        -- An entry of alert x appended at millisecond ms under rule: the alert counts at its earliest entry (LT).
+        local function firstseen(x, ms, rule)
+          if redis.call('ZADD', cfirst, 'LT', 'CH', ms, x) == 1 then
+            redis.call('HSET', crule, x, rule)
+            redis.call('SADD', crules, rule)
+          end
+        end
 
+        """;
+
+    // Every review script runs its body between a snapshot of where the alert is counted and settle(), so the
+    // coverage counters follow the review state exactly: a script that changes nothing (a retry, a second
+    // acknowledgement, a re-placed entry) moves no counter, and an alert is counted once however many entries it has.
+    private const string Begin = """
+        local function body()
+
+        """;
+
+    private const string End = """
+
+        end
+        local before = snap(a)
+        local result = body()
+        settle(a, before)
+        return result
         """;
 
     /// <summary>
@@ -42,9 +92,10 @@ internal static class ReviewScripts
     /// current entry (acknowledging the previous one), silenced, or handed to the alert's claimer.
     /// Idempotent: placing the current entry again changes nothing.
     /// </summary>
-    public const string Place = Prelude + """
+    public const string Place = Prelude + Begin + """
         local id, rev, silence = ARGV[6], tonumber(ARGV[7]), ARGV[8]
         seen(id)
+        firstseen(a, string.match(id, '^(%d+)-'), ARGV[9])
         if redis.call('HEXISTS', verdicts, a) == 1 then
           redis.call('XACK', stream, group, id)
           return 'reviewed'
@@ -80,14 +131,14 @@ internal static class ReviewScripts
           return 'claimed'
         end
         return 'pooled'
-        """;
+        """ + End;
 
     /// <summary>
     /// Claims an alert for ARGV[4]. ARGV[6] staleBeforeMs: a claim made before it may be taken over.
     /// Returns {'ok', user} | {'taken', owner} | {'reviewed'} | {'silenced'} | {'unknown'}.
     /// Claiming one's own alert again refreshes the claim.
     /// </summary>
-    public const string Claim = Prelude + """
+    public const string Claim = Prelude + Begin + """
         if redis.call('HEXISTS', verdicts, a) == 1 then return {'reviewed'} end
         local cur = redis.call('HGET', current, a)
         if not cur then
@@ -104,13 +155,13 @@ internal static class ReviewScripts
         redis.call('XCLAIM', stream, group, 'u:' .. user, 0, curId, 'JUSTID')
         log('claimed')
         return {'ok', user}
-        """;
+        """ + End;
 
     /// <summary>
     /// Gives a claimed alert back to the pool. ARGV[6] staleBeforeMs, ARGV[7] mode: <c>user</c> (only the
     /// owner may) or <c>stale</c> (only a claim made before staleBeforeMs). Returns ok | none | taken | fresh.
     /// </summary>
-    public const string Release = Prelude + """
+    public const string Release = Prelude + Begin + """
         local claim = redis.call('HGET', claims, a)
         if not claim then return 'none' end
         local owner, at = split(claim)
@@ -127,7 +178,7 @@ internal static class ReviewScripts
         end
         if ARGV[7] == 'stale' then log('expired') else log('released') end
         return 'ok'
-        """;
+        """ + End;
 
     /// <summary>
     /// Records a verdict (ARGV[7], JSON; ARGV[8] the id of the entry it was given on) and acknowledges the alert's current entry. ARGV[6]
@@ -135,7 +186,7 @@ internal static class ReviewScripts
     /// {'reviewed', existingJson} | {'taken', owner}. A verdict is final: later revisions of a reviewed
     /// alert are acknowledged on arrival.
     /// </summary>
-    public const string Acknowledge = Prelude + """
+    public const string Acknowledge = Prelude + Begin + """
         local existing = redis.call('HGET', verdicts, a)
         if existing then return {'reviewed', existing} end
         local claim = redis.call('HGET', claims, a)
@@ -154,10 +205,10 @@ internal static class ReviewScripts
         redis.call('HDEL', claims, a)
         log('reviewed')
         return {'ok', ARGV[7]}
-        """;
+        """ + End;
 
     /// <summary>Silences an alert already in the pool or claimed (ARGV[6] silence id). Returns ok | none.</summary>
-    public const string Silence = Prelude + """
+    public const string Silence = Prelude + Begin + """
         local cur = redis.call('HGET', current, a)
         if not cur then return 'none' end
         local curId = split(cur)
@@ -168,7 +219,7 @@ internal static class ReviewScripts
         redis.call('HSET', silenced, a, ARGV[6])
         log('silenced')
         return 'ok'
-        """;
+        """ + End;
 
     /// <summary>
     /// Removes the review state of alerts none of whose entries is left in the stream: every alert whose
@@ -195,6 +246,7 @@ internal static class ReviewScripts
         end
         local gone = redis.call('ZRANGEBYSCORE', newest, '-inf', bound, 'LIMIT', 0, tonumber(ARGV[6]))
         for _, id in ipairs(gone) do
+          local before = snap(id)
           local cur = redis.call('HGET', current, id)
           if cur then redis.call('XACK', stream, group, (split(cur))) end
           redis.call('HDEL', current, id)
@@ -202,8 +254,30 @@ internal static class ReviewScripts
           redis.call('HDEL', verdicts, id)
           redis.call('HDEL', silenced, id)
           redis.call('ZREM', newest, id)
+          redis.call('ZREM', cfirst, id)
+          redis.call('HDEL', crule, id)
+          settle(id, before)
         end
         return #gone
+        """;
+
+    /// <summary>
+    /// Counts entries already in the stream when the coverage counters were introduced (one page per call). ARGV[6..]:
+    /// triples <c>alertId, entryMs, rule</c>. Each alert counts at its earliest entry (so the order of pages and a
+    /// concurrent Place do not matter), in its current review state; idempotent. Also indexes the entry in <c>newest</c>,
+    /// so the counted alert is removed with its state once its entries are trimmed. Returns the number of triples.
+    /// </summary>
+    public const string CountEntries = Prelude + """
+        local n = 0
+        for i = 6, #ARGV - 2, 3 do
+          local x, ms, rule = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+          local before = snap(x)
+          redis.call('ZADD', newest, 'GT', ms, x)
+          firstseen(x, ms, rule)
+          settle(x, before)
+          n = n + 1
+        end
+        return n
         """;
 
     /// <summary>

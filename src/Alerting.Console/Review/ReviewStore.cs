@@ -70,6 +70,7 @@ public sealed partial class ReviewStore
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sweepLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _recovered = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _backfilled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _coverageReady = new(StringComparer.Ordinal);
 
     public ReviewStore(IConnectionMultiplexer redis, ConsoleKeys keys, ConsoleOptions options, TimeProvider time, ILogger<ReviewStore> logger)
     {
@@ -132,7 +133,7 @@ public sealed partial class ReviewStore
         }
         var silence = silences.FirstOrDefault(s => s.Matches(entry));
         await RunAsync(ReviewScripts.Place, store, entry.AlertId, "console",
-            [entry.EntryId, entry.Revision.ToString(CultureInfo.InvariantCulture), silence?.Id ?? ""]);
+            [entry.EntryId, entry.Revision.ToString(CultureInfo.InvariantCulture), silence?.Id ?? "", entry.Rule]);
     }
 
     private async Task ReturnStaleClaimsAsync(string store)
@@ -308,6 +309,7 @@ public sealed partial class ReviewStore
     public async Task<long> TrimGoneAsync(string store, int batch = 1000, int maxBatches = 10, CancellationToken ct = default)
     {
         await BackfillNewestAsync(store, ct);
+        await BackfillCoverageAsync(store, ct);
         long removed = 0;
         for (var i = 0; i < maxBatches; i++)
         {
@@ -346,6 +348,56 @@ public sealed partial class ReviewStore
             await _db.StringSetAsync(marker, _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
         _backfilled[store] = true;
+    }
+
+    // ---- coverage counters ----
+
+    /// <summary>
+    /// Whether the store's coverage counters cover every entry of its stream: true once the one-time count of the entries
+    /// written before the counters existed has finished (marked in Redis, so every instance sees it).
+    /// </summary>
+    public async Task<bool> CoverageCountersReadyAsync(string store)
+    {
+        if (_coverageReady.ContainsKey(store)) return true;
+        if (!await _db.KeyExistsAsync(_keys.CoverageBackfilled(store))) return false;
+        _coverageReady[store] = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Counts, once per store, the entries already in the stream when the coverage counters were introduced: reads the
+    /// stream up to its last entry at that moment in pages of 1000 and hands each page's alerts to
+    /// <see cref="ReviewScripts.CountEntries"/> (idempotent, order-independent, so an interrupted run is simply repeated
+    /// and entries placed meanwhile are not counted twice). Then marks the store.
+    /// </summary>
+    public async Task BackfillCoverageAsync(string store, CancellationToken ct = default)
+    {
+        // The marker itself (one EXISTS per tick), not this process's memory: deleting it with the counters rebuilds them.
+        if (await _db.KeyExistsAsync(_keys.CoverageBackfilled(store))) return;
+        var stream = _keys.Stream(store);
+        var last = await _db.StreamRangeAsync(stream, "-", "+", 1, Order.Descending);
+        if (last.Length > 0)
+        {
+            RedisValue from = "-";
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var page = await _db.StreamRangeAsync(stream, from, last[0].Id, 1000);
+                var args = new List<RedisValue>();
+                foreach (var raw in page)
+                {
+                    if (AlertEntry.From(store, raw) is not { } e) continue;
+                    args.Add(e.AlertId);
+                    args.Add(StreamIds.Millis(e.EntryId));
+                    args.Add(e.Rule);
+                }
+                if (args.Count > 0) await RunAsync(ReviewScripts.CountEntries, store, "", "console", [.. args]);
+                if (page.Length < 1000) break;
+                from = "(" + page[^1].Id;
+            }
+        }
+        await _db.StringSetAsync(_keys.CoverageBackfilled(store), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _coverageReady[store] = true;
     }
 
     // ---- silences ----
@@ -414,7 +466,8 @@ public sealed partial class ReviewStore
         RedisKey[] keys =
         [
             _keys.Stream(store), _keys.Current(store), _keys.Claims(store), _keys.Verdicts(store), _keys.Silenced(store), _keys.Log(store),
-            _keys.Newest(store),
+            _keys.Newest(store), _keys.CoverageFirst(store), _keys.CoverageRule(store), _keys.CoverageUnreviewed(store),
+            _keys.CoverageCounts(store), _keys.CoverageRules(store),
         ];
         RedisValue[] args =
         [
