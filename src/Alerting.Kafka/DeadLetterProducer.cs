@@ -28,6 +28,8 @@ public sealed class DeadLetterProducer : IDisposable
     private readonly ILogger _logger;
     private long _skipped;
     private long _failingSince;
+    /// <summary>The last batch's letters were skipped: the next batch tries once, then skips at once (no 30 s wait per batch).</summary>
+    private volatile bool _knownFailing;
 
     public DeadLetterProducer(KafkaOptions options, ILogger logger)
     {
@@ -82,17 +84,22 @@ public sealed class DeadLetterProducer : IDisposable
             if (failed.Count == 0)
             {
                 Interlocked.Exchange(ref _failingSince, 0);
+                _knownFailing = false;
                 return;
             }
             Interlocked.CompareExchange(ref _failingSince, started, 0);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (_skipOnFailure && elapsed >= _retryFor)
+            if (_skipOnFailure && (_knownFailing || elapsed >= _retryFor))
             {
                 foreach (var letter in failed)
                 {
                     Interlocked.Increment(ref _skipped);
                     KafkaLog.DeadLetterSkipped(_logger, _topic, elapsed.TotalSeconds, letter.Source.ToString(), letter.Reason);
                 }
+                // Skipped, so nothing is waiting on the topic any more: readiness goes back to normal (the skipped
+                // count stays as a warning); the next batch with bad records tries once and skips at once if it still fails.
+                _knownFailing = true;
+                Interlocked.Exchange(ref _failingSince, 0);
                 return;
             }
             attempt++;

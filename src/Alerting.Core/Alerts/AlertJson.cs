@@ -50,17 +50,18 @@ public static class AlertJson
             if (a.AgentId is null) w.WriteNull("agentId"); else w.WriteString("agentId", a.AgentId);
             w.WriteStartArray("messageIds");
             var ids = 0;
+            var maxIds = evidence ? MaxMessageIds : 10;
             foreach (var id in a.MessageIds)
             {
-                if (++ids > MaxMessageIds) break;
+                if (++ids > maxIds) break;
                 w.WriteStringValue(id);
             }
             w.WriteEndArray();
             w.WriteString("eventTime", FormatTime(a.EventTime));
             w.WriteString("detectedAt", FormatTime(a.DetectedAt));
-            w.WriteString("summary", Cut(a.Summary, MaxSummaryChars));
+            w.WriteString("summary", Cut(a.Summary, evidence ? MaxSummaryChars : 100));
             w.WritePropertyName("evidence");
-            var truncated = ids > MaxMessageIds || a.Summary.Length > MaxSummaryChars;
+            var truncated = ids > maxIds || a.Summary.Length > MaxSummaryChars;
             if (evidence)
             {
                 truncated |= WriteBounded(w, a.Evidence, 0);

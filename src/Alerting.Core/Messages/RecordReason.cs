@@ -23,7 +23,8 @@ public static class RecordReason
         var sb = new StringBuilder(Math.Min(reason.Length, MaxLength + 8));
         foreach (var c in reason)
         {
-            if (sb.Length >= MaxLength - 1) { sb.Append('…'); break; }
+            var width = IsUnsafe(c) ? 6 : 1;
+            if (sb.Length + width > MaxLength - 1) { sb.Append('…'); break; }
             if (IsUnsafe(c)) sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
             else sb.Append(c);
         }

@@ -118,7 +118,8 @@ public sealed class PartitionPipeline
     /// <summary>
     /// Applies one record: admits its time, updates state, runs every rule and fires the deadlines of its
     /// store that its time made due. Returns null when applied, or the reason the record must be
-    /// dead-lettered instead: then nothing of it is kept (no alert, no state change, no clock move).
+    /// dead-lettered instead. A record refused for its time moves nothing; a record whose rules fail keeps no
+    /// alert and no change in its conversation, only the clock advance of its (admitted) sentAt and the deadlines that made due.
     /// </summary>
     public string? Process(ChatMessage message, List<Alert> alerts)
     {
@@ -152,9 +153,10 @@ public sealed class PartitionPipeline
         var before = state is null ? default : state.Save();
         var pending = PendingDeadlines;
         var clockPending = clock.Pending;
+        var reopened = false;
         try
         {
-            if (state is null) state = Open(key, clock);
+            if (state is null) state = Open(key, clock, out reopened);
             ApplyRules(message, state, snapshot, alerts);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -167,7 +169,12 @@ public sealed class PartitionPipeline
             if (state is not null)
             {
                 if (before.Exists) state.Restore(before);
-                else Forget(state, clock, isNew: true);
+                else
+                {
+                    Forget(state, clock, isNew: true);
+                    // It was closed before this record reopened it: the checkpoint must still delete it.
+                    if (reopened) _removed.Add(key.CheckpointField);
+                }
             }
             Refused++;
             return RecordReason.Clean($"failed to apply: {ex.GetType().Name}: {ex.Message}");
@@ -283,7 +290,10 @@ public sealed class PartitionPipeline
     /// </summary>
     private string? Admit(DateTimeOffset sentAt, EventTimeOptions options)
     {
-        if (options.MaxAheadOfClockHours > 0 && MaxSentAt != DateTimeOffset.MinValue
+        // The jump check is replay's only guard (no wall clock there); live, the wall clock bounds the future more
+        // tightly, and a partition quiet for a month must not refuse its next record. It starts once the partition
+        // has admitted a few records, so one odd first record cannot anchor it and refuse everything after.
+        if (!_checkWallClock && options.MaxAheadOfClockHours > 0 && Applied >= JumpCheckAfter
             && sentAt - MaxSentAt > TimeSpan.FromHours(options.MaxAheadOfClockHours))
             return $"sentAt out of range: {(sentAt - MaxSentAt).TotalHours:0} h ahead of the partition's clock (limit Rules:EventTime:MaxAheadOfClockHours = {options.MaxAheadOfClockHours})";
         if (!_checkWallClock) return null;
@@ -325,12 +335,12 @@ public sealed class PartitionPipeline
         return clock;
     }
 
-    private ConversationState Open(ConversationKey key, StoreClock clock)
+    private ConversationState Open(ConversationKey key, StoreClock clock, out bool wasRemoved)
     {
         var state = new ConversationState { ConversationId = key.ConversationId, ShopId = clock.ShopId };
         _conversations.Add(key, state);
         clock.Conversations++;
-        if (_trackChanges) _removed.Remove(key.CheckpointField);
+        wasRemoved = _trackChanges && _removed.Remove(key.CheckpointField);
         return state;
     }
 
@@ -469,7 +479,8 @@ public sealed class PartitionPipeline
     {
         if (to <= clock.Watermark) return;
         clock.Watermark = to;
-        if (to >= clock.NextEviction) _evictionDue = true;
+        if (clock.NextEviction == DateTimeOffset.MinValue) clock.NextEviction = to + TimeSpan.FromMinutes(1);
+        else if (to >= clock.NextEviction) _evictionDue = true;
         FireFrom(clock.Deadlines, to, snapshot, alerts);
         FireSignalTimers(clock.SignalTimers, to, snapshot, alerts);
         var assist = _assist;
@@ -485,6 +496,9 @@ public sealed class PartitionPipeline
     private void Track(StoreClock clock)
     {
         var to = clock.Watermark;
+        // Live, no store's records can carry the shared clock past now (less the disorder allowance): two stores
+        // dated a few minutes ahead, within the skew check, must not fire a third store's deadlines early.
+        if (_checkWallClock && _wallClock.GetUtcNow() - _rules.Current.AllowedDisorder is var now && to > now) to = now;
         if (string.Equals(clock.ShopId, _topStore, StringComparison.Ordinal))
         {
             if (to > _top) _top = to;
@@ -515,7 +529,22 @@ public sealed class PartitionPipeline
             var store = snapshot.ForShop(state.ShopId);
             var rule = store.UnansweredBuyer;
             var counted = store.Conversation.Hours.CountedBetween(state.WaitingSince, state.Deadline);
-            if (rule.OnDeadline(state, state.Deadline, counted, alerts))
+            var before = alerts.Count;
+            bool fired;
+            try
+            {
+                fired = rule.OnDeadline(state, state.Deadline, counted, alerts);
+            }
+            catch (Exception) when (alerts.Count >= before)
+            {
+                // A timer cannot be dead-lettered: a rule that throws on it is disarmed and counted, and the partition goes on.
+                alerts.RemoveRange(before, alerts.Count - before);
+                TimerFailures++;
+                state.Deadline = default;
+                Disarm(clock);
+                continue;
+            }
+            if (fired)
             {
                 state.UnansweredFired = true;
                 state.Deadline = default;
@@ -562,7 +591,20 @@ public sealed class PartitionPipeline
             Rules.BuyerComplaintRisk.BuyerComplaintRiskRule? rule = null;
             for (var i = 0; i < rules.Count && rule is null; i++) rule = rules[i] as Rules.BuyerComplaintRisk.BuyerComplaintRiskRule;
             if (rule is null) signals.EscalateAt = default; // switched off by a reload since
-            else rule.OnEscalationDue(state, alerts);
+            else
+            {
+                var before = alerts.Count;
+                try
+                {
+                    rule.OnEscalationDue(state, alerts);
+                }
+                catch (Exception) when (alerts.Count >= before)
+                {
+                    alerts.RemoveRange(before, alerts.Count - before);
+                    TimerFailures++;
+                    signals.EscalateAt = default;
+                }
+            }
             if (_trackChanges) _changed.Add(state);
         }
     }
@@ -586,6 +628,18 @@ public sealed class PartitionPipeline
         }
         if (idle is not null)
             foreach (var state in idle) Remove(state);
+        // The shared queues drain only as the shared clock moves; if it stalls (one store, or a quiet second one),
+        // their stale entries are dropped here so they cannot grow without bound.
+        if (_allDeadlines.Count > (2 * PendingDeadlines) + 1024 || _allSignalTimers.Count > (2 * _conversations.Count) + 1024)
+        {
+            _allDeadlines.Clear();
+            _allSignalTimers.Clear();
+            foreach (var state in _conversations.Values)
+            {
+                if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) _allDeadlines.Enqueue(state, state.DeadlineTicks);
+                if (state.BuyerSignals is { QueuedTicks: not 0 } signals) _allSignalTimers.Enqueue(state, signals.QueuedTicks);
+            }
+        }
         // A store with nothing left whose clock is far behind the others is forgotten (its next record starts a new clock).
         DateTimeOffset highest = DateTimeOffset.MinValue;
         foreach (var clock in _stores.Values)
@@ -601,6 +655,10 @@ public sealed class PartitionPipeline
     }
 
     private const int EvictionSpacing = 1000;
+    private const int JumpCheckAfter = 10;
+
+    /// <summary>Deadline or escalation timers whose rule threw when they fired (disarmed, not retried); a rule bug.</summary>
+    public long TimerFailures { get; private set; }
     private bool _evictionDue;
     private long _lastEvictionAt;
 
