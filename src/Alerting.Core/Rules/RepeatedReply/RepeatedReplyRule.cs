@@ -32,7 +32,7 @@ public sealed class RepeatedReplyRule : IChatRule
     /// <summary>Markers of a buyer question: a question mark or a question word.</summary>
     internal static readonly string[] QuestionMarkers =
     [
-        "?", "吗", "么", "呢", "什么", "怎么", "怎样", "如何", "多少", "几", "哪", "是否", "能不能", "可不可以", "有没有", "会不会", "是不是", "要不要", "行不行", "多久", "为啥", "为什么",
+        "?", "吗", "么", "呢", "什么", "怎么", "怎样", "如何", "多少", "几", "哪", "是否", "能不能", "可不可以", "有没有", "会不会", "是不是", "要不要", "行不行", "多久", "多大", "多重", "多长", "多高", "多远", "为啥", "为什么",
     ];
 
     private readonly Severity _severity;
@@ -73,8 +73,20 @@ public sealed class RepeatedReplyRule : IChatRule
         return problems;
     }
 
-    /// <summary>The folded form two replies are compared in: the text rules' normalizer with every fold on.</summary>
-    internal static string Fold(string text) => PhraseMatcher.Normalize(text, NormalizationSettings.All);
+    /// <summary>
+    /// The folded form two replies are compared in: the text rules' normalizer with every fold on
+    /// (width, case, traditional → simplified, spaces, symbols, punctuation and invisible characters
+    /// dropped), then emoji and other symbols outside the BMP dropped too, which the normalizer keeps
+    /// because a phrase may spell with them — 好的😊 and 好的👌 are the same reply.
+    /// </summary>
+    internal static string Fold(string text)
+    {
+        var folded = PhraseMatcher.Normalize(text, NormalizationSettings.All);
+        var sb = new StringBuilder(folded.Length);
+        foreach (var rune in folded.EnumerateRunes())
+            if (rune.IsBmp || Rune.IsLetterOrDigit(rune)) sb.Append(rune.ToString());
+        return sb.ToString();
+    }
 
     /// <summary>FNV-1a 64 of the folded text; never 0 (0 means "none" in the state).</summary>
     internal static ulong Hash(string folded)
