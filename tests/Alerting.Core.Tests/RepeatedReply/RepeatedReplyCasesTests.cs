@@ -53,6 +53,13 @@ public sealed class RepeatedReplyCasesTests
         ("这两款有什么区别？", "哪款更耐用", "亲，两款都很不错的呢", "亲，两款都很不错的呢～"),
     ];
 
+    /// <summary>A third question for each row of <see cref="CannedAnswers"/>.</summary>
+    private static readonly string[] ThirdQuestion =
+    [
+        "能发顺丰吗？", "还有别的颜色吗", "多久能到货呀？", "有没有运费险", "是正品吗？？", "退货地址是哪里",
+        "可以用花呗吗", "165穿什么码？", "今天能发吗", "有保修吗？", "能不能改地址", "哪里发货的？", "有优惠吗亲",
+    ];
+
     public static TheoryData<string, string, string> Repeated
     {
         get
@@ -67,12 +74,17 @@ public sealed class RepeatedReplyCasesTests
                 // Other replies in between, the last repeat just inside ten minutes.
                 data.Add(S($"A@0:{a}", "A@100:亲，这边查询到您的包裹在派送中了", $"A@300:{b}", "A@400:还有其他可以帮您的吗", $"A@599:{c}"), "repeated", "m1");
             }
-            foreach (var (q1, q2, r1, r2) in CannedAnswers)
-                data.Add(S($"B@0:{q1}", $"A@20:{r1}", $"B@40:{q2}", $"A@60:{r2}"), "canned_answer", "m2");
+            for (var i = 0; i < CannedAnswers.Length; i++)
+            {
+                var (q1, q2, r1, r2) = CannedAnswers[i];
+                data.Add(S($"B@0:{q1}", $"A@20:{r1}", $"B@40:{q2}", $"A@60:{r2}", $"B@80:{ThirdQuestion[i]}", $"A@100:{r1}"), "canned_answer", "m2");
+            }
             // More than three: still one alert, from the first.
             data.Add(S("A@0:亲，已经在加急了呢", "A@30:亲，已经在加急了呢！", "A@60:亲，已经在加急了呢", "A@90:亲，已经在加急了呢～"), "repeated", "m1");
             // A second conversation alongside does not disturb the first.
             data.Add(S("A@0#c1:亲，已经在加急了呢", "A@5#c2:亲，已经在加急了呢", "A@30#c1:亲，已经在加急了呢", "A@60#c1:亲，已经在加急了呢"), "repeated", "m1");
+            // Out of order within the window: the late one is the first repeat.
+            data.Add(S("A@30:亲，正在为您核实呢", "A@60:亲，正在为您核实呢", "A@10:亲，正在为您核实呢"), "repeated", "m3");
             // Canned answer to three different questions in a row.
             data.Add(S("B@0:多久发货？", "A@5:亲，请耐心等待哦", "B@10:能加急吗", "A@15:亲，请耐心等待哦～", "B@20:今天能发吗？", "A@25:亲，请耐心等待哦"), "canned_answer", "m2");
             return data;
@@ -116,6 +128,11 @@ public sealed class RepeatedReplyCasesTests
             data.Add(S("B@0:这个有现货吗", "A@5:亲，以页面为准哦", "B@10:我想要红色的", "A@15:亲，以页面为准哦"));
             // A normal conversation: each question its own answer.
             data.Add(S("B@0:这个有现货吗？", "A@5:亲，有现货的哦", "B@10:什么时候发货", "A@15:亲，今天下午四点前付款当天发呢", "B@20:包邮吗", "A@25:亲，全国包邮（偏远地区除外）", "B@30:好的谢谢", "A@35:不客气亲，祝您购物愉快～"));
+            // The same reply to two different questions only (a good reply can fit two related questions).
+            foreach (var (q1, q2, r1, r2) in CannedAnswers)
+                data.Add(S($"B@0:{q1}", $"A@20:{r1}", $"B@40:{q2}", $"A@60:{r2}"));
+            // A late record far older than the other two repeats does not join their window.
+            data.Add(S("A@700:亲，正在为您核实呢", "A@710:亲，正在为您核实呢", "A@0:亲，正在为您核实呢"));
             // Two replies each sent twice.
             data.Add(S("A@0:亲，已为您备注", "A@10:亲，正在为您核实", "A@20:亲，已为您备注", "A@30:亲，正在为您核实"));
             // Repeats of the same reply in two conversations, twice each.
@@ -136,7 +153,7 @@ public sealed class RepeatedReplyCasesTests
         Assert.Equal(AlertIds.ForConversation(Rule, "c1", firstId), alert.AlertId);
         var repeats = alert.Evidence["repeats"]!.AsArray();
         Assert.Equal(alert.MessageIds.Count, repeats.Count);
-        Assert.Equal(kind == "repeated" ? 3 : 2, repeats.Count);
+        Assert.Equal(3, repeats.Count);
         Assert.All(repeats, r => Assert.False(string.IsNullOrEmpty(r!["sentAt"]!.GetValue<string>())));
         Assert.InRange(alert.Evidence["excerpt"]!.GetValue<string>().Length, 1, RepeatedReplyRule.ExcerptLength + 1);
     }

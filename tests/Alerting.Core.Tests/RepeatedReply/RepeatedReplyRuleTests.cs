@@ -66,7 +66,8 @@ public sealed class RepeatedReplyRuleTests(ITestOutputHelper output) : IDisposab
     public void Options_CannedRunOff_LeavesOnlyTheRepeatCount()
     {
         const string script = "B@0:有现货吗？\nA@5:亲，以页面为准哦\nB@10:什么时候发？\nA@15:亲，以页面为准哦";
-        Assert.Single(Run(script).Chat.Of(Rule));
+        Assert.Empty(Run(script).Chat.Of(Rule));
+        Assert.Single(Run(script, ("Rules:Stores:shop-a:RepeatedReply:CannedAnswerRun", "2")).Chat.Of(Rule));
         Assert.Empty(Run(script, ("Rules:RepeatedReply:CannedAnswerRun", "0")).Chat.Of(Rule));
         Assert.Single(Run(script, ("Rules:RepeatedReply:MinRepeats", "2"), ("Rules:RepeatedReply:CannedAnswerRun", "0")).Chat.Of(Rule));
     }

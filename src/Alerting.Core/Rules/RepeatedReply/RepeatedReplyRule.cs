@@ -170,10 +170,14 @@ public sealed class RepeatedReplyRule : IChatRule
         else repeats.Replies.Remove(reply);
         repeats.Replies.Add(reply); // most recently sent last
 
-        var since = at.At - Window;
+        // The window ends at the latest occurrence: a late record (within the allowed disorder) older than it counts only if inside.
+        var latest = reply.Occurrences.Count > 0 && reply.Occurrences[^1].At > at.At ? reply.Occurrences[^1].At : at.At;
+        var since = latest - Window;
         reply.Occurrences.RemoveAll(o => o.At < since);
+        if (at.At < since) return;
         if (reply.Occurrences.Count == 0) reply.Fired = false; // the burst ended: a later one is a new alert
-        if (reply.Occurrences.Count >= RepeatedReplyState.MaxOccurrences) reply.Occurrences.RemoveAt(reply.Occurrences.Count - 1);
+        // Full only once fired (the cap is at least MinRepeats): the oldest goes, the alert is already out.
+        if (reply.Occurrences.Count >= RepeatedReplyState.MaxOccurrences) reply.Occurrences.RemoveAt(0);
         var index = reply.Occurrences.FindLastIndex(o => o.At <= at.At) + 1; // a late record keeps the list in time order
         reply.Occurrences.Insert(index, at);
         if (reply.Fired || reply.Occurrences.Count < Options.MinRepeats) return;
