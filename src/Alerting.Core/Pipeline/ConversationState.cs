@@ -59,6 +59,9 @@ public sealed class ConversationState
     /// <summary>Complaint-risk and review-invitation signals of the buyer (issue 20's rules); null until a buyer signal is seen.</summary>
     public Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals { get; set; }
 
+    /// <summary>Recent agent replies and the current canned-answer run (<c>repeated_reply</c>); null until that rule sees a question or a reply.</summary>
+    public Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies { get; set; }
+
     public bool IsWaiting => FirstWaitingMessageId is not null;
 
     /// <summary>Set when the pipeline dropped this conversation (closed or idle); stale deadline entries skip it.</summary>
@@ -72,7 +75,7 @@ public sealed class ConversationState
     /// undone (<see cref="Restore"/>). A field added to this class must be added here too.
     /// </summary>
     internal Memento Save() => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
-        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy());
+        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy(), RepeatedReplies?.Copy());
 
     /// <summary>Puts back what <see cref="Save"/> copied.</summary>
     internal void Restore(in Memento m)
@@ -89,12 +92,13 @@ public sealed class ConversationState
         _offsetMinutes = m.OffsetMinutes;
         _flags = m.Flags;
         BuyerSignals = m.BuyerSignals;
+        RepeatedReplies = m.RepeatedReplies;
     }
 
     /// <summary>A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.</summary>
     internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId, string? LastAskedPromotionId,
         int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, long LastAskedAt, short OffsetMinutes, byte Flags,
-        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals);
+        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies);
 
     internal void EndWaiting()
     {

@@ -11,19 +11,23 @@ namespace Alerting.Core.Pipeline;
 /// Version 2 = version 1 followed by the buyer signals (<c>buyer_complaint_risk</c>, <c>forbidden_review_invitation</c>). A conversation
 /// without them is still written as version 1, so a rollback reads every conversation no buyer
 /// signal touched; both versions are read.
+/// Version 3 = version 1 followed by a byte of which parts follow (1 = buyer signals, 2 = repeated
+/// replies of <c>repeated_reply</c>), then those parts in that order. It is written only when a
+/// conversation has repeated-reply state, so the others stay readable by a release that knows 1 and 2.
 /// </remarks>
 public static class ConversationStateCodec
 {
-    public const byte Version = 2;
+    public const byte Version = 3;
 
     private const byte VersionWithoutSignals = 1;
+    private const byte VersionWithSignals = 2;
 
     public static byte[] Encode(ConversationState s)
     {
         using var buffer = new MemoryStream(128);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(s.BuyerSignals is null ? VersionWithoutSignals : Version);
+            w.Write(s.RepeatedReplies is not null ? Version : s.BuyerSignals is null ? VersionWithoutSignals : VersionWithSignals);
             w.Write(s.ConversationId);
             w.Write(s.ShopId);
             WriteOptional(w, s.OwnerAgentId);
@@ -36,6 +40,7 @@ public static class ConversationStateCodec
             WriteTime(w, s.LastAskedAt);
             w.Write(s.WaitingCount);
             w.Write((byte)((s.UnansweredFired ? 1 : 0) | (s.HasHumanReply ? 2 : 0)));
+            if (s.RepeatedReplies is not null) w.Write((byte)((s.BuyerSignals is null ? 0 : 1) | 2));
             if (s.BuyerSignals is { } b)
             {
                 WriteOptional(w, b.RiskMessageId);
@@ -46,6 +51,7 @@ public static class ConversationStateCodec
                 w.Write(b.LastBuyerNegative);
                 w.Write((byte)b.Review);
             }
+            if (s.RepeatedReplies is { } repeats) WriteRepeats(w, repeats);
         }
         return buffer.ToArray();
     }
@@ -54,7 +60,7 @@ public static class ConversationStateCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version is not (Version or VersionWithoutSignals))
+        if (version is not (Version or VersionWithSignals or VersionWithoutSignals))
             throw new InvalidDataException($"conversation state format {version} is not supported by this release (expects {Version})");
         var state = new ConversationState { ConversationId = r.ReadString(), ShopId = r.ReadString() };
         state.OwnerAgentId = ReadOptional(r);
@@ -69,7 +75,9 @@ public static class ConversationStateCodec
         var flags = r.ReadByte();
         state.UnansweredFired = (flags & 1) != 0;
         state.HasHumanReply = (flags & 2) != 0;
-        if (version == Version)
+        var parts = version switch { VersionWithSignals => 1, Version => r.ReadByte(), _ => 0 };
+        if ((parts & ~3) != 0) throw new InvalidDataException($"unknown parts {parts} in conversation state");
+        if ((parts & 1) != 0)
         {
             var signals = new Rules.BuyerComplaintRisk.BuyerSignalState { RiskMessageId = ReadOptional(r), RiskSince = ReadTime(r) };
             var level = r.ReadByte();
@@ -80,7 +88,59 @@ public static class ConversationStateCodec
             signals.Review = (Rules.BuyerComplaintRisk.ReviewContext)r.ReadByte();
             state.BuyerSignals = signals;
         }
+        if ((parts & 2) != 0) state.RepeatedReplies = ReadRepeats(r);
         return state;
+    }
+
+    private static void WriteRepeats(BinaryWriter w, Rules.RepeatedReply.RepeatedReplyState s)
+    {
+        w.Write(s.LastReplyHash);
+        w.Write(s.LastAnsweredQuestion);
+        w.Write(s.PendingQuestion);
+        w.Write(s.RunFired);
+        WriteOccurrences(w, s.Run);
+        w.Write((byte)s.Replies.Count);
+        foreach (var reply in s.Replies)
+        {
+            w.Write(reply.Hash);
+            w.Write(reply.Fired);
+            WriteOccurrences(w, reply.Occurrences);
+        }
+    }
+
+    private static Rules.RepeatedReply.RepeatedReplyState ReadRepeats(BinaryReader r)
+    {
+        var s = new Rules.RepeatedReply.RepeatedReplyState
+        {
+            LastReplyHash = r.ReadUInt64(), LastAnsweredQuestion = r.ReadUInt64(), PendingQuestion = r.ReadUInt64(), RunFired = r.ReadBoolean(),
+        };
+        ReadOccurrences(r, s.Run);
+        var count = r.ReadByte();
+        if (count > Rules.RepeatedReply.RepeatedReplyState.MaxTracked) throw new InvalidDataException($"{count} tracked replies in conversation state (at most {Rules.RepeatedReply.RepeatedReplyState.MaxTracked})");
+        for (var i = 0; i < count; i++)
+        {
+            var reply = new Rules.RepeatedReply.TrackedReply { Hash = r.ReadUInt64(), Fired = r.ReadBoolean() };
+            ReadOccurrences(r, reply.Occurrences);
+            s.Replies.Add(reply);
+        }
+        return s;
+    }
+
+    private static void WriteOccurrences(BinaryWriter w, List<Rules.RepeatedReply.Occurrence> list)
+    {
+        w.Write((byte)list.Count);
+        foreach (var o in list)
+        {
+            w.Write(o.MessageId);
+            WriteTime(w, o.At);
+        }
+    }
+
+    private static void ReadOccurrences(BinaryReader r, List<Rules.RepeatedReply.Occurrence> into)
+    {
+        var count = r.ReadByte();
+        if (count > Rules.RepeatedReply.RepeatedReplyState.MaxOccurrences) throw new InvalidDataException($"{count} reply occurrences in conversation state (at most {Rules.RepeatedReply.RepeatedReplyState.MaxOccurrences})");
+        for (var i = 0; i < count; i++) into.Add(new Rules.RepeatedReply.Occurrence(r.ReadString(), ReadTime(r)));
     }
 
     private static void WriteOptional(BinaryWriter w, string? value)

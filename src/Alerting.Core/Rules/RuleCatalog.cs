@@ -7,6 +7,7 @@ using Alerting.Core.Rules.OffPlatformContact;
 using Alerting.Core.Rules.PersonalDataExposure;
 using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
+using Alerting.Core.Rules.RepeatedReply;
 using Alerting.Core.Rules.RudeLanguage;
 using Alerting.Core.Rules.SlowResponse;
 using Alerting.Core.Rules.UnansweredBuyer;
@@ -42,6 +43,7 @@ public static class RuleCatalog
         new(OffPlatformContactRule.RuleName, "站外引流", "off-platform contact", Severity.High),
         new(BuyerComplaintRiskRule.RuleName, "投诉风险", "complaint risk", Severity.Medium),
         new(ForbiddenReviewInvitationRule.RuleName, "违规邀评", "forbidden review invitation", Severity.Medium),
+        new(RepeatedReplyRule.RuleName, "机械重复回复", "repeated reply", Severity.Low),
     ];
 
     private static readonly Dictionary<string, RuleDescription> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

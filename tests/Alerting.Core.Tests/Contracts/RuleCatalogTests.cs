@@ -8,6 +8,7 @@ using Alerting.Core.Rules.OffPlatformContact;
 using Alerting.Core.Rules.PersonalDataExposure;
 using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
+using Alerting.Core.Rules.RepeatedReply;
 using Alerting.Core.Rules.RudeLanguage;
 using Alerting.Core.Rules.SlowResponse;
 using Alerting.Core.Rules.UnansweredBuyer;
@@ -31,6 +32,7 @@ public sealed class RuleCatalogTests
         // Tiered rules: the catalog names the tier most of their alerts carry (emotion, forbidden context).
         { BuyerComplaintRiskRule.RuleName, new BuyerComplaintRiskOptions().EmotionSeverity },
         { ForbiddenReviewInvitationRule.RuleName, new ForbiddenReviewInvitationOptions().ContextSeverity },
+        { RepeatedReplyRule.RuleName, new RepeatedReplyOptions().Severity },
     };
 
     [Theory]
