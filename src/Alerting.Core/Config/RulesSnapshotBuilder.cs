@@ -44,6 +44,7 @@ public static class RulesSnapshotBuilder
         ["OffPlatformContact"] = typeof(Rules.OffPlatformContact.OffPlatformContactOptions),
         ["BuyerComplaintRisk"] = typeof(Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions),
         ["ForbiddenReviewInvitation"] = typeof(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions),
+        ["RepeatedReply"] = typeof(Rules.RepeatedReply.RepeatedReplyOptions),
     };
 
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions", "StorePolicy"]), StringComparer.OrdinalIgnoreCase);

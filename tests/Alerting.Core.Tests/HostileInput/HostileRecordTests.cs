@@ -147,13 +147,48 @@ public sealed class HostileRecordTests
     public void Process_RecordFarAheadOfPartitionClock_IsRefusedAndMovesNothing()
     {
         var s = new ChatScript();
-        s.Buyer(0, "b1");
-        var refused = s.Pipeline.Process(ChatScript.Msg("x1", SenderKind.Buyer, 60 * 86400.0, conversation: "c-2"), s.Alerts);
+        for (var i = 0; i < 10; i++) s.Buyer(i, $"b{i}", conversation: $"c{i}");
+        var refused = s.Pipeline.Process(ChatScript.Msg("x1", SenderKind.Buyer, 60 * 86400.0, conversation: "c-x"), s.Alerts);
         Assert.NotNull(refused);
         Assert.StartsWith("sentAt out of range", refused, StringComparison.Ordinal);
-        Assert.Equal(1, s.Pipeline.OpenConversations);
-        Assert.Equal(ChatScript.Origin, s.Pipeline.MaxSentAt);
+        Assert.Equal(10, s.Pipeline.OpenConversations);
+        Assert.Equal(ChatScript.Origin.AddSeconds(9), s.Pipeline.MaxSentAt);
         Assert.Empty(s.Alerts);
+    }
+
+    [Fact]
+    public void Process_OddFirstRecord_DoesNotAnchorTheJumpCheck()
+    {
+        // A first record years in the past must not make every real record "ahead of the clock".
+        var s = new ChatScript();
+        s.Send(ChatScript.Msg("old", SenderKind.Buyer, -20 * 365 * 86400.0, conversation: "c-old"));
+        for (var i = 0; i < 20; i++)
+            Assert.Null(s.Pipeline.Process(ChatScript.Msg($"m{i}", SenderKind.Buyer, i, conversation: $"c{i}"), s.Alerts));
+    }
+
+    [Fact]
+    public void Process_LivePartitionQuietForTwoMonths_AdmitsItsNextRecord()
+    {
+        var wall = new FakeTimeProvider(ChatScript.Origin);
+        var pipeline = new PartitionPipeline(new FixedRulesSource(RulesSnapshot.BuiltInDefaults()), wall, checkWallClock: true);
+        var alerts = new List<Alert>();
+        for (var i = 0; i < 20; i++) Assert.Null(pipeline.Process(ChatScript.Msg($"m{i}", SenderKind.Agent, i, conversation: $"c{i}"), alerts));
+        wall.Advance(TimeSpan.FromDays(60));
+        Assert.Null(pipeline.Process(ChatScript.Msg("later", SenderKind.Agent, 60 * 86400.0, conversation: "c-later"), alerts));
+    }
+
+    [Fact]
+    public void Process_LiveTwoStoresAheadWithinTheSkew_DoNotFireAThirdStoresDeadline()
+    {
+        var wall = new FakeTimeProvider(ChatScript.Origin);
+        var pipeline = new PartitionPipeline(new FixedRulesSource(RulesSnapshot.BuiltInDefaults()), wall, checkWallClock: true);
+        var alerts = new List<Alert>();
+        pipeline.Process(ChatScript.Msg("a1", SenderKind.Buyer, 0, conversation: "c1", shop: "shop-a"), alerts);
+        Assert.Null(pipeline.Process(ChatScript.Msg("b1", SenderKind.Buyer, 295, conversation: "cb", shop: "shop-b"), alerts));
+        Assert.Null(pipeline.Process(ChatScript.Msg("c1", SenderKind.Buyer, 295, conversation: "cc", shop: "shop-c"), alerts));
+        wall.Advance(TimeSpan.FromSeconds(10));
+        pipeline.Process(ChatScript.Msg("a2", SenderKind.Agent, 10, conversation: "c1", shop: "shop-a"), alerts);
+        Assert.DoesNotContain(alerts, a => a.ShopId == "shop-a");
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class RepeatedReplyRuleTests(ITestOutputHelper output) : IDisposab
     [InlineData("""{ "WindowSeconds": 0 }""", "Rules:RepeatedReply:WindowSeconds", "was 0")]
     [InlineData("""{ "MinLength": 0 }""", "Rules:RepeatedReply:MinLength", "was 0")]
     [InlineData("""{ "AddAllow": [ "！！" ] }""", "Rules:RepeatedReply:AddAllow:0", "once folded")]
-    [InlineData("""{ "Window": 60 }""", "Rules:RepeatedReply", "Window")]
+    [InlineData("""{ "Window": 60 }""", "Rules:RepeatedReply:Window", "did you mean 'WindowSeconds'")]
     public void Options_Invalid_AreRefusedWithPathAndReason(string section, string path, string reason)
     {
         var problems = RefusedProblems(_dir, "RepeatedReply", section);
