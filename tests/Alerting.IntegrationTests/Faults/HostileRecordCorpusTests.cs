@@ -72,7 +72,6 @@ public sealed class HostileRecordCorpusTests(ITestOutputHelper output) : LiveSta
             ("sentAt 9999 sentinel", "c1", U(Field(ok, "sentAt", "\"9999-12-31T23:59:59.9999999+00:00\"")), true),
             ("sentAt 0001", "c2", U(Field(ok, "sentAt", "\"0001-01-01T00:00:01Z\"")), true),
             ("sentAt 1970", "c3", U(Field(ok, "sentAt", "\"1970-01-01T00:00:00Z\"")), true),
-            ("sentAt 2099 (other store)", "c9", U(Valid("b-f", "c9", "shop-z", "buyer", (new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero) - T0).TotalSeconds)), true),
             ("sentAt without offset", "c1", U(Field(ok, "sentAt", "\"2026-11-11T00:00:10\"")), true),
             ("sender is a number", "c1", U(Field(ok, "sender", "7")), true),
             ("messageId null", "c1", U(Field(ok, "messageId", "null")), true),
@@ -94,6 +93,8 @@ public sealed class HostileRecordCorpusTests(ITestOutputHelper output) : LiveSta
             ("truncated JSON", "c1", U(ok[..40]), true),
             ("text is a number", "c1", U(Field(ok, "text", "12")), true),
             ("control character in shopId", "c1", U(Field(ok, "shopId", "\"shop\\u0001a\"")), true),
+            // Late in the list, so replay has admitted enough records for its clock-jump check (armed after 10).
+            ("sentAt 2099 (other store)", "c9", U(Valid("b-f", "c9", "shop-z", "buyer", (new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero) - T0).TotalSeconds)), true),
         ];
     }
 
