@@ -70,6 +70,7 @@ public static class ConsoleApp
         app.UseRateLimiter();
         app.MapConsoleApi();
         app.MapRuleCatalog();
+        app.MapTranscript();
         return app;
     }
 
