@@ -96,6 +96,7 @@ public static class ConsoleApp
         services.AddHostedService(sp => sp.GetRequiredService<FeedDoorbell>());
         services.TryAddSingleton<FeedService>();
         services.TryAddSingleton<InsightService>();
+        services.TryAddSingleton<ActivityService>();
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);
