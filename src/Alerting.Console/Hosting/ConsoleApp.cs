@@ -71,6 +71,7 @@ public static class ConsoleApp
         app.MapConsoleApi();
         app.MapRuleCatalog();
         app.MapTranscript();
+        app.MapSuggestions();
         return app;
     }
 
@@ -97,6 +98,7 @@ public static class ConsoleApp
         services.TryAddSingleton<FeedService>();
         services.TryAddSingleton<InsightService>();
         services.TryAddSingleton<ActivityService>();
+        services.TryAddSingleton<SuggestionStore>();
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);
