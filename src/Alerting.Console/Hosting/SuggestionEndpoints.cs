@@ -40,6 +40,19 @@ public static class SuggestionEndpoints
             return !users.MaySee(p, store) ? Forbidden(store) : Results.Ok(await suggestions.ListAsync(store!));
         });
 
+        // The false-alarm verdicts of a window, newest first (at most 200), each with the evidence a phrase is picked from.
+        app.MapGet("/api/false-alarms", async (string? store, string? from, string? to, ClaimsPrincipal p, UserDirectory users, Insights.InsightService insights,
+            ReviewStore reviews, ConsoleOptions o) =>
+        {
+            if (QueryInput.Store(store) is { } bad) return bad;
+            if (!users.MaySee(p, store)) return Forbidden(store);
+            if (QueryInput.Window(insights, o, store!, from, to, out var window) is { } badWindow) return badWindow;
+            var list = new List<object>();
+            foreach (var v in (await insights.VerdictsAsync(store!, window)).Where(v => v.Outcome == Verdict.FalseAlarm).Take(200))
+                list.Add(new { verdict = v, evidence = (await reviews.GetEntryAsync(store!, v.EntryId))?.Evidence });
+            return Results.Ok(list);
+        }).RequireAuthorization(Roles.Lead);
+
         lead.MapGet("/{store}/{id}/layer", async (string store, string id, ClaimsPrincipal p, UserDirectory users, SuggestionStore suggestions) =>
         {
             if (QueryInput.Store(store) is { } bad) return bad;

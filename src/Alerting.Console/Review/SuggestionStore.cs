@@ -40,8 +40,8 @@ public sealed class SuggestionStore
 
     /// <summary>
     /// A suggestion from the false-alarm verdict on <paramref name="alertId"/>: the kind must fit the alert's rule, a
-    /// whitelist or allowed phrase must contain a term the alert matched (and, for a whitelist, be longer than it: a
-    /// word inside the matched phrase does not excuse it), an alias must be new text for a promotion of the store's
+    /// whitelist or allowed phrase must contain a term the alert matched and be longer than it (the words around the match
+    /// that make it harmless: a word inside the matched phrase does not excuse it, the bare term would allow it everywhere), an alias must be new text for a promotion of the store's
     /// worker config.
     /// </summary>
     public async Task<SuggestionResult> CreateAsync(string store, string alertId, string kind, string? phrase, string? promotion, string user)
@@ -66,7 +66,7 @@ public sealed class SuggestionStore
             var folded = Fold(phrase);
             term = matched.Where(m => Fold(m).Length > 0 && folded.Contains(Fold(m), StringComparison.Ordinal)).OrderByDescending(m => Fold(m).Length).FirstOrDefault();
             if (term is null) return Bad($"phrase: must contain what the alert matched ({string.Join(", ", matched)})");
-            if (kind == RuleSuggestion.Whitelist && folded.Length <= Fold(term).Length)
+            if (folded.Length <= Fold(term).Length)
                 return Bad($"phrase: must be longer than the match \"{term}\" (the words around it that make it harmless)");
         }
         else

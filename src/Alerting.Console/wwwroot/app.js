@@ -121,13 +121,16 @@ function card(item) {
   node.querySelector('.sev').textContent = sevLabel(a.severity);
   node.querySelector('.rule').textContent = ruleLabel(a.rule);
   node.querySelector('.status').textContent = a.status === 'resolved' ? t('card.resolved') : (a.revision ? t('card.revision', a.revision) : '');
-  node.querySelector('.meta').textContent = [item.store, a.agentId ? t('card.agent', a.agentId) : null, t('card.conversation', a.conversationId), fmtTime(a.eventTime)].filter(Boolean).join(' · ');
+  // Labels and data apart: data (ids, chat text, notes) carries the class "data".
+  const data = (v) => el('span', { class: 'data' }, String(v ?? ''));
+  node.querySelector('.meta').replaceChildren(data(item.store),
+    ...(a.agentId ? [' · ' + t('card.agent') + ' ', data(a.agentId)] : []), ' · ' + t('card.conversation') + ' ', data(a.conversationId), ' · ' + fmtTime(a.eventTime));
   const escalatedAt = escalatedAtOf(item);
   if (escalatedAt) {
     node.classList.add('escalated');
     node.querySelector('.status').after(el('span', { class: 'escalated-badge', title: t('card.escalatedAt', fmtTime(escalatedAt)) }, t('card.escalated')));
   }
-  node.querySelector('.state').textContent = stateLabel(r);
+  node.querySelector('.state').replaceChildren(...stateLabel(r));
   node.querySelector('.summary').textContent = a.summary;
   node.querySelector('.evidence').replaceChildren(evidence(a));
   const panel = transcriptPanel(item, key);
@@ -143,11 +146,13 @@ function escalatedAtOf(item) {
 }
 
 function stateLabel(r) {
+  const data = (v) => el('span', { class: 'data' }, String(v ?? ''));
   switch (r.state) {
-    case 'claimed': return t('st.claimed', r.claimedBy);
-    case 'reviewed': return (r.verdict.outcome === 'confirmed' ? t('st.confirmed') : t('st.falseAlarm')) + ' · ' + r.verdict.by + (r.verdict.note ? ' · ' + r.verdict.note : '');
-    case 'silenced': return t('st.silenced');
-    default: return t('st.open');
+    case 'claimed': return [t('st.claimed') + ' ', data(r.claimedBy)];
+    case 'reviewed': return [(r.verdict.outcome === 'confirmed' ? t('st.confirmed') : t('st.falseAlarm')) + ' · ', data(r.verdict.by),
+      ...(r.verdict.note ? [' · ', el('span', { class: 'data note' }, r.verdict.note)] : [])];
+    case 'silenced': return [t('st.silenced')];
+    default: return [t('st.open')];
   }
 }
 

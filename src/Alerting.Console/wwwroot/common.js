@@ -49,7 +49,7 @@ async function loadMe() {
   setupLanguageSwitch();
   const [r] = await Promise.all([api('/api/me'), loadRules()]);
   const me = await r.json();
-  document.getElementById('me').textContent = me.name + ' · ' + (me.role === 'lead' ? t('role.lead') : t('role.inspector'));
+  document.getElementById('me').replaceChildren(el('span', { class: 'data' }, me.name), ' · ' + (me.role === 'lead' ? t('role.lead') : t('role.inspector')));
   const leadLink = document.getElementById('lead-link');
   if (leadLink) leadLink.hidden = me.role !== 'lead';
   document.getElementById('logout').addEventListener('click', async () => {

@@ -40,8 +40,8 @@ async function defaultRange() {
 function calibrationTable(title, lines, label) {
   if (!lines.length) return el('p', {}, title + ': —');
   return el('div', {}, el('h3', {}, title), table(['', t('lead.reviewedCol'), t('lead.confirmedCol'), t('lead.falseCol'), t('lead.rateCol'), t('lead.falseIds')],
-    lines.map(l => el('tr', { 'data-key': l.key }, el('td', {}, label ? label(l.key) : l.key), el('td', {}, l.reviewed), el('td', {}, l.confirmed),
-      el('td', {}, l.falseAlarms), el('td', { class: 'rate' }, pct(l.falseAlarmRate)), el('td', { class: 'ids' }, l.falseAlarmIds.join(' '))))));
+    lines.map(l => el('tr', { 'data-key': l.key }, el('td', { class: label ? '' : 'data' }, label ? label(l.key) : l.key), el('td', {}, l.reviewed), el('td', {}, l.confirmed),
+      el('td', {}, l.falseAlarms), el('td', { class: 'rate' }, pct(l.falseAlarmRate)), el('td', { class: 'ids data' }, l.falseAlarmIds.join(' '))))));
 }
 
 async function loadOverview(store, s) {
@@ -61,14 +61,14 @@ async function loadOverview(store, s) {
           el('td', {}, c ? c.reviewed + '/' + (c.raised - c.silenced) : '—'), el('td', {}, c ? pct(c.coverage) : '—'));
       })),
     el('h3', {}, t('ov.topAgents')),
-    table([t('ov.agent'), t('ov.alerts')], agents.map(([k, n]) => el('tr', {}, el('td', {}, k.slice(6)), el('td', {}, n)))));
+    table([t('ov.agent'), t('ov.alerts')], agents.map(([k, n]) => el('tr', {}, el('td', { class: 'data' }, k.slice(6)), el('td', {}, n)))));
 }
 
 async function loadSilences(store) {
   const silences = await (await api('/api/silences?store=' + encodeURIComponent(store))).json();
   $('silences').replaceChildren(silences.length ? table([t('sil.kind'), t('sil.value'), t('sil.rule'), t('sil.reason'), t('sil.by'), t('sil.expires'), ''],
-    silences.map(x => el('tr', {}, el('td', {}, t('sil.' + x.kind)), el('td', {}, x.value), el('td', {}, x.rule ? ruleLabel(x.rule) : ''), el('td', {}, x.reason),
-      el('td', {}, x.createdBy), el('td', {}, fmtTime(x.expiresAt)),
+    silences.map(x => el('tr', {}, el('td', {}, t('sil.' + x.kind)), el('td', { class: 'data' }, x.value), el('td', {}, x.rule ? ruleLabel(x.rule) : ''), el('td', { class: 'data' }, x.reason),
+      el('td', { class: 'data' }, x.createdBy), el('td', {}, fmtTime(x.expiresAt)),
       el('td', {}, el('button', { onclick: async () => { await api('/api/silences/' + encodeURIComponent(store) + '/' + x.id, { method: 'DELETE' }); load(); } }, t('sil.lift'))))))
     : el('p', {}, t('sil.none')));
 }
@@ -84,7 +84,7 @@ async function load() {
     calibrationTable(t('lead.perTerm'), cal.terms),
     calibrationTable(t('lead.perPromo'), cal.promotions),
     calibrationTable(t('lead.perAgent'), cal.agents));
-  if (typeof loadSuggestions === 'function') await loadSuggestions(store, s, cal);
+  await loadSuggestions(store, s);
   await Promise.all([loadSilences(store), loadOverview(store, s)]);
 }
 
