@@ -69,9 +69,9 @@ function fmtTime(iso) {
 function fmtAge(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   const s = Math.round(seconds);
-  if (s < 60) return s + ' s';
-  if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
-  return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  if (s < 60) return t('age.s', s);
+  if (s < 3600) return t('age.min', Math.floor(s / 60), s % 60);
+  return t('age.h', Math.floor(s / 3600), Math.floor((s % 3600) / 60));
 }
 
 function pct(x) { return (Math.round(x * 1000) / 10) + '%'; }
