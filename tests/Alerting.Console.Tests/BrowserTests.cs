@@ -103,7 +103,8 @@ public sealed class BrowserTests : IClassFixture<BrowserSession>, IDisposable
         // The panel stays open while new alerts re-render the feed.
         await _s.Host.WriteAsync(TestAlerts.Slow(agent: "kf10"));
         await Assertions.Expect(messages).ToHaveCountAsync(5);
-        await card.ScrollIntoViewIfNeededAsync();
+        // The feed re-renders its cards on every event: scroll by selector, not by a handle that may be replaced.
+        await Page.EvaluateAsync("id => document.querySelector(`article.card[data-alert-id='${id}']`).scrollIntoView({ block: 'end' })", alert.AlertId);
         await _s.ScreenshotAsync("feed-transcript.png", forDocs: true, fullPage: false);
 
         var noneCard = Page.Locator($"article.card[data-alert-id='{none.AlertId}']");
