@@ -58,7 +58,7 @@ public sealed class ActivityService
     }
 
     /// <summary>
-    /// Alerts counted once each (by alertId, at the chat time of its newest entry),
+    /// Alerts counted once each (by alertId, at the chat time of its first entry read),
     /// per UTC hour of chat time inside the window, with how many are reviewed or silenced now.
     /// </summary>
     public async Task<HourlyCoverage> HourlyCoverageAsync(string store, Window window)
@@ -72,7 +72,8 @@ public sealed class ActivityService
             var page = await _db.StreamRangeAsync(_keys.Stream(store), "-", end, 1000, Order.Descending);
             foreach (var raw in page)
             {
-                if (AlertEntry.From(store, raw) is { } e && !alerts.ContainsKey(e.AlertId) && EventTime(e) is { } at) alerts[e.AlertId] = at;
+                // Newest first: the last one seen is the alert's first entry, whose chat time places it (as the meter does).
+                if (AlertEntry.From(store, raw) is { } e && EventTime(e) is { } at) alerts[e.AlertId] = at;
             }
             read += page.Length;
             if (page.Length < 1000) break;
