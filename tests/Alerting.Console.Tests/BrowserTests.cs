@@ -53,9 +53,16 @@ public sealed class BrowserTests : IClassFixture<BrowserSession>, IDisposable
         await Assertions.Expect(meter.Locator(".raised")).ToHaveTextAsync((raised + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         await card.Locator("input.note").FillAsync("买家先开的玩笑，语境正常");
+        // A new alert re-renders the feed: the half-typed note and its focus survive.
+        var meanwhile = TestAlerts.Slow(agent: "kf17");
+        await _s.Host.WriteAsync(meanwhile);
+        await Assertions.Expect(Page.Locator($"article.card[data-alert-id='{meanwhile.AlertId}']")).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator("input.note")).ToHaveValueAsync("买家先开的玩笑，语境正常");
+        await Assertions.Expect(card.Locator("input.note")).ToBeFocusedAsync();
         await card.Locator("button.false-alarm").ClickAsync();
         await Assertions.Expect(card.Locator(".state")).ToContainTextAsync("误报");
         await Assertions.Expect(meter.Locator(".reviewed")).ToHaveTextAsync((reviewed + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(meter.Locator(".raised")).ToHaveTextAsync((raised + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         await Page.GotoAsync(_s.Url("/lead.html"));
         await Assertions.Expect(Page.Locator("#calibration tr[data-key='爱买不买'] td.rate")).ToHaveTextAsync("100%");

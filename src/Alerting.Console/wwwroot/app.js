@@ -9,6 +9,7 @@ const state = {
   reviews: new Map(),  // review states that arrived before their alert
   coverage: new Map(), // store → coverage
   seenCritical: new Set(),
+  notes: new Map(),    // key → note being typed
   live: false,
 };
 
@@ -106,7 +107,16 @@ function render() {
       ruleLabel(rule) + ' ', el('b', {}, n))));
 
   const shown = all.filter(i => matches(i, f)).sort((a, b) => idCmp(b.firstSeen, a.firstSeen)).slice(0, 300);
+  // Keep the inspector's typing: the focused note of a card is focused again in its new card.
+  const active = document.activeElement;
+  const typing = active && active.classList.contains('note') && active.closest('article.card');
+  const caret = typing ? [typing.dataset.store, typing.dataset.alertId, active.selectionStart, active.selectionEnd] : null;
   $('feed').replaceChildren(...shown.map(card));
+  if (caret) {
+    const again = [...$('feed').querySelectorAll('article.card')].find(c => c.dataset.store === caret[0] && c.dataset.alertId === caret[1]);
+    const input = again && again.querySelector('input.note');
+    if (input) { input.focus(); input.setSelectionRange(caret[2], caret[3]); }
+  }
   $('empty').hidden = shown.length > 0;
 }
 
@@ -163,7 +173,10 @@ function actions(item, r) {
   if (r.state === 'open') out.push(el('button', { class: 'claim', onclick: () => post('/api/alerts/claim', { store: item.store, alertId: a.alertId }) }, t('act.claim')));
   if (mine) out.push(el('button', { class: 'release', onclick: () => post('/api/alerts/release', { store: item.store, alertId: a.alertId }) }, t('act.release')));
   if (r.state === 'open' || mine) {
-    const note = el('input', { class: 'note', placeholder: t('act.note'), maxlength: '2000' });
+    // The feed re-renders its cards on every event: a half-typed note is kept per alert until its verdict.
+    const key = keyOf(item.store, a.alertId);
+    const note = el('input', { class: 'note', placeholder: t('act.note'), maxlength: '2000', value: state.notes.get(key) || '',
+      oninput: (e) => state.notes.set(key, e.target.value) });
     const ack = (verdict) => post('/api/alerts/ack', { store: item.store, alertId: a.alertId, entryId: item.entryId, verdict, note: note.value });
     out.push(note,
       el('button', { class: 'confirm', onclick: () => ack('confirmed') }, t('act.confirm')),
