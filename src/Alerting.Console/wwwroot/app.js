@@ -145,7 +145,7 @@ function card(item) {
   node.querySelector('.evidence').replaceChildren(evidence(a));
   const panel = transcriptPanel(item, key);
   if (panel) node.querySelector('.evidence').after(panel);
-  node.querySelector('.actions').replaceChildren(transcriptButton(item, key, scheduleRender), ...actions(item, r));
+  node.querySelector('.actions').replaceChildren(a.conversationId ? transcriptButton(item, key, scheduleRender) : '', ...actions(item, r));
   return node;
 }
 
@@ -177,7 +177,10 @@ function actions(item, r) {
     const key = keyOf(item.store, a.alertId);
     const note = el('input', { class: 'note', placeholder: t('act.note'), maxlength: '2000', value: state.notes.get(key) || '',
       oninput: (e) => state.notes.set(key, e.target.value) });
-    const ack = (verdict) => post('/api/alerts/ack', { store: item.store, alertId: a.alertId, entryId: item.entryId, verdict, note: note.value });
+    const ack = async (verdict) => {
+      const r = await post('/api/alerts/ack', { store: item.store, alertId: a.alertId, entryId: item.entryId, verdict, note: note.value });
+      if (r.ok) state.notes.delete(key);
+    };
     out.push(note,
       el('button', { class: 'confirm', onclick: () => ack('confirmed') }, t('act.confirm')),
       el('button', { class: 'false-alarm', onclick: () => ack('false_alarm') }, t('act.falseAlarm')));
