@@ -93,6 +93,25 @@ public sealed class RedisAclTests : IAsyncLifetime
         Assert.Contains("NOAUTH", error.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Transcripts_AreWrittenByTheWorkerUser_AndOnlyReadByTheConsoleUser()
+    {
+        // Written as the worker user (the host's connection), exactly as the worker does.
+        var writer = new Alerting.Redis.Transcripts.TranscriptWriter(_host.Mux, new Alerting.Redis.RedisAlertingOptions(), new Alerting.Redis.Transcripts.TranscriptOptions());
+        Assert.Equal(2, await writer.MergeAsync([TranscriptTests.Msg("shop-a", "c-acl", 1), TranscriptTests.Msg("shop-a", "c-acl", 2, Alerting.Core.Messages.SenderKind.Agent)], default));
+        var alice = await _host.LoginAsync("alice");
+        var body = (await alice.GetFromJsonAsync<JsonObject>("/api/transcript?shop=shop-a&conversation=c-acl"))!;
+        Assert.Equal(2, body["messages"]!.AsArray().Count);
+
+        await using var console = await ConnectionMultiplexer.ConnectAsync($"{_host.Redis.ConnectionString},user=console,password={ConsolePassword}");
+        var db = console.GetDatabase();
+        await AssertNoPermAsync(() => db.ListRightPushAsync("alerts:transcript:{shop-a}:c-acl", "{}"));
+        await AssertNoPermAsync(() => db.KeyDeleteAsync("alerts:transcript:{shop-a}:c-acl"));
+        await AssertNoPermAsync(() => db.ScriptEvaluateAsync("return redis.call('DEL', KEYS[1])", ["alerts:transcript:{shop-a}:c-acl"]));
+        Assert.Equal(2, await db.ListLengthAsync("alerts:transcript:{shop-a}:c-acl"));
+        Assert.DoesNotContain(_host.Logs, l => l.Contains("NOPERM", StringComparison.Ordinal));
+    }
+
     private static async Task AssertNoPermAsync(Func<Task> call)
     {
         var e = await Assert.ThrowsAnyAsync<RedisException>(call);

@@ -70,6 +70,7 @@ public static class ConsoleApp
         app.UseRateLimiter();
         app.MapConsoleApi();
         app.MapRuleCatalog();
+        app.MapTranscripts();
         return app;
     }
 
@@ -95,6 +96,7 @@ public static class ConsoleApp
         services.AddHostedService(sp => sp.GetRequiredService<FeedDoorbell>());
         services.TryAddSingleton<FeedService>();
         services.TryAddSingleton<InsightService>();
+        services.TryAddSingleton<Alerting.Redis.Transcripts.TranscriptReader>();
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);
