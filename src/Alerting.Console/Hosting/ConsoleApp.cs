@@ -97,6 +97,7 @@ public static class ConsoleApp
         services.TryAddSingleton<FeedService>();
         services.TryAddSingleton<InsightService>();
         services.TryAddSingleton<Alerting.Redis.Transcripts.TranscriptReader>();
+        Escalation.EscalationRegistration.AddEscalation(services, configuration);
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);
