@@ -209,6 +209,22 @@ public sealed class TranscriptTests : IAsyncLifetime
         Assert.Equal(["agent-07"], raw.Select(v => (string?)JsonNode.Parse(v.ToString())!["agentId"]).OfType<string>());
     }
 
+    [Theory]
+    [InlineData("亲，我的手机号是13912345670哦", "亲，我的手机号是139****5670哦")]
+    [InlineData("收货电话 139 1234 5670 对吗？", "收货电话 139****5670 对吗？")]
+    [InlineData("手机１３９-１２３４-５６７０呢", "手机139****5670呢")]
+    [InlineData("电话一三九一二三四五六七零", "电话139****5670")]
+    [InlineData("身份证11010519491231002X，卡号6222021234567890123", "身份证110***********002X，卡号622************0123")]
+    [InlineData("订单号 1234567890 已发货😊", "订单号 1234567890 已发货😊")] // 10 digits: kept
+    [InlineData("满300减50，满1000减200", "满300减50，满1000减200")]
+    public async Task LongNumbers_AreMaskedInTheTranscript_WhoeverWroteThem(string text, string stored)
+    {
+        await Writer().MergeAsync([Msg(ConsoleHost.ShopA, "c-pii", 1, SenderKind.Buyer, text: text), Msg(ConsoleHost.ShopA, "c-pii", 2, SenderKind.Agent, text: text)], default);
+        var alice = await _host.LoginAsync("alice");
+        var seen = await MessagesAsync(alice, ConsoleHost.ShopA, "c-pii");
+        Assert.All(seen, m => Assert.Equal(stored, (string?)m!["text"]));
+    }
+
     [Fact]
     public void Options_AreValidated_WithPathAndReason()
     {

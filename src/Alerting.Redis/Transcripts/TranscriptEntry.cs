@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Alerting.Core.Messages;
+using Alerting.Core.Rules.PersonalDataExposure;
 
 namespace Alerting.Redis.Transcripts;
 
 /// <summary>
 /// The JSON of one transcript entry:
 /// <c>{"messageId","role","agentId"?,"sentAt","text","truncated"?}</c>. Never a buyer id: a buyer's
-/// <c>senderId</c> is not written, and <c>agentId</c> appears only on agent messages. Thread-safe (static).
+/// <c>senderId</c> is not written, and <c>agentId</c> appears only on agent messages; numbers of 11 digits or more in
+/// the text (phones, resident ids, bank cards) are masked (<see cref="LongNumberMasking"/>). Thread-safe (static).
 /// </summary>
 public static class TranscriptEntry
 {
@@ -25,7 +27,8 @@ public static class TranscriptEntry
     public static byte[] ToUtf8(ChatMessage message, int maxTextChars)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var (text, truncated) = Cap(message.Text, maxTextChars);
+        // Numbers of 11 digits or more (phones, ids, cards) are masked first, so no cut can leave one whole.
+        var (text, truncated) = Cap(LongNumberMasking.Mask(message.Text), maxTextChars);
         using var buffer = new MemoryStream(128 + text.Length * 3);
         using (var w = new Utf8JsonWriter(buffer))
         {
