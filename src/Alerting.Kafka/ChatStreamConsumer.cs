@@ -69,6 +69,7 @@ public sealed class ChatStreamConsumer
     private readonly IPartitionStateStore? _stateStore;
     private readonly IConsumeObserver? _observer;
     private readonly IAgentActivitySink? _activity;
+    private readonly IMessageBatchWriter? _messageWriter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<TopicPartition, PartitionSlot> _partitions = [];
@@ -87,9 +88,10 @@ public sealed class ChatStreamConsumer
     private bool _inRebalance;
 
     public ChatStreamConsumer(KafkaOptions options, IRulesSource rules, IAlertSink sink, TimeProvider time, ILogger<ChatStreamConsumer> logger, IPartitionStateStore? stateStore = null, IConsumeObserver? observer = null,
-        IAgentActivitySink? activity = null)
+        IAgentActivitySink? activity = null, IMessageBatchWriter? messageWriter = null)
     {
         _activity = activity;
+        _messageWriter = messageWriter;
         _options = options;
         _rules = rules;
         _sink = sink;
@@ -265,6 +267,7 @@ public sealed class ChatStreamConsumer
             _batch.DeadLetters.Add(new DeadLetter(record.Message.Key, value, refused, record.TopicPartitionOffset));
             KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, refused);
         }
+        else if (_messageWriter is not null) _batch.Messages.Add(parsed.Message!);
         // Only now, with the record fully applied (or dead-lettered), does the next offset — and with it the next checkpoint — move past it.
         slot.NextOffset = record.Offset.Value + 1;
         _batch.Offsets[tp] = (slot, record.Offset.Value + 1);
@@ -447,6 +450,8 @@ public sealed class ChatStreamConsumer
         if (batch.DeadLetters.Count > 0) await Task.Run(() => _deadLetters!.Send(batch.DeadLetters, ct), ct).ConfigureAwait(false);
         var sinkStarted = _time.GetTimestamp();
         flight.DeadLetterTime = _time.GetElapsedTime(started, sinkStarted);
+        // The batch's messages (transcripts) before its alerts: an alert an inspector sees already has its context.
+        if (_messageWriter is not null && batch.Messages.Count > 0) await _messageWriter.WriteAsync(batch.Messages, ct).ConfigureAwait(false);
         if (batch.Alerts.Count > 0) await _sink.WriteAsync(batch.Alerts, ct).ConfigureAwait(false);
         // Agent facts recorded before the offsets move, like alerts; then the progress they complete.
         if (_activity is not null && (batch.Activity.Count > 0 || flight.Progress is not null))
@@ -680,6 +685,8 @@ public sealed class ChatStreamConsumer
         public List<Alert> Alerts { get; } = [];
         public List<DeadLetter> DeadLetters { get; } = [];
         public List<AgentActivity> Activity { get; } = [];
+        /// <summary>The parsed messages of the batch (only with a message writer), for <see cref="IMessageBatchWriter"/>.</summary>
+        public List<ChatMessage> Messages { get; } = [];
         public Dictionary<TopicPartition, (PartitionSlot Slot, long Offset)> Offsets { get; } = [];
         public int Records { get; set; }
         public long StartedAt { get; set; }

@@ -5,7 +5,7 @@ using Alerting.Kafka;
 using Alerting.Redis;
 using Alerting.Redis.CrossConversation;
 using Alerting.Worker.Metrics;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -78,6 +78,11 @@ internal static class WorkerHost
         builder.Services.AddSingleton<AgentRateEvaluationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRateEvaluationService>());
         builder.Services.AddSingleton<IPartitionStateStore>(sp => new RedisStateStore(sp.GetRequiredService<PartitionCheckpointStore>(), sp.GetRequiredService<KafkaOptions>().GroupId));
+        // Conversation transcripts (Transcripts section): written with each batch, before its alerts and offsets.
+        builder.Services.AddValidatedOptions<Alerting.Redis.Transcripts.TranscriptOptions>(Alerting.Redis.Transcripts.TranscriptOptions.SectionName, o => o.Validate());
+        builder.Services.AddSingleton<Alerting.Core.Messages.IMessageBatchWriter>(sp => new Alerting.Redis.Transcripts.TranscriptWriter(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisAlertingOptions>(), sp.GetRequiredService<Alerting.Redis.Transcripts.TranscriptOptions>(),
+            sp.GetRequiredService<ILogger<Alerting.Redis.Transcripts.TranscriptWriter>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ChatStreamConsumer>();
         builder.Services.AddHostedService<ChatConsumerService>();
         var app = builder.Build();
