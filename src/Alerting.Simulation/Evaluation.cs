@@ -26,6 +26,7 @@ public static class Evaluation
     {
         ExpectedAlert.RudeLanguage, ExpectedAlert.WrongPromoAnswer, ExpectedAlert.SlowResponse, ExpectedAlert.UnansweredBuyer,
         GroundTruthBatches.Rule, ExpectedAlert.PersonalDataExposure, ExpectedAlert.OffPlatformContact, ExpectedAlert.BuyerComplaintRisk, ExpectedAlert.ForbiddenReviewInvitation,
+        ExpectedAlert.RepeatedReply,
     };
 
     /// <summary>Scores <paramref name="actual"/> against <paramref name="expected"/>, per rule.</summary>

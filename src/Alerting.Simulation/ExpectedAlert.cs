@@ -35,6 +35,7 @@ public sealed record ExpectedAlert(
     public const string OffPlatformContact = "off_platform_contact";
     public const string BuyerComplaintRisk = "buyer_complaint_risk";
     public const string ForbiddenReviewInvitation = "forbidden_review_invitation";
+    public const string RepeatedReply = "repeated_reply";
 
     /// <summary>Whether the alert is due when the consumer's event-time clock ends at <paramref name="finalClock"/>.</summary>
     public bool IsDueBy(DateTimeOffset finalClock) => DueAt is null || DueAt <= finalClock;

@@ -26,6 +26,7 @@ internal static class GroundTruthOracle
         var unansweredFired = false;
         string? owner = conv.InitialOwner;
         var complaintRiskRaised = false;
+        var repeats = new List<PlannedEvent>();
 
         // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
@@ -99,6 +100,18 @@ internal static class GroundTruthOracle
                         {
                             ["reason"] = (e.Fault & SimulatedFault.PaidReview) != 0 ? "paid" : "complaint_risk",
                         }));
+                    // The burst's copies are the only repeats in the conversation: the third emitted copy fires,
+                    // named by the first (a stream cut before the third raises nothing).
+                    if ((e.Fault & SimulatedFault.RepeatedReply) != 0)
+                    {
+                        repeats.Add(e);
+                        if (repeats.Count == 3)
+                            emit(Make(ExpectedAlert.RepeatedReply, conv, e.SenderId, repeats.Select(r => r.MessageId!).ToArray(), Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                            {
+                                ["kind"] = "repeated",
+                                ["count"] = "3",
+                            }));
+                    }
                     if ((e.Fault & SimulatedFault.OffPlatformContact) != 0)
                         emit(Make(ExpectedAlert.OffPlatformContact, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {

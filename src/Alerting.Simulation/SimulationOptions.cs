@@ -88,6 +88,13 @@ public sealed class SimulationOptions
     /// </summary>
     public double PaidReviewRate { get; set; }
 
+    /// <summary>
+    /// Probability that a conversation has one human agent reply sent three times within a few seconds (a
+    /// canned quick reply hammered, <c>repeated_reply</c>); at most one such burst per conversation, in its
+    /// first clean agent reply. Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double RepeatedReplyRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -123,7 +130,7 @@ public sealed class SimulationOptions
     public TimeSpan UnansweredTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
     /// <summary>
-    /// Turns on the faults of the rules added after the first generator (issue 20) at their suggested
+    /// Turns on the faults of the rules added after the first generator (personal data, off-platform contact, complaint risk, paid review, repeated reply) at their suggested
     /// rates, for the demo and loadgen; a rate already set is kept. Returns this instance.
     /// </summary>
     public SimulationOptions WithNewRuleFaults()
@@ -132,6 +139,7 @@ public sealed class SimulationOptions
         if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
         if (ComplaintRiskRate == 0) ComplaintRiskRate = 0.01;
         if (PaidReviewRate == 0) PaidReviewRate = 0.003;
+        if (RepeatedReplyRate == 0) RepeatedReplyRate = 0.01;
         return this;
     }
 
@@ -162,6 +170,7 @@ public sealed class SimulationOptions
         Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
         Rate(ComplaintRiskRate, nameof(ComplaintRiskRate));
         Rate(PaidReviewRate, nameof(PaidReviewRate));
+        Rate(RepeatedReplyRate, nameof(RepeatedReplyRate));
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));

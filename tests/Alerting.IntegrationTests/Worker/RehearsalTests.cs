@@ -21,7 +21,8 @@ public sealed class RehearsalTests(ITestOutputHelper output) : LiveStackTest("re
     {
         // The CI rehearsal: 20,000 messages through the embedded broker, the worker and real Redis.
         var generator = new ChatTrafficGenerator(new SimulationOptions { Seed = 20261111, Conversations = null, MessageCount = 20_000, WrongPromoRate = 0.3,
-            PersonalDataRate = 0.01, OffPlatformContactRate = 0.01, ComplaintRiskRate = 0.02, PaidReviewRate = 0.005 });
+            PersonalDataRate = 0.01, OffPlatformContactRate = 0.01, ComplaintRiskRate = 0.02, PaidReviewRate = 0.005,
+            RepeatedReplyRate = 0.02 });
         var run = generator.CreateRun();
         var messages = run.Messages.ToList();
         var lastSentAt = messages.Max(m => m.Message.SentAt);
