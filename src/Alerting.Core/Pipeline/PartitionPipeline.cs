@@ -40,6 +40,7 @@ public sealed partial class PartitionPipeline
     private readonly PriorityQueue<ConversationState, long> _allDeadlines = new();
     /// <summary>Every queued <c>buyer_complaint_risk</c> escalation timer, for the shared clock; each is also in its store's queue.</summary>
     private readonly PriorityQueue<ConversationState, long> _allSignalTimers = new();
+    private readonly PriorityQueue<ConversationState, long> _allWarningTimers = new();
     /// <summary>The store whose clock is furthest ahead, and that clock.</summary>
     private string? _topStore;
     private DateTimeOffset _top = DateTimeOffset.MinValue;
@@ -269,6 +270,7 @@ public sealed partial class PartitionPipeline
                 Schedule(clock, state, deadline);
             }
             if (state.BuyerSignals is not null) ArmSignalTimer(state);
+            ArmWarningTimer(state, _rules.Current.ForShop(state.ShopId));
         }
         foreach (var clock in _stores.Values)
         {
@@ -299,6 +301,7 @@ public sealed partial class PartitionPipeline
         var rules = store.Rules;
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
         if (state.BuyerSignals is not null) ArmSignalTimer(state);
+        ArmWarningTimer(state, store);
         if (store.AgentResponseRate.Enabled) EmitActivity(message, state, store.AgentResponseRate.MinManualResponseRate > 0);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
