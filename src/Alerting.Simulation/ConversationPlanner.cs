@@ -241,7 +241,11 @@ internal sealed class ConversationPlanner
             }
 
             var slow = rng.Chance(_options.SlowReplyRate);
-            var replyAt = buyerStart + (slow ? rng.Between(_slowMin, _slowMax) : rng.Between(_cleanMin, _cleanMax));
+            // Drawn only when its rate is set (older runs stay identical).
+            var nearMiss = !slow && rng.Chance(_options.NearMissReplyRate);
+            var replyAt = buyerStart + (slow ? rng.Between(_slowMin, _slowMax)
+                : nearMiss ? rng.Between(Ms(_options.WarningPoint) + 1000, Ms(_options.SlowResponseThreshold) - 1000)
+                : rng.Between(_cleanMin, _cleanMax));
             if (slow && rng.Chance(0.5))
                 Add(buyerStart + rng.Between(_cleanMax + 1000, _slowMin - 1000), SenderKind.Buyer, buyerId, Vocabulary.Buyer(Vocabulary.BuyerNudges, ctx, rng));
 
@@ -272,6 +276,7 @@ internal sealed class ConversationPlanner
                 }
             }
             if (slow) first.Fault |= SimulatedFault.SlowReply;
+            if (nearMiss) first.Fault |= SimulatedFault.NearMissReply;
             lastAt = at;
             t = at + rng.Between(8000, 90000);
         }

@@ -27,6 +27,15 @@ internal static class GroundTruthOracle
         string? owner = conv.InitialOwner;
         var complaintRiskRaised = false;
         var repeats = new List<PlannedEvent>();
+        // response_warning: at the warning point of a wait that lasted that long (only when the run labels it).
+        var warnOn = options.ResponseWarningShare > 0;
+        var warnSpan = options.WarningPoint;
+        void Warn(DateTimeOffset? dueAt, string endedBy)
+            => emit(Make(ExpectedAlert.ResponseWarning, conv, owner, [waitingFirst!.MessageId!], Time(waitingFirst.AtMs) + warnSpan, dueAt, new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["endedBy"] = endedBy,
+            }));
+        bool WaitedPastWarning(long atMs) => TimeSpan.FromMilliseconds(atMs - waitingFirst!.AtMs) >= warnSpan;
 
         // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
@@ -56,6 +65,7 @@ internal static class GroundTruthOracle
             }
             if (e.Kind == ChatEventKind.Close)
             {
+                if (warnOn && waitingFirst is not null && WaitedPastWarning(e.AtMs)) Warn(null, "close");
                 if (waitingFirst is not null && !unansweredFired) FireUnanswered(Time(e.AtMs), null, "close");
                 waitingFirst = null;
                 waitingCount = 0;
@@ -126,6 +136,7 @@ internal static class GroundTruthOracle
                         }));
                     if (waitingFirst is not null)
                     {
+                        if (warnOn && WaitedPastWarning(e.AtMs)) Warn(null, (e.Fault & SimulatedFault.NearMissReply) != 0 ? "near_miss" : "reply");
                         var delay = e.AtMs - waitingFirst.AtMs;
                         if (delay > slowMs)
                             emit(Make(ExpectedAlert.SlowResponse, conv, e.SenderId, [waitingFirst.MessageId!, e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -143,6 +154,11 @@ internal static class GroundTruthOracle
 
         // Still waiting when the stream ended for this conversation: due only if the consumer's
         // final clock reaches the deadline.
+        if (warnOn && waitingFirst is not null)
+        {
+            var warnAt = Time(waitingFirst.AtMs) + warnSpan;
+            Warn(warnAt, "open");
+        }
         if (waitingFirst is not null && !unansweredFired)
         {
             var deadline = Time(waitingFirst.AtMs + timeoutMs);
