@@ -62,7 +62,9 @@ public sealed class ComplaintRiskNotificationTests(ITestOutputHelper output) : I
         _kafka.Produce(_topic, [Record("w1", "c-warm", SenderKind.Buyer, "你好")]);
         await NotifierHarness.WaitUntilAsync(() =>
         {
-            using var ready = System.Text.Json.JsonDocument.Parse(http.GetStringAsync(new Uri("/readyz", UriKind.Relative)).GetAwaiter().GetResult());
+            // /readyz answers 503 with the same JSON body until the worker is ready.
+            using var response = http.GetAsync(new Uri("/readyz", UriKind.Relative)).GetAwaiter().GetResult();
+            using var ready = System.Text.Json.JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
             return ready.RootElement.GetProperty("records").GetInt64() >= 1;
         }, "the worker applied the warm-up record", 60_000);
         Assert.Equal(0, _endpoint.Count);

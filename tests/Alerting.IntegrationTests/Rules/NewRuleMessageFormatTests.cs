@@ -4,6 +4,7 @@ using Alerting.Core.Config;
 using Alerting.Core.Messages;
 using Alerting.Core.Pipeline;
 using Alerting.Worker.Notifications;
+using Microsoft.Extensions.Configuration;
 
 namespace Alerting.IntegrationTests.Rules;
 
@@ -17,7 +18,7 @@ public sealed class NewRuleMessageFormatTests
 
     private static List<Alert> Raise(params (string Id, SenderKind Sender, double At, string Text)[] records)
     {
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection([
+        var config = new ConfigurationBuilder().AddInMemoryCollection([
             KeyValuePair.Create("Rules:ResponseWarning:Enabled", (string?)"true"),
         ]).Build();
         var pipeline = new PartitionPipeline(new FixedRulesSource(RulesSnapshotBuilder.Build(config).Snapshot!), TimeProvider.System);
@@ -107,6 +108,7 @@ public sealed class NewRuleMessageFormatTests
         var rude = new Alert
         {
             AlertId = "x", Rule = "rude_language", Severity = Severity.Medium, ShopId = "s", ConversationId = "c", MessageIds = ["m"], EventTime = T0, Summary = "不文明用语",
+            Evidence = new JsonObject(),
         };
         Assert.Null(MessageFormats.Advice(rude));
         Assert.DoesNotContain("处理建议", Markdown(rude), StringComparison.Ordinal);
