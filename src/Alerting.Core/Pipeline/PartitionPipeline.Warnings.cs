@@ -21,7 +21,8 @@ public sealed partial class PartitionPipeline
     /// <summary>Queues the warning timer of the conversation's current wait (when the rule is on and the wait has not been warned).</summary>
     private void ArmWarningTimer(ConversationState state, StoreRules store)
     {
-        if (!state.IsWaiting || string.Equals(state.WarnedMessageId, state.FirstWaitingMessageId, StringComparison.Ordinal)) return;
+        // One open warning per conversation: while one is open (fired, not yet resolved) nothing is armed.
+        if (!state.IsWaiting || state.WarnedMessageId is not null) return;
         if (WarningRuleOf(store) is not { } rule) return;
         var ticks = rule.WarnAt(state, store.Conversation.Hours).UtcTicks;
         if (ticks == state.WarningQueuedTicks) return;
@@ -38,8 +39,7 @@ public sealed partial class PartitionPipeline
         {
             timers.Dequeue();
             // Stale when the wait ended or was warned, the timer was re-armed or fired from the other queue, or the conversation is gone.
-            if (state.Removed || !state.IsWaiting || state.WarningQueuedTicks != at
-                || string.Equals(state.WarnedMessageId, state.FirstWaitingMessageId, StringComparison.Ordinal)) continue;
+            if (state.Removed || !state.IsWaiting || state.WarningQueuedTicks != at || state.WarnedMessageId is not null) continue;
             state.WarningQueuedTicks = 0;
             var store = snapshot.ForShop(state.ShopId);
             if (WarningRuleOf(store) is not { } rule) continue; // switched off by a reload since

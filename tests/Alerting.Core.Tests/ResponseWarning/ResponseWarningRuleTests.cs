@@ -213,4 +213,31 @@ public sealed class ResponseWarningRuleTests
         chat.Send(ChatScript.Msg("b2", SenderKind.Agent, 3605, "您好", "c2", shop: "shop-b"));
         Assert.Empty(chat.Of(Rule));
     }
+
+    [Fact]
+    public void LateEarlierBuyerMessage_AfterTheWarning_RaisesNoSecondWarning()
+    {
+        // m3 is dated before m1 and arrives 40 s late (beyond the allowed disorder): the wait is renamed, the warning is not.
+        var chat = Run("B@0:在吗\nW@25\nB@-10:？？\nW@60\nA@61:在的亲", On);
+        var warnings = chat.Of(Rule).ToList();
+        Assert.Single(warnings, a => a.Status == AlertStatus.Firing);
+        var end = Assert.Single(warnings, a => a.Status == AlertStatus.Resolved);
+        Assert.Equal(ResponseWarningRule.AlertIdFor("c1", "m1"), end.AlertId);
+    }
+
+    [Fact]
+    public void WaitEndedWhileTheRuleWasOff_DoesNotHoldBackTheNextWarning()
+    {
+        var source = new SwitchableRules(Build(On));
+        var pipeline = new PartitionPipeline(source, new FakeTimeProvider(ChatScript.Origin));
+        var alerts = new List<Alert>();
+        pipeline.Process(ChatScript.Msg("m1", SenderKind.Buyer, 0, "在吗"), alerts);
+        pipeline.AdvanceWatermark(ChatScript.Origin.AddSeconds(21), alerts);
+        source.Current = Build();
+        pipeline.Process(ChatScript.Msg("m2", SenderKind.Agent, 22, "在的"), alerts);
+        source.Current = Build(On);
+        pipeline.Process(ChatScript.Msg("m3", SenderKind.Buyer, 60, "多少钱"), alerts);
+        pipeline.AdvanceWatermark(ChatScript.Origin.AddSeconds(90), alerts);
+        Assert.Equal(["m1", "m3"], alerts.Where(a => a.Rule == Rule && a.Status == AlertStatus.Firing).Select(a => a.MessageIds[0]));
+    }
 }

@@ -57,9 +57,16 @@ public sealed class ResponseWarningRule : IChatRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(alerts);
         if (!Options.Enabled) return;
-        var closed = context.Answered is null;
-        if ((context.Answered ?? context.ClosedWhileWaiting) is not { } wait) return;
         var state = context.Conversation;
+        var closed = context.Answered is null;
+        if ((context.Answered ?? context.ClosedWhileWaiting) is not { } wait)
+        {
+            // A new wait starts while a warning of an earlier one is still recorded: that wait ended while the rule
+            // was off for the store, so nothing will resolve it; it must not hold back this wait's warning.
+            if (state.WarnedMessageId is not null && state.WaitingCount == 1 && string.Equals(state.FirstWaitingMessageId, message.MessageId, StringComparison.Ordinal))
+                state.WarnedMessageId = null;
+            return;
+        }
         var warnAfter = WarnAfter(wait.IsFirstResponse);
         var warned = state.WarnedMessageId;
         if (warned is null)
