@@ -7,11 +7,11 @@ using Alerting.Core.Text;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// Issue 16: CPU time (not wall time) per message of the rude matcher/rule and of the promotion rule on the
-/// benchmark corpora, the minimum over rounds. On a shared 2-core machine whose load average is far above 2,
-/// BenchmarkDotNet's wall-clock means are dominated by time spent waiting for a core; process CPU time counts
-/// only the time this process actually ran, and the minimum over rounds discards rounds disturbed by cache
-/// and hyper-thread contention. Run the same command on two commits to compare them.
+/// CPU time (not wall time) per message of the rude matcher/rule and of the promotion rule on the benchmark
+/// corpora: the median and the minimum over rounds of the measuring thread's own CPU time. On a shared 2-core
+/// machine whose load is far above 2, BenchmarkDotNet's wall-clock means are dominated by time spent waiting
+/// for a core; thread CPU time counts only the time this thread actually ran (JIT and GC threads excluded).
+/// Run the same command on two commits, alternately, to compare them.
 /// </summary>
 public static class TextRulesCpuCommand
 {
@@ -66,23 +66,47 @@ public static class TextRulesCpuCommand
 
     private static void Report<T>(string name, T[] items, int rounds, Func<T[], int> work)
     {
-        for (var w = 0; w < 3; w++) work(items); // warm-up and tiering
-        // Process CPU time ticks in milliseconds on Linux: size each round to about 300 ms of work.
+        // Warm-up long enough for tiered compilation to reach its final code (tier 1 after ~30 calls and a
+        // 100 ms delay, then OSR/PGO): about one second of work.
         var clock = Stopwatch.StartNew();
+        do work(items); while (clock.Elapsed.TotalMilliseconds < 1000);
+        clock.Restart();
         work(items);
-        var passes = (int)Math.Clamp(300.0 / Math.Max(clock.Elapsed.TotalMilliseconds, 0.01), 4, 10_000);
-        var best = TimeSpan.MaxValue;
-        var process = Process.GetCurrentProcess();
+        // Rounds of about 100 ms of this thread's CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID) counts ns of
+        // this thread only: JIT, GC and other processes' time do not count).
+        var passes = (int)Math.Clamp(100.0 / Math.Max(clock.Elapsed.TotalMilliseconds, 0.01), 2, 10_000);
+        var perItem = new double[rounds];
         for (var r = 0; r < rounds; r++)
         {
-            process.Refresh();
-            var before = process.TotalProcessorTime;
+            var before = ThreadCpu.Nanoseconds();
             for (var k = 0; k < passes; k++) work(items);
-            process.Refresh();
-            var spent = process.TotalProcessorTime - before;
-            if (spent < best) best = spent;
+            perItem[r] = (ThreadCpu.Nanoseconds() - before) / ((double)items.Length * passes);
         }
-        var nsPerItem = best.TotalMilliseconds * 1e6 / ((double)items.Length * passes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-48} {nsPerItem,9:F1} ns CPU/message  ({items.Length} messages, best of {rounds} rounds)"));
+        Array.Sort(perItem);
+        var median = perItem[rounds / 2];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-48} median {median,9:F1}  min {perItem[0],9:F1} ns thread-CPU/message  ({items.Length} messages, {rounds} rounds)"));
+    }
+}
+
+/// <summary>CPU time of the calling thread (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>, nanoseconds).</summary>
+internal static partial class ThreadCpu
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanos;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    public static long Nanoseconds()
+    {
+        if (ClockGetTime(ClockThreadCpuTimeId, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        return t.Seconds * 1_000_000_000 + t.Nanos;
     }
 }

@@ -42,9 +42,12 @@ public sealed class PhraseMatcher
     private readonly ushort[] _classes = new ushort[65536];
     private readonly Dictionary<int, int> _astralClasses = [];
     private readonly int _spaceClass;
-    private readonly AhoCorasickAutomaton _phrases;
+    private readonly AhoCorasickAutomaton _phrases;   // phrases and the first pieces of templates
     private readonly ushort[]? _phraseRootByChar; // char → state after it at the root (0: stays at the root); see Walk
     private readonly PatternInfo[] _phraseInfo;
+    private readonly AhoCorasickAutomaton? _tail;     // the other pieces of templates, walked only after a first piece
+    private readonly ushort[]? _tailRootByChar;
+    private readonly PatternInfo[] _tailInfo;
     private readonly AhoCorasickAutomaton? _allowed;
     private readonly PatternInfo[] _allowedInfo;
     private readonly string[] _phraseForms;
@@ -165,9 +168,17 @@ public sealed class PhraseMatcher
 
         for (var c = 0; c <= 0xFFFF; c++) _classes[c] = ClassOf((char)c, alphabet, settings);
 
-        _phrases = Build(phraseUnits, alphabet, out _phraseInfo);
+        // Pieces that only continue a template (吗, 都, 啊 after a gap) are common characters: in the main
+        // automaton every one of them would leave the root's one-load fast path. They go to a second automaton,
+        // walked only over text in which the first piece of some template was found.
+        var lead = new bool[phraseUnits.Count];
+        for (var id = 0; id < lead.Length; id++) lead[id] = id < _fragmentBase || _expansionsByFirst[id].Length > 0;
+        _phrases = Build(phraseUnits, alphabet, id => lead[id], out _phraseInfo);
         _phraseRootByChar = BuildRootByChar(_phrases);
-        _allowed = allowedUnits.Any(u => u.Length > 0) ? Build(allowedUnits, alphabet, out _allowedInfo) : null;
+        _tail = lead.Contains(false) ? Build(phraseUnits, alphabet, id => !lead[id], out _tailInfo) : null;
+        _tailInfo ??= [];
+        _tailRootByChar = _tail is null ? null : BuildRootByChar(_tail);
+        _allowed = allowedUnits.Any(u => u.Length > 0) ? Build(allowedUnits, alphabet, _ => true, out _allowedInfo) : null;
         _allowedInfo ??= [];
     }
 
@@ -204,6 +215,8 @@ public sealed class PhraseMatcher
         found.Clear();
         Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found!);
         if (found.Count == 0) return false;
+        if (_tail is not null && StartsTemplate(found))
+            Walk(text, _tail, _tailRootByChar, _tailInfo, _settings.CollapseRepeats, ref found!);
         List<PhraseMatch>? allowedSpans = null;
         if (_expansions.Length > 0) AssembleTemplates(text, found, ref allowedSpans);
         if (found.Count == 0) return false;
@@ -213,6 +226,13 @@ public sealed class PhraseMatcher
         (matches ??= []).AddRange(found);
         found.Clear();
         return true;
+    }
+
+    private bool StartsTemplate(List<PhraseMatch> found)
+    {
+        foreach (var f in found)
+            if (_expansionsByFirst[f.Phrase].Length > 0) return true;
+        return false;
     }
 
     [ThreadStatic] private static List<PhraseMatch>? t_fragments;
@@ -687,14 +707,14 @@ public sealed class PhraseMatcher
         return [.. units];
     }
 
-    private static AhoCorasickAutomaton Build(List<int[]> patterns, Dictionary<int, int> alphabet, out PatternInfo[] info)
+    private static AhoCorasickAutomaton Build(List<int[]> patterns, Dictionary<int, int> alphabet, Func<int, bool> include, out PatternInfo[] info)
     {
         var symbolPatterns = new List<int[]>(patterns.Count);
         var infos = new List<PatternInfo>(patterns.Count);
         for (var id = 0; id < patterns.Count; id++)
         {
             var units = patterns[id];
-            if (units.Length == 0 || units.Length > MaxPhraseLength) continue;
+            if (units.Length == 0 || units.Length > MaxPhraseLength || !include(id)) continue;
             symbolPatterns.Add([.. units.Select(cp => alphabet[cp])]);
             infos.Add(new PatternInfo(id, units.Length, IsLatin(units[0]), IsLatin(units[^1])));
         }

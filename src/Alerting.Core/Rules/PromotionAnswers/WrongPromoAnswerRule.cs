@@ -45,7 +45,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // Longest names first so 双11预售 wins over 双11 at the same position.
         _names = _terms.SelectMany(t => t.NameKeys.Select(k => (k, t))).OrderByDescending(x => x.k.Length).ToArray();
         _productKeys = _terms.Append(_policy).OfType<PromotionTerms>().SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
-        _nameStarts = PromoText.StartChars(_names.Select(n => n.Key), numerals: true);
+        _nameStarts = PromoText.NameAnchors(_names.Select(n => n.Key));
     }
 
     public WrongPromoAnswerOptions Options { get; }
