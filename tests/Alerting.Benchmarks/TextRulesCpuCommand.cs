@@ -17,42 +17,50 @@ public static class TextRulesCpuCommand
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "compare") return TextRulesCompare.Run(args[1..]);
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+        foreach (var (name, items, pass) in Prepare())
+            Report(name, items, rounds, pass);
+        return 0;
+    }
+
+    /// <summary>
+    /// The measured paths: name, messages per pass, one pass over the messages. Public and free of this assembly's
+    /// types in its signature so that <see cref="TextRulesCompare"/> can call it on another build of the benchmarks
+    /// loaded side by side.
+    /// </summary>
+    public static List<(string Name, int Items, Action Pass)> Prepare()
+    {
         var rude = RudeLanguageBenchmarks.RudeCorpus.Build();
         var promo = PromotionBenchmarks.PromoCorpus.Build();
         var context = new RuleContext();
         var alerts = new List<Alert>();
-
-        Report("rude matcher, clean replies", rude.Clean.Select(m => m.Text).ToArray(), rounds, texts =>
+        var paths = new List<(string, int, Action)>();
+        var clean = rude.Clean.Select(m => m.Text).ToArray();
+        var mixed = rude.All.Select(m => m.Text).ToArray();
+        paths.Add(("rude matcher, clean replies", clean.Length, () =>
         {
-            var hits = 0;
-            foreach (var t in texts) { List<PhraseMatch>? found = null; if (rude.Matcher.FindAll(t, ref found)) hits++; }
-            return hits;
-        });
-        Report("rude matcher, mixed replies", rude.All.Select(m => m.Text).ToArray(), rounds, texts =>
+            foreach (var t in clean) { List<PhraseMatch>? found = null; rude.Matcher.FindAll(t, ref found); }
+        }));
+        paths.Add(("rude matcher, mixed replies", mixed.Length, () =>
         {
-            var hits = 0;
-            foreach (var t in texts) { List<PhraseMatch>? found = null; if (rude.Matcher.FindAll(t, ref found)) hits++; }
-            return hits;
-        });
-        Report("rude rule, clean replies", rude.Clean, rounds, ms =>
+            foreach (var t in mixed) { List<PhraseMatch>? found = null; rude.Matcher.FindAll(t, ref found); }
+        }));
+        paths.Add(("rude rule, clean replies", rude.Clean.Length, () =>
         {
-            foreach (var m in ms) { rude.Rule.Evaluate(m, context, alerts); alerts.Clear(); }
-            return 0;
-        });
-        Report("rude rule, mixed replies", rude.All, rounds, ms =>
+            foreach (var m in rude.Clean) { rude.Rule.Evaluate(m, context, alerts); alerts.Clear(); }
+        }));
+        paths.Add(("rude rule, mixed replies", rude.All.Length, () =>
         {
-            foreach (var m in ms) { rude.Rule.Evaluate(m, context, alerts); alerts.Clear(); }
-            return 0;
-        });
+            foreach (var m in rude.All) { rude.Rule.Evaluate(m, context, alerts); alerts.Clear(); }
+        }));
         foreach (var (name, items) in PromoSets(promo))
-            Report(name, items, rounds, its =>
+            paths.Add((name, items.Length, () =>
             {
                 var set = Traffic.ConversationSetter;
-                foreach (var i in its) { set(context, i.State); i.Rule.Evaluate(i.Message, context, alerts); alerts.Clear(); }
-                return 0;
-            });
-        return 0;
+                foreach (var i in items) { set(context, i.State); i.Rule.Evaluate(i.Message, context, alerts); alerts.Clear(); }
+            }));
+        return paths;
     }
 
     private static IEnumerable<(string, PromotionBenchmarks.Item[])> PromoSets(PromotionBenchmarks.PromoCorpus c)
@@ -64,28 +72,14 @@ public static class TextRulesCpuCommand
         yield return ("promotion, no promotion named, store policy", c.NoMentionWithPolicy);
     }
 
-    private static void Report<T>(string name, T[] items, int rounds, Func<T[], int> work)
+    private static void Report(string name, int items, int rounds, Action pass)
     {
-        // Warm-up long enough for tiered compilation to reach its final code (tier 1 after ~30 calls and a
-        // 100 ms delay, then OSR/PGO): about one second of work.
-        var clock = Stopwatch.StartNew();
-        do work(items); while (clock.Elapsed.TotalMilliseconds < 1000);
-        clock.Restart();
-        work(items);
-        // Rounds of about 100 ms of this thread's CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID) counts ns of
-        // this thread only: JIT, GC and other processes' time do not count).
-        var passes = (int)Math.Clamp(100.0 / Math.Max(clock.Elapsed.TotalMilliseconds, 0.01), 2, 10_000);
+        var passes = TextRulesCompare.WarmUp(pass);
         var perItem = new double[rounds];
-        for (var r = 0; r < rounds; r++)
-        {
-            var before = ThreadCpu.Nanoseconds();
-            for (var k = 0; k < passes; k++) work(items);
-            perItem[r] = (ThreadCpu.Nanoseconds() - before) / ((double)items.Length * passes);
-        }
+        for (var r = 0; r < rounds; r++) perItem[r] = TextRulesCompare.Round(pass, passes) / ((double)items * passes);
         Array.Sort(perItem);
-        var median = perItem[rounds / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-48} median {median,9:F1}  min {perItem[0],9:F1} ns thread-CPU/message  ({items.Length} messages, {rounds} rounds)"));
+            $"{name,-48} median {perItem[rounds / 2],9:F1}  min {perItem[0],9:F1} ns thread-CPU/message  ({items} messages, {rounds} rounds)"));
     }
 }
 

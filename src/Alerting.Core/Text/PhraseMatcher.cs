@@ -215,8 +215,9 @@ public sealed class PhraseMatcher
         found.Clear();
         Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found!);
         if (found.Count == 0) return false;
-        if (_tail is not null && StartsTemplate(found))
-            Walk(text, _tail, _tailRootByChar, _tailInfo, _settings.CollapseRepeats, ref found!);
+        // The rest of a template can only follow its first piece: walk from the earliest first piece found.
+        if (_tail is not null && FirstTemplateStart(found) is var from and >= 0)
+            Walk(text, _tail, _tailRootByChar, _tailInfo, _settings.CollapseRepeats, ref found!, from);
         List<PhraseMatch>? allowedSpans = null;
         if (_expansions.Length > 0) AssembleTemplates(text, found, ref allowedSpans);
         if (found.Count == 0) return false;
@@ -228,11 +229,12 @@ public sealed class PhraseMatcher
         return true;
     }
 
-    private bool StartsTemplate(List<PhraseMatch> found)
+    private int FirstTemplateStart(List<PhraseMatch> found)
     {
+        var from = -1;
         foreach (var f in found)
-            if (_expansionsByFirst[f.Phrase].Length > 0) return true;
-        return false;
+            if (_expansionsByFirst[f.Phrase].Length > 0 && (from < 0 || f.Start < from)) from = f.Start;
+        return from;
     }
 
     [ThreadStatic] private static List<PhraseMatch>? t_fragments;
@@ -463,14 +465,14 @@ public sealed class PhraseMatcher
         return table;
     }
 
-    private void Walk(ReadOnlySpan<char> text, AhoCorasickAutomaton automaton, ushort[]? rootByChar, PatternInfo[] info, bool collapse, ref List<PhraseMatch>? found)
+    private void Walk(ReadOnlySpan<char> text, AhoCorasickAutomaton automaton, ushort[]? rootByChar, PatternInfo[] info, bool collapse, ref List<PhraseMatch>? found, int from = 0)
     {
         Span<int> ring = stackalloc int[MaxPhraseLength]; // original start index of the last units fed
         ref var classes = ref MemoryMarshal.GetArrayDataReference(_classes);
         var rootRow = automaton.RootRow;
         int state = 0, units = 0, spaceStart = 0;
         var pendingSpace = false;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = from; i < text.Length; i++)
         {
             if (state == 0 && rootByChar is not null)
             {
@@ -488,6 +490,19 @@ public sealed class PhraseMatcher
                     units++;
                     if (automaton.FirstOutput(state) >= 0)
                         ReportOutputs(text, automaton, info, state, units, ring, i + 1, automaton.InSymbol(state), collapse, ref found);
+                    // Most first characters (您, 有, 我) are followed by one that neither continues a phrase nor
+                    // starts one nor needs special handling: the state (one step deep, so its failure is the root)
+                    // falls back to the root, and both characters are done without the general path below.
+                    if (i + 1 < text.Length)
+                    {
+                        var after = text[i + 1];
+                        int afterClass = Unsafe.Add(ref classes, (int)after);
+                        if (afterClass == 0 || (afterClass < FirstSpecial && Unsafe.Add(ref root, (int)after) == 0 && automaton.Goto(state, afterClass) == 0))
+                        {
+                            state = 0;
+                            i++;
+                        }
+                    }
                     continue;
                 }
             }

@@ -56,8 +56,11 @@ internal sealed class PromoText
         return System.Buffers.SearchValues.Create([.. chars]);
     }
 
+    /// <summary>True for the Chinese numerals that folding may turn into digits (一, 两, 万, 壹 …).</summary>
+    internal static bool IsChineseNumeral(char c) => ChineseNumerals.Contains(c);
+
     /// <summary>What pass 1 of <see cref="Fold"/> makes of one character, context aside (卷 and 。 depend on neighbours).</summary>
-    private static char FoldChar(char c)
+    internal static char FoldChar(char c)
     {
         if (c is >= '\uff01' and <= '\uff5e') c = (char)(c - 0xfee0);
         else if (c == '\uffe5') c = '¥';
