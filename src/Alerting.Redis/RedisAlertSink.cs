@@ -142,12 +142,23 @@ public sealed partial class RedisAlertSink
                 endpoints.Add(endpoint);
         }
         var timeoutMs = (long)Math.Ceiling(_options.WaitTimeout.TotalMilliseconds);
-        foreach (var endpoint in endpoints)
+        // The primaries are waited for at once (one WAIT each, in parallel): the batch costs one replica round trip, not one per node.
+        var waits = endpoints.Select(async endpoint =>
         {
             var confirmed = (long)await _redis.GetServer(endpoint).ExecuteAsync("WAIT", _options.WaitForReplicas, timeoutMs)
                 .WaitAsync(_options.WaitTimeout + _options.AttemptTimeout, ct).ConfigureAwait(false);
             if (confirmed < _options.WaitForReplicas)
                 throw new RedisServerException($"NOREPLICAS WAIT: {confirmed} of {_options.WaitForReplicas} replica(s) of {endpoint} confirmed the batch within {_options.WaitTimeout}");
+        }).ToList();
+        var all = Task.WhenAll(waits);
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch when (all.Exception is { InnerExceptions.Count: > 1 } many)
+        {
+            // Task.WhenAll rethrows the first failure only; surface a NOREPLICAS one if any (the transient reason).
+            throw many.InnerExceptions.FirstOrDefault(e => e is RedisServerException) ?? many.InnerExceptions[0];
         }
     }
 
