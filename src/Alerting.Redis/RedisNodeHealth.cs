@@ -96,22 +96,15 @@ public sealed class RedisNodeHealth
     /// <summary>Records, after a failed write attempt, the node of each unanswered script's key (the client's slot map: no network call).</summary>
     internal void RecordUnanswered(IEnumerable<RedisKey> keys)
     {
-        var db = _redis.GetDatabase();
-        var cluster = ClusterView(_redis.GetServers());
+        // No network call here (this runs on the failure path, maybe while Redis hangs): a cluster's slot owner comes from
+        // the client's cached slot map; otherwise every write goes to the one primary the client knows.
+        var servers = _redis.GetServers();
+        var cluster = ClusterView(servers);
+        var primary = Format((servers.FirstOrDefault(s => s.IsConnected && !s.IsReplica) ?? servers.FirstOrDefault(s => !s.IsReplica) ?? servers.FirstOrDefault())?.EndPoint);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            // A cluster: the slot's primary in the client's view (the client returns no endpoint for a node it cannot
-            // reach, which is exactly the node to name). Otherwise the server the client picks.
-            EndPoint? endpoint = null;
-            try
-            {
-                endpoint = cluster?.GetBySlot(key)?.EndPoint ?? db.IdentifyEndpoint(key);
-            }
-            catch (RedisException)
-            {
-            }
-            var node = Format(endpoint);
+            var node = cluster is null ? primary : Format(cluster.GetBySlot(key)?.EndPoint);
             counts[node] = counts.GetValueOrDefault(node) + 1;
         }
         foreach (var (node, count) in counts) RedisMetrics.UnansweredWrites.Add(count, new KeyValuePair<string, object?>("node", node));
