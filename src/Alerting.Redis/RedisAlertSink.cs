@@ -59,7 +59,11 @@ public sealed partial class RedisAlertSink
         _keys = new RedisKeys(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Resilience = new RedisResilience("alert-sink", options, _logger, timeProvider);
+        Nodes = new RedisNodeHealth(redis, timeProvider);
     }
+
+    /// <summary>Which node is failing: connection state per node and the node of every write left unanswered.</summary>
+    public RedisNodeHealth Nodes { get; }
 
     /// <summary>Retry/circuit state of the sink.</summary>
     public RedisResilience Resilience { get; }
@@ -111,6 +115,7 @@ public sealed partial class RedisAlertSink
             }
         }
 
+        Nodes.ClearUnanswered();
         if (appended is not null)
             for (var i = 0; i < everWritten.Length; i++)
                 if (everWritten[i]) appended.Add(alerts[i]);
@@ -137,12 +142,23 @@ public sealed partial class RedisAlertSink
                 endpoints.Add(endpoint);
         }
         var timeoutMs = (long)Math.Ceiling(_options.WaitTimeout.TotalMilliseconds);
-        foreach (var endpoint in endpoints)
+        // The primaries are waited for at once (one WAIT each, in parallel): the batch costs one replica round trip, not one per node.
+        var waits = endpoints.Select(async endpoint =>
         {
             var confirmed = (long)await _redis.GetServer(endpoint).ExecuteAsync("WAIT", _options.WaitForReplicas, timeoutMs)
                 .WaitAsync(_options.WaitTimeout + _options.AttemptTimeout, ct).ConfigureAwait(false);
             if (confirmed < _options.WaitForReplicas)
                 throw new RedisServerException($"NOREPLICAS WAIT: {confirmed} of {_options.WaitForReplicas} replica(s) of {endpoint} confirmed the batch within {_options.WaitTimeout}");
+        }).ToList();
+        var all = Task.WhenAll(waits);
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch when (all.Exception is { InnerExceptions.Count: > 1 } many)
+        {
+            // Task.WhenAll rethrows the first failure only; surface a NOREPLICAS one if any (the transient reason).
+            throw many.InnerExceptions.FirstOrDefault(e => e is RedisServerException) ?? many.InnerExceptions[0];
         }
     }
 
@@ -165,7 +181,19 @@ public sealed partial class RedisAlertSink
                     // If this attempt times out, its replies may still fail later; observe them so they
                     // do not surface as unobserved task exceptions. The retry re-sends what is missing.
                     _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                    await all.WaitAsync(token).ConfigureAwait(false);
+                    try
+                    {
+                        await all.WaitAsync(token).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        // Name the nodes that hold the batch back (readiness, metrics), then let the retry re-send.
+                        var unanswered = new List<RedisKey>();
+                        for (var i = start; i < end; i++)
+                            if (Volatile.Read(ref results[i]) < 0) unanswered.Add(calls[i].Keys[1]);
+                        sink.Nodes.RecordUnanswered(unanswered);
+                        throw;
+                    }
                 },
                 (this, calls, results, start, end),
                 ct).ConfigureAwait(false);

@@ -57,7 +57,9 @@ public sealed partial class RedisResilience
         });
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+            // A slot in migration (TRYAGAIN) is a healthy cluster moving keys: retried, but it must not open the circuit
+            // (that would pause every store's writes and turn readiness red for a planned reshard of one slot).
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception) && !IsSlotMigrating(args.Outcome.Exception)),
             FailureRatio = options.BreakerFailureRatio,
             MinimumThroughput = options.BreakerMinimumThroughput,
             SamplingDuration = options.BreakerSamplingDuration,
@@ -98,6 +100,9 @@ public sealed partial class RedisResilience
 
     /// <summary>An <c>OOM command not allowed when used memory &gt; 'maxmemory'</c> reply.</summary>
     public static bool IsOutOfMemory(Exception? e) => e is RedisServerException s && s.Message.StartsWith("OOM", StringComparison.Ordinal);
+
+    /// <summary>A <c>TRYAGAIN</c> reply: the keys of a multi-key command or script are split by a slot migration in progress.</summary>
+    public static bool IsSlotMigrating(Exception? e) => e is RedisServerException s && s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
 
     /// <summary>Attempts that failed transiently and were retried, since start.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);

@@ -39,16 +39,33 @@ public sealed class ConsoleHost : IAsyncDisposable
 
     private string _consoleRedis = "";
 
-    private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
+    private readonly LocalRedisServer? _redis;
+
+    private ConsoleHost(LocalRedisServer? redis, string connectionString, ConnectionMultiplexer mux, FakeTimeProvider time)
     {
-        Redis = redis;
-        _consoleRedis = redis.ConnectionString;
+        _redis = redis;
+        _consoleRedis = connectionString;
         Mux = mux;
         Time = time;
-        Sink = new RedisAlertSink(mux, new RedisAlertingOptions { ConnectionString = redis.ConnectionString });
+        Sink = new RedisAlertSink(mux, new RedisAlertingOptions { ConnectionString = connectionString });
     }
 
-    public LocalRedisServer Redis { get; }
+    private ConsoleHost(LocalRedisServer redis, ConnectionMultiplexer mux, FakeTimeProvider time)
+        : this(redis, redis.ConnectionString, mux, time)
+    {
+    }
+
+    /// <summary>The redis-server this host started (not available on a cluster started by the caller).</summary>
+    public LocalRedisServer Redis => _redis ?? throw new InvalidOperationException("this console runs on a Redis Cluster the test owns");
+
+    /// <summary>The console on a Redis the caller owns, e.g. a Redis Cluster (<paramref name="connectionString"/> lists its nodes).</summary>
+    public static async Task<ConsoleHost> StartOnAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var mux = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var host = new ConsoleHost(null, connectionString, mux, new FakeTimeProvider(DateTimeOffset.UtcNow)) { _extra = settings ?? new Dictionary<string, string?>() };
+        await host.StartConsoleAsync();
+        return host;
+    }
     public ConnectionMultiplexer Mux { get; }
     public FakeTimeProvider Time { get; }
     public RedisAlertSink Sink { get; }
@@ -181,7 +198,7 @@ public sealed class ConsoleHost : IAsyncDisposable
     {
         await StopConsoleAsync();
         await Mux.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
     }
 }
 

@@ -15,7 +15,7 @@ namespace Alerting.Worker.Hosting;
 /// ASP.NET Core health checks. Readiness is the list of reasons the worker should not get traffic; each
 /// reason is one health check tagged <see cref="ReadyTag"/> (<see cref="AddReadinessReason"/>), reported in
 /// <c>problems</c> in registration order. Today: no partitions assigned, Redis not acknowledging, consumption
-/// paused, Redis out of memory, dead-letter topic not writable, last config reload rejected. Besides, <c>warnings</c>
+/// paused, Redis out of memory, a Redis node down that still serves cluster slots, dead-letter topic not writable, last config reload rejected. Besides, <c>warnings</c>
 /// lists what does not stop the worker but puts data at risk (an evicting Redis memory policy, skipped dead
 /// letters). A Redis outage makes the worker not-ready but keeps it live, so
 /// nothing restarts it while it waits for Redis to come back.
@@ -30,7 +30,10 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddReadinessReason("partitions", sp => sp.GetRequiredService<ChatStreamConsumer>().Status.AssignedPartitions == 0 ? "no partitions assigned" : null)
-            .AddReadinessReason("redis", sp => sp.GetRequiredService<RedisAlertSink>().IsHealthy ? null : "Redis is not acknowledging writes")
+            .AddReadinessReason("redis", sp => sp.GetRequiredService<RedisAlertSink>() is var sink && sink.IsHealthy ? null
+                : "Redis is not acknowledging writes" + (sink.Nodes.DescribeFailing() is { } nodes ? ": " + nodes : ""))
+            .AddReadinessReason("redis-nodes", sp => sp.GetRequiredService<RedisAlertSink>().Nodes.DescribeUnavailable() is { } down
+                ? "Redis node(s) down: " + down : null)
             .AddReadinessReason("backpressure", sp => sp.GetRequiredService<ChatStreamConsumer>().Status.PausedForBackpressure ? "consumption paused (backpressure)" : null)
             .AddReadinessReason("redis-memory", sp => sp.GetRequiredService<RedisAlertSink>().Resilience.OutOfMemory
                 ? "Redis is out of memory (OOM at maxmemory): alert writes are refused and retried" : null)
@@ -85,6 +88,8 @@ internal static class HealthEndpoints
         var rules = services.GetRequiredService<ReloadingRulesSource>();
         var warnings = new List<string>();
         if (services.GetRequiredService<RedisMemoryPolicyCheck>().Problem is { } policy) warnings.Add(policy);
+        // A node down while writes go on (a dead primary replaced by its replica, a replica gone): named, not fatal.
+        if (sink.IsHealthy && sink.Nodes.DescribeUnavailable() is null && sink.Nodes.DescribeFailing() is { } nodes) warnings.Add("Redis node(s) failing: " + nodes);
         if (status.DeadLettersSkipped > 0)
             warnings.Add($"{status.DeadLettersSkipped} bad record(s) could not be dead-lettered and were skipped (logged with their source position)");
         var body = new
@@ -94,6 +99,7 @@ internal static class HealthEndpoints
             warnings,
             partitions = status.AssignedPartitions,
             redisHealthy = sink.IsHealthy,
+            redisNodes = sink.Nodes.Snapshot(),
             paused = status.PausedForBackpressure,
             configVersion = rules.Current.Version,
             rejectedReload = rules.LastRejection.Select(p => p.ToString()).ToArray(),

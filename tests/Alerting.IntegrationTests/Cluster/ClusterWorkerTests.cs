@@ -11,7 +11,7 @@ public sealed class ClusterWorkerTests(RedisClusterFixture fixture, ITestOutputH
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
 
     /// <summary>Quick retries so a failover costs seconds, not the production back-off.</summary>
-    private static readonly Dictionary<string, string?> FastRetries = new()
+    internal static readonly Dictionary<string, string?> FastRetries = new()
     {
         ["Redis:AttemptTimeout"] = "00:00:02",
         ["Redis:RetryBaseDelay"] = "00:00:00.05",

@@ -17,7 +17,13 @@ public sealed class RedisTestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private RedisTestCluster(List<RedisServer> nodes) => Nodes = nodes;
+    private readonly (string User, string Password)? _auth;
+
+    private RedisTestCluster(List<RedisServer> nodes, (string User, string Password)? auth = null)
+    {
+        Nodes = nodes;
+        _auth = auth;
+    }
 
     /// <summary>All six nodes (primary or replica: the roles move on failover).</summary>
     public IReadOnlyList<RedisServer> Nodes { get; }
@@ -26,10 +32,14 @@ public sealed class RedisTestCluster : IAsyncDisposable
     public string ConnectionString => string.Join(',', Nodes.Select(n => "127.0.0.1:" + n.Port.ToString(CultureInfo.InvariantCulture))) + ",abortConnect=false";
 
     /// <summary>Starts six nodes, creates the cluster and waits until it serves every slot with synced replicas.</summary>
-    public static async Task<RedisTestCluster> StartAsync(int nodeTimeoutMs = 2000)
+    /// <param name="nodeTimeoutMs"><c>cluster-node-timeout</c>.</param>
+    /// <param name="extraNodeArgs">More redis-server arguments for every node (e.g. <c>--aclfile</c>, <c>--masteruser</c>).</param>
+    /// <param name="adminAuth">The user redis-cli logs in as to create and watch the cluster (when the default user is off).</param>
+    public static async Task<RedisTestCluster> StartAsync(int nodeTimeoutMs = 2000, IReadOnlyList<string>? extraNodeArgs = null,
+        (string User, string Password)? adminAuth = null)
     {
         var nodes = new List<RedisServer>();
-        var cluster = new RedisTestCluster(nodes);
+        var cluster = new RedisTestCluster(nodes, adminAuth);
         try
         {
             for (var i = 0; i < 6; i++)
@@ -41,12 +51,13 @@ public sealed class RedisTestCluster : IAsyncDisposable
                     "--cluster-port", FreePort().ToString(CultureInfo.InvariantCulture),
                     // A replica of a killed primary takes over at once (no data-age veto in a test).
                     "--cluster-replica-validity-factor", "0",
+                    .. extraNodeArgs ?? [],
                 ]));
             }
             var args = new List<string> { "--cluster", "create" };
             args.AddRange(nodes.Select(n => "127.0.0.1:" + n.Port.ToString(CultureInfo.InvariantCulture)));
             args.AddRange(["--cluster-replicas", "1", "--cluster-yes"]);
-            var (code, output) = await RunCliAsync(args);
+            var (code, output) = await RunCliAsync(args, adminAuth);
             if (code != 0) throw new InvalidOperationException($"redis-cli --cluster create failed ({code}): {output}");
             await cluster.WaitUntilHealthyAsync(Bound);
             return cluster;
@@ -72,8 +83,8 @@ public sealed class RedisTestCluster : IAsyncDisposable
             var primaries = 0;
             foreach (var node in Nodes.Where(n => n.ProcessId is not null))
             {
-                var info = await CliAsync(node, "CLUSTER", "INFO");
-                var replication = await CliAsync(node, "INFO", "replication");
+                var info = (await RunCliAsync(["-h", "127.0.0.1", "-p", node.Port.ToString(CultureInfo.InvariantCulture), "CLUSTER", "INFO"], _auth)).Output;
+                var replication = (await RunCliAsync(["-h", "127.0.0.1", "-p", node.Port.ToString(CultureInfo.InvariantCulture), "INFO", "replication"], _auth)).Output;
                 if (!info.Contains("cluster_state:ok", StringComparison.Ordinal)) { ok = false; last = $"{node.Port}: {info}"; break; }
                 if (replication.Contains("role:master", StringComparison.Ordinal)) primaries++;
                 else if (!replication.Contains("master_link_status:up", StringComparison.Ordinal)) { ok = false; last = $"{node.Port}: {replication}"; break; }
@@ -124,9 +135,16 @@ public sealed class RedisTestCluster : IAsyncDisposable
         return output;
     }
 
-    private static async Task<(int Code, string Output)> RunCliAsync(IEnumerable<string> args)
+    private static async Task<(int Code, string Output)> RunCliAsync(IEnumerable<string> args, (string User, string Password)? auth = null)
     {
         var psi = new ProcessStartInfo("redis-cli") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (auth is { } a0)
+        {
+            // The password goes in the environment, not on the command line (redis-cli's own convention).
+            psi.Environment["REDISCLI_AUTH"] = a0.Password;
+            psi.ArgumentList.Add("--user");
+            psi.ArgumentList.Add(a0.User);
+        }
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-cli");
         using var cts = new CancellationTokenSource(Bound);

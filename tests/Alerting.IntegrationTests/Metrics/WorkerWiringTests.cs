@@ -94,7 +94,7 @@ public sealed class WorkerWiringTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("application/json", ready.Content.Headers.ContentType!.MediaType);
         using var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
-        Assert.Equal(["ready", "problems", "warnings", "partitions", "redisHealthy", "paused", "configVersion", "rejectedReload", "records", "deadLettered",
+        Assert.Equal(["ready", "problems", "warnings", "partitions", "redisHealthy", "redisNodes", "paused", "configVersion", "rejectedReload", "records", "deadLettered",
             "deadLettersSkipped", "redisOutOfMemoryReplies", "alertsWritten", "openConversations", "pendingDeadlines"], body.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(body.RootElement.GetProperty("ready").GetBoolean());
         Assert.Equal(0, body.RootElement.GetProperty("problems").GetArrayLength());
