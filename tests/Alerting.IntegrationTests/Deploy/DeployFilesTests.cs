@@ -35,6 +35,7 @@ public sealed partial class DeployFilesTests
 
     [Theory]
     [InlineData("compose.yaml")]
+    [InlineData("compose.cluster.yaml")]
     [InlineData("k8s/deployment.yaml")]
     [InlineData("Dockerfile")]
     [InlineData("Dockerfile.console")]
