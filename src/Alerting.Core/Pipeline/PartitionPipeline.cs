@@ -106,6 +106,18 @@ public sealed partial class PartitionPipeline
 
     public IEnumerable<ConversationState> Conversations => _conversations.Values;
 
+    /// <summary>
+    /// How far this partition's cross-conversation facts are complete: its <see cref="Watermark"/>, or "holds nothing
+    /// back" when it has no watermark (no record since assignment), no open conversation and the source reported
+    /// its end (<paramref name="atEnd"/>: an empty partition, or one restored with nothing after its checkpoint).
+    /// Null otherwise: the evaluation waits for it.
+    /// </summary>
+    public PartitionProgress? ProgressOf(string topic, int partition, bool atEnd)
+    {
+        if (Watermark != DateTimeOffset.MinValue) return new PartitionProgress(topic, partition, Watermark);
+        return atEnd && OpenConversations == 0 ? new PartitionProgress(topic, partition, null) : null;
+    }
+
     /// <summary>Moves the facts emitted since the last call into <paramref name="into"/> (the caller aggregates them across partitions).</summary>
     public void DrainActivity(List<AgentActivity> into)
     {
