@@ -42,7 +42,15 @@ internal sealed class PartitionWorker : IDisposable
         _checkpoints = checkpoints;
         _status = status;
         _logger = logger;
-        _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // Synchronous continuations: a write wakes the blocked worker thread (and a read the waiting poll thread)
+        // directly, never through the thread pool, which a busy or starved pool would delay by hundreds of ms.
+        _queue = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = true,
+        });
         _thread = new Thread(Loop) { IsBackground = true, Name = $"partition-worker-{index}" };
         _thread.Start();
     }
