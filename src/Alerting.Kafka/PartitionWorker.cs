@@ -193,10 +193,9 @@ internal sealed class PartitionWorker : IDisposable
             var pipeline = slot.Pipeline;
             if (_checkpoints && slot.NextOffset >= 0)
             {
-                var (changed, removed) = pipeline.TakeChanges();
-                if (changed.Count > 0 || removed.Count > 0 || slot.SavedOffset != slot.NextOffset)
+                var (encoded, removed) = pipeline.Store.TakeEncodedChanges();
+                if (encoded.Count > 0 || removed.Count > 0 || slot.SavedOffset != slot.NextOffset)
                 {
-                    var encoded = changed.Select(s => KeyValuePair.Create(new ConversationKey(s.ShopId, s.ConversationId).CheckpointField, ConversationStateCodec.Encode(s))).ToList();
                     var tp = slot.Partition;
                     var checkpoint = new PartitionCheckpointWrite(tp.Topic, tp.Partition.Value, slot.Epoch, slot.NextOffset, encoded, removed, slot.Released.Token);
                     batch.Checkpoints.Add(checkpoint);
