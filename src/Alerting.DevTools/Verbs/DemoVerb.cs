@@ -1,6 +1,8 @@
-using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reactive.Concurrency;
+using System.Reactive.Subjects;
 using System.Text;
 using System.Text.Json;
 using Alerting.Core.Alerts;
@@ -57,9 +59,9 @@ internal static class DemoVerb
         var kafka = stack.Kafka;
         var rulesFile = stack.RulesFile;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
-        var counts = new ConcurrentDictionary<string, int>();
-        var printLock = new Lock();
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("alerts"), (_, json) => PrintAlert(json!, counts, printLock));
+        var published = new Subject<string>();
+        var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("alerts"));
+        channel.OnMessage(m => published.OnNext(m.Message.ToString()));
 
         var status = stack.Status;
         var health = stack.HealthAddress;
@@ -79,26 +81,28 @@ internal static class DemoVerb
 
         var produced = new long[1];
         var producer = Task.Run(() => Produce(kafka.BootstrapServers, generator, speed, produced, stop.Token), CancellationToken.None);
-        var clock = Stopwatch.StartNew();
-        try
+        var printer = new LiveAlertPrinter(published,
+            () => string.Create(CultureInfo.InvariantCulture,
+                $"produced {Interlocked.Read(ref produced[0])} · processed {status.Records} · dead-lettered {status.DeadLettered} · open conversations {status.OpenConversations}"),
+            DefaultScheduler.Instance);
+        var totals = ImmutableSortedDictionary<string, int>.Empty;
+        using (printer.Totals.Subscribe(t => totals = t))
+        using (printer.Lines.Subscribe(Print))
         {
-            while (!stop.IsCancellationRequested)
+            try
             {
-                await Task.Delay(TimeSpan.FromSeconds(10), stop.Token);
-                lock (printLock)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"── {clock.Elapsed:mm\\:ss}  produced {Interlocked.Read(ref produced[0])} · processed {status.Records} · dead-lettered {status.DeadLettered} · open conversations {status.OpenConversations} · alerts: {FormatCounts(counts)}"));
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
+            catch (OperationCanceledException)
+            {
+            }
+            Console.WriteLine("Stopping: generator, worker (flush, commit, leave group), broker, redis-server …");
+            await producer;
+            await console.StopAsync(CancellationToken.None);
+            await stack.Host.StopAsync(CancellationToken.None);
+            await channel.UnsubscribeAsync();
         }
-        catch (OperationCanceledException)
-        {
-        }
-
-        Console.WriteLine("Stopping: generator, worker (flush, commit, leave group), broker, redis-server …");
-        await producer;
-        await console.StopAsync(CancellationToken.None);
-        await stack.Host.StopAsync(CancellationToken.None);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done. {status.Records} records processed, {status.DeadLettered} dead-lettered, alerts: {FormatCounts(counts)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done. {status.Records} records processed, {status.DeadLettered} dead-lettered, alerts: {LiveAlertPrinter.FormatCounts(totals)}"));
         return 0;
     }
 
@@ -154,24 +158,13 @@ internal static class DemoVerb
         return app;
     }
 
-    private static void PrintAlert(string json, ConcurrentDictionary<string, int> counts, Lock printLock)
+    private static void Print(PrintedLine line)
     {
-        var alert = AlertJson.Parse(json);
-        var key = alert.Status == AlertStatus.Resolved ? alert.Rule + " (resolved)" : alert.Rule;
-        counts.AddOrUpdate(key, 1, (_, c) => c + 1);
-        lock (printLock)
-        {
-            var color = Console.ForegroundColor;
-            if (!Console.IsOutputRedirected)
-                Console.ForegroundColor = alert.Status == AlertStatus.Resolved ? ConsoleColor.DarkGreen
-                    : alert.Severity >= Severity.High ? ConsoleColor.Red : ConsoleColor.Yellow;
-            Console.WriteLine($"{alert.EventTime:HH:mm:ss} {Alert.StatusName(alert.Status),-8} {alert.Rule,-19} {Alert.SeverityName(alert.Severity),-8} {alert.ShopId,-16} {alert.AgentId ?? "-",-12} {alert.Summary}");
-            if (!Console.IsOutputRedirected) Console.ForegroundColor = color;
-        }
+        var color = Console.ForegroundColor;
+        if (line.Color is { } wanted && !Console.IsOutputRedirected) Console.ForegroundColor = wanted;
+        Console.WriteLine(line.Text);
+        if (line.Color is not null && !Console.IsOutputRedirected) Console.ForegroundColor = color;
     }
-
-    private static string FormatCounts(ConcurrentDictionary<string, int> counts)
-        => counts.IsEmpty ? "none yet" : string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
 
     /// <summary>Rule config for the generated stores: each store's live promotions.</summary>
     internal static string DemoRulesJson(IEnumerable<SimulatedPromotion> promotions)

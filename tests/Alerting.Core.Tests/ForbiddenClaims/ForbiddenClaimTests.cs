@@ -32,7 +32,7 @@ public class ForbiddenClaimTests
     [InlineData("双11就是最低价", "最低价")]
     [InlineData("全 网 最 低", "全网最低")]
     [InlineData("这个能根治脱发", "根治")]
-    public void Forbidden_claims_alert(string text, string term)
+    public void AgentReply_WithAForbiddenClaim_Alerts(string text, string term)
     {
         var alert = Assert.Single(Run(Default, text));
         var match = alert.Evidence["matches"]!.AsArray()[0]!;
@@ -52,10 +52,10 @@ public class ForbiddenClaimTests
     [InlineData("价格最低的是黑色款")]
     [InlineData("正品保证，假一赔十")]
     [InlineData("亲，满300减50哦")]
-    public void Everyday_wording_stays_silent(string text) => Assert.Empty(Run(Default, text));
+    public void EverydayWording_StaysSilent(string text) => Assert.Empty(Run(Default, text));
 
     [Fact]
-    public void Several_terms_are_one_alert_with_every_match()
+    public void SeveralTerms_AreOneAlert_WithEveryMatch()
     {
         var alert = Assert.Single(Run(Default, "全网最低，100%有效"));
         Assert.Equal(2, alert.Evidence["matches"]!.AsArray().Count);
@@ -64,10 +64,10 @@ public class ForbiddenClaimTests
     }
 
     [Fact]
-    public void Buyer_text_is_not_checked() => Assert.Empty(Run(Default, "是全网最低价吗", SenderKind.Buyer));
+    public void BuyerText_IsNotChecked() => Assert.Empty(Run(Default, "是全网最低价吗", SenderKind.Buyer));
 
     [Fact]
-    public void Configured_terms_add_and_override_and_allow_phrases_cancel()
+    public void ConfiguredTerms_AddAndOverride_AllowPhrasesCancel()
     {
         var rule = new ForbiddenClaimRule(new ForbiddenClaimOptions
         {
@@ -80,15 +80,15 @@ public class ForbiddenClaimTests
     }
 
     [Fact]
-    public void Default_list_can_be_switched_off()
+    public void DefaultList_CanBeSwitchedOff()
         => Assert.Empty(Run(new ForbiddenClaimRule(new ForbiddenClaimOptions { UseDefaultTerms = false }), "全网最低"));
 
     [Fact]
-    public void Disabled_rule_is_silent()
+    public void DisabledRule_IsSilent()
         => Assert.Empty(Run(new ForbiddenClaimRule(new ForbiddenClaimOptions { Enabled = false }), "全网最低"));
 
     [Fact]
-    public void Validate_names_path_and_reason()
+    public void Validate_NamesPathAndReason()
     {
         var problems = ForbiddenClaimRule.Validate(new ForbiddenClaimOptions
         {

@@ -35,7 +35,7 @@ public class UnansweredBuyerRuleTests
     }
 
     [Fact]
-    public void FiresOncePerWaitingPeriod()
+    public void WaitingBuyer_FiresOncePerWaitingPeriod()
     {
         var s = new ChatScript().Buyer(0, "b1").ClockTo(200).Buyer(210, "b2").ClockTo(1000);
         Assert.Single(s.Of(RuleName));

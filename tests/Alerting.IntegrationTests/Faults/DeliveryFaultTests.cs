@@ -37,6 +37,14 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output)
             {
                 for (var i = 0; i < instances; i++)
                     workers.Add(await WorkerUnderTest.StartAsync(s.Kafka.BootstrapServers, s.Topic, s.Group, s.RedisServer.ConnectionString, s.ConfigFile));
+                // The group settles before the traffic starts: on a loaded machine a late joiner could otherwise find
+                // the whole backlog drained by the first two and own nothing when the assertion looks.
+                var settled = DateTime.UtcNow + Long;
+                while (workers.Sum(w => w.Status.AssignedPartitions) != 12 || workers.Any(w => w.Status.AssignedPartitions == 0))
+                {
+                    if (DateTime.UtcNow > settled) break;
+                    await Task.Delay(50);
+                }
                 s.Produce(0, s.Messages.Count);
                 await s.AssertExactlyOnceAsync(Long);
                 if (instances == 3) Assert.All(workers, w => Assert.True(w.Status.AssignedPartitions > 0, "every instance should own partitions"));

@@ -1,6 +1,6 @@
 using Alerting.DevTools.Embedded;
 
-namespace Alerting.IntegrationTests.DevTools;
+namespace Alerting.DevTools.Tests;
 
 /// <summary>The demo's redis-server install step, with apt-get played by a script of answers.</summary>
 public sealed class RedisInstallerTests
