@@ -73,6 +73,12 @@ public sealed class ConsoleOptions
     /// </summary>
     public TimeSpan MaxQueryWindow { get; set; } = TimeSpan.FromDays(31);
 
+    /// <summary>
+    /// The worker's config file or folder, read-only (never written): a suggested promotion alias needs the position of
+    /// the promotion in the store's <c>Promotions</c> list. Default none: alias suggestions are refused with the reason.
+    /// </summary>
+    public string? WorkerConfigPath { get; set; }
+
     /// <summary>The time zone of one store.</summary>
     public TimeZoneInfo ZoneOf(string store)
         => TimeZoneInfo.FindSystemTimeZoneById(StoreTimeZones.TryGetValue(store, out var z) ? z : TimeZone);

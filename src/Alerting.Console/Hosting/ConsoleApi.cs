@@ -158,6 +158,20 @@ public static class ConsoleApi
             return Results.Ok(await insights.OverviewAsync(store!, window));
         });
 
+        lead.MapGet("/alert-range", async (string? store, ClaimsPrincipal p, UserDirectory users, ActivityService activity) =>
+        {
+            if (QueryInput.Store(store) is { } bad) return bad;
+            return !users.MaySee(p, store) ? Forbidden(store) : Results.Ok(await activity.RangeAsync(store!));
+        });
+
+        lead.MapGet("/hourly-coverage", async (string? store, string? from, string? to, ClaimsPrincipal p, UserDirectory users, InsightService insights, ActivityService activity, ConsoleOptions o) =>
+        {
+            if (QueryInput.Store(store) is { } bad) return bad;
+            if (!users.MaySee(p, store)) return Forbidden(store);
+            if (QueryInput.Window(insights, o, store!, from, to, out var window) is { } badWindow) return badWindow;
+            return Results.Ok(await activity.HourlyCoverageAsync(store!, window));
+        });
+
         lead.MapPost("/silences", async (SilenceRequest body, ClaimsPrincipal p, UserDirectory users, ReviewStore reviews, TimeProvider time) =>
         {
             if (!users.MaySee(p, body.Store)) return Forbidden(body.Store);

@@ -70,6 +70,8 @@ public static class ConsoleApp
         app.UseRateLimiter();
         app.MapConsoleApi();
         app.MapRuleCatalog();
+        app.MapTranscript();
+        app.MapSuggestions();
         return app;
     }
 
@@ -95,6 +97,8 @@ public static class ConsoleApp
         services.AddHostedService(sp => sp.GetRequiredService<FeedDoorbell>());
         services.TryAddSingleton<FeedService>();
         services.TryAddSingleton<InsightService>();
+        services.TryAddSingleton<ActivityService>();
+        services.TryAddSingleton<SuggestionStore>();
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);

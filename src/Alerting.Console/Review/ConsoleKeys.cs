@@ -104,5 +104,8 @@ public sealed class ConsoleKeys
     /// <summary>Dashboard counter hash of one store and UTC minute.</summary>
     public RedisKey Counter(string store, DateTimeOffset minute) => _alertKeys.Counter(store, minute);
 
+    /// <summary>Hash of the store's suggested rule changes: suggestion id → JSON (<see cref="RuleSuggestion"/>).</summary>
+    public RedisKey Suggestions(string store) => Key("suggestions", store);
+
     private RedisKey Key(string kind, string store) => _prefix + kind + ":" + RedisKeys.ShopTag(store);
 }

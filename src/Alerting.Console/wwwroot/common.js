@@ -4,14 +4,16 @@
 
 // Rule labels come from the worker's one rule catalog (GET /api/rules, loaded with the user);
 // a rule the catalog does not name shows its snake_case name.
+// The label is the one of the current language (i18n.js).
 const RULES = {};
 async function loadRules() {
   const r = await api('/api/rules');
-  if (r.ok) for (const x of await r.json()) RULES[x.name] = x.chineseLabel + ' ' + x.englishLabel;
+  if (r.ok) for (const x of await r.json()) RULES[x.name] = currentLang() === 'zh' ? x.chineseLabel : x.englishLabel;
 }
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
 function ruleLabel(rule) { return RULES[rule] || rule; }
+function sevLabel(severity) { return SEVERITIES.includes(severity) ? t('sev.' + severity) : String(severity); }
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -43,9 +45,11 @@ async function api(path, options) {
 }
 
 async function loadMe() {
+  applyLabels();
+  setupLanguageSwitch();
   const [r] = await Promise.all([api('/api/me'), loadRules()]);
   const me = await r.json();
-  document.getElementById('me').textContent = me.name + ' · ' + (me.role === 'lead' ? '组长 lead' : '质检 inspector');
+  document.getElementById('me').replaceChildren(el('span', { class: 'data' }, me.name), ' · ' + (me.role === 'lead' ? t('role.lead') : t('role.inspector')));
   const leadLink = document.getElementById('lead-link');
   if (leadLink) leadLink.hidden = me.role !== 'lead';
   document.getElementById('logout').addEventListener('click', async () => {
@@ -59,15 +63,15 @@ function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (isNaN(d)) return iso;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  return d.toLocaleString(currentLang() === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
 }
 
 function fmtAge(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   const s = Math.round(seconds);
-  if (s < 60) return s + ' s';
-  if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
-  return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  if (s < 60) return t('age.s', s);
+  if (s < 3600) return t('age.min', Math.floor(s / 60), s % 60);
+  return t('age.h', Math.floor(s / 3600), Math.floor((s % 3600) / 60));
 }
 
 function pct(x) { return (Math.round(x * 1000) / 10) + '%'; }
