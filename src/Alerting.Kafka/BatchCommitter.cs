@@ -46,6 +46,9 @@ internal sealed class BatchCommitter(IReadOnlyList<IBatchWriteStage> stages, Con
     /// <summary>Some stage reads partition progress.</summary>
     public bool WantsProgress { get; } = stages.Any(s => s.NeedsPartitionProgress);
 
+    /// <summary>Some stage reads the batch's parsed messages.</summary>
+    public bool WantsMessages { get; } = stages.Any(s => s.NeedsMessages);
+
     /// <summary>Seals <paramref name="routed"/>: every worker seals its part at this point of its queue; the write starts once all parts are in.</summary>
     public void Start(RoutedBatch routed, IReadOnlyList<PartitionWorker> workers, bool withProgress)
     {
@@ -74,6 +77,7 @@ internal sealed class BatchCommitter(IReadOnlyList<IBatchWriteStage> stages, Con
             {
                 var b = part.Batch;
                 sealedBatch.Refused.AddRange(b.Refused);
+                sealedBatch.Messages.AddRange(b.Messages);
                 sealedBatch.Alerts.AddRange(b.Alerts);
                 sealedBatch.Facts.AddRange(b.Facts);
                 sealedBatch.Checkpoints.AddRange(b.Checkpoints);

@@ -75,7 +75,7 @@ public sealed partial class ChatStreamConsumer
         var stages = _stages.Append(new DeadLetterStage(deadLetters)).OrderBy(s => s.Order).ToList();
         _committer = new BatchCommitter(stages, Status, _observer, _time, _logger);
         _workers = [.. Enumerable.Range(0, _options.EffectivePartitionWorkers)
-            .Select(i => new PartitionWorker(i, _options.PartitionQueueCapacity, _stateStore is not null, Status, _logger))];
+            .Select(i => new PartitionWorker(i, _options.PartitionQueueCapacity, _stateStore is not null, _committer.WantsMessages, Status, _logger))];
         Status.PartitionWorkers = _workers.Length;
         KafkaLog.WorkersStarted(_logger, _workers.Length, _options.PartitionQueueCapacity);
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)

@@ -29,6 +29,7 @@ internal sealed class PartitionWorker : IDisposable
     private readonly Thread _thread;
     private readonly List<PartitionSlot> _owned = [];
     private readonly bool _checkpoints;
+    private readonly bool _keepMessages;
     private readonly ConsumerStatus _status;
     private readonly ILogger _logger;
     private WorkerPart _part = new(new SealedBatch());
@@ -36,8 +37,9 @@ internal sealed class PartitionWorker : IDisposable
     private volatile bool _hasUnsealed;
     private volatile Exception? _fault;
 
-    public PartitionWorker(int index, int capacity, bool checkpoints, ConsumerStatus status, ILogger logger)
+    public PartitionWorker(int index, int capacity, bool checkpoints, bool keepMessages, ConsumerStatus status, ILogger logger)
     {
+        _keepMessages = keepMessages;
         Index = index;
         _checkpoints = checkpoints;
         _status = status;
@@ -156,6 +158,7 @@ internal sealed class PartitionWorker : IDisposable
             _part.Batch.Refused.Add(new RefusedRecord(record.Message.Key, value, refused, tp.Topic, tp.Partition.Value, record.Offset.Value));
             KafkaLog.DeadLettered(_logger, tp.Topic, tp.Partition.Value, record.Offset.Value, refused);
         }
+        else if (_keepMessages) _part.Batch.Messages.Add(parsed.Message!);
         // Only now, with the record fully applied (or refused), does the next checkpoint's offset move past it.
         slot.NextOffset = record.Offset.Value + 1;
         _handleTicks += Stopwatch.GetTimestamp() - started;

@@ -55,6 +55,12 @@ public sealed class RedisAlertingOptions
     /// <summary>Prefix of the per-store overflow streams, <c>&lt;prefix&gt;{&lt;shopId&gt;}</c> (same hash slot as the store stream). Default <c>alerts:overflow:</c>.</summary>
     public string OverflowKeyPrefix { get; set; } = "alerts:overflow:";
 
+    /// <summary>
+    /// Prefix of the conversation transcripts <c>prefix{shop}:&lt;conversationId percent-encoded&gt;</c> (Redis lists, see
+    /// <see cref="Transcripts.TranscriptOptions"/>). Default <c>alerts:transcript:</c>.
+    /// </summary>
+    public string TranscriptKeyPrefix { get; set; } = "alerts:transcript:";
+
     /// <summary>How often the hosted retention service trims the streams. Default 5 minutes.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -127,7 +133,7 @@ public sealed class RedisAlertingOptions
                      (nameof(StreamKeyPrefix), StreamKeyPrefix), (nameof(SeenKeyPrefix), SeenKeyPrefix),
                      (nameof(CounterKeyPrefix), CounterKeyPrefix), (nameof(StateKeyPrefix), StateKeyPrefix),
                      (nameof(ChannelPrefix), ChannelPrefix), (nameof(ConsumerGroup), ConsumerGroup),
-                     (nameof(OverflowKeyPrefix), OverflowKeyPrefix),
+                     (nameof(OverflowKeyPrefix), OverflowKeyPrefix), (nameof(TranscriptKeyPrefix), TranscriptKeyPrefix),
                  })
         {
             if (string.IsNullOrEmpty(value)) Add(name, "must not be empty");

@@ -78,6 +78,10 @@ public sealed class RedisKeys
     public RedisKey Counter(string shopId, DateTimeOffset eventTime)
         => _options.CounterKeyPrefix + ShopTag(shopId) + ":" + eventTime.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
+    /// <summary>Transcript list of one conversation: <c>alerts:transcript:{&lt;shop&gt;}:&lt;conversationId&gt;</c> (conversation percent-encoded).</summary>
+    public RedisKey Transcript(string shopId, string conversationId)
+        => _options.TranscriptKeyPrefix + ShopTag(shopId) + ":" + Encode(conversationId);
+
     /// <summary>Channel with every alert: <c>alerts</c>.</summary>
     public RedisChannel AllChannel => RedisChannel.Literal(_options.ChannelPrefix);
 

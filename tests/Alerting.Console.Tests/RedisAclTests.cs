@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -91,6 +92,44 @@ public sealed class RedisAclTests : IAsyncLifetime
         await using var anonymous = await ConnectionMultiplexer.ConnectAsync(_host.Redis.ConnectionString + ",connectTimeout=2000");
         var error = await Assert.ThrowsAnyAsync<RedisException>(() => anonymous.GetDatabase().StringGetAsync("alerts:stream:{shop-a}"));
         Assert.Contains("NOAUTH", error.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Transcripts_AreWrittenByTheWorkerUser_AndOnlyReadByTheConsoleUser()
+    {
+        // Written as the worker user (the host's connection), exactly as the worker does.
+        var writer = new Alerting.Redis.Transcripts.TranscriptWriter(_host.Mux, new Alerting.Redis.RedisAlertingOptions(), new Alerting.Redis.Transcripts.TranscriptOptions());
+        Assert.Equal(2, await writer.MergeAsync([TranscriptTests.Msg("shop-a", "c-acl", 1), TranscriptTests.Msg("shop-a", "c-acl", 2, Alerting.Core.Messages.SenderKind.Agent)], default));
+        var alice = await _host.LoginAsync("alice");
+        var body = (await alice.GetFromJsonAsync<JsonObject>("/api/transcript?shop=shop-a&conversation=c-acl"))!;
+        Assert.Equal(2, body["messages"]!.AsArray().Count);
+
+        await using var console = await ConnectionMultiplexer.ConnectAsync($"{_host.Redis.ConnectionString},user=console,password={ConsolePassword}");
+        var db = console.GetDatabase();
+        await AssertNoPermAsync(() => db.ListRightPushAsync("alerts:transcript:{shop-a}:c-acl", "{}"));
+        await AssertNoPermAsync(() => db.KeyDeleteAsync("alerts:transcript:{shop-a}:c-acl"));
+        await AssertNoPermAsync(() => db.ScriptEvaluateAsync("return redis.call('DEL', KEYS[1])", ["alerts:transcript:{shop-a}:c-acl"]));
+        Assert.Equal(2, await db.ListLengthAsync("alerts:transcript:{shop-a}:c-acl"));
+        Assert.DoesNotContain(_host.Logs, l => l.Contains("NOPERM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Escalation_RunsAsTheConsoleUser()
+    {
+        var critical = TestAlerts.Rude(severity: Alerting.Core.Alerts.Severity.Critical);
+        await _host.WriteAsync(critical); // as the worker user
+        var sp = _host.Services;
+        await sp.GetRequiredService<Alerting.InspectorConsole.Review.ReviewStore>().SweepAsync("shop-a");
+        // The console's own connection (the console user), with a limit this host was not started with.
+        var escalator = new Alerting.InspectorConsole.Escalation.Escalator(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<Alerting.InspectorConsole.Review.ConsoleKeys>(),
+            sp.GetRequiredService<ConsoleOptions>(), sp.GetRequiredService<Alerting.Redis.RedisAlertingOptions>(),
+            new Alerting.InspectorConsole.Escalation.EscalationOptions { Limits = new() { ["critical"] = TimeSpan.FromMinutes(2) } },
+            sp.GetRequiredService<Alerting.Notifications.IAlertNotifier>());
+        var now = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+        Assert.Equal(1, await escalator.PastLimitCountAsync("shop-a", now));
+        Assert.Equal([critical.AlertId], (await escalator.EscalateAsync("shop-a", now)).Select(a => a.AlertId));
+        Assert.Single(await escalator.EscalatedAtAsync("shop-a", [critical.AlertId]));
+        Assert.DoesNotContain(_host.Logs, l => l.Contains("NOPERM", StringComparison.Ordinal));
     }
 
     private static async Task AssertNoPermAsync(Func<Task> call)

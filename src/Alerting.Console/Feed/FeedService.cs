@@ -26,9 +26,11 @@ public sealed class FeedService
     private readonly FeedDoorbell _doorbell;
     private readonly ConsoleOptions _options;
     private readonly TimeProvider _time;
+    private readonly Escalation.Escalator _escalator;
 
-    public FeedService(IConnectionMultiplexer redis, ConsoleKeys keys, ReviewStore reviews, FeedDoorbell doorbell, ConsoleOptions options, TimeProvider time)
+    public FeedService(IConnectionMultiplexer redis, ConsoleKeys keys, ReviewStore reviews, FeedDoorbell doorbell, ConsoleOptions options, TimeProvider time, Escalation.Escalator escalator)
     {
+        _escalator = escalator;
         _db = redis.GetDatabase();
         _keys = keys;
         _reviews = reviews;
@@ -52,17 +54,25 @@ public sealed class FeedService
     private async Task<List<JsonObject>> ToEventsAsync(string store, StreamEntry[] raw)
     {
         var entries = raw.Select(e => AlertEntry.From(store, e)).OfType<AlertEntry>().ToList();
-        var states = await _reviews.StatesAsync(store, entries.Select(e => e.AlertId).Distinct().ToList());
-        return entries.Select(e => AlertEvent(e, states[e.AlertId])).ToList();
+        var ids = entries.Select(e => e.AlertId).Distinct().ToList();
+        var states = await _reviews.StatesAsync(store, ids);
+        var escalated = await _escalator.EscalatedAtAsync(store, ids);
+        return entries.Select(e => AlertEvent(e, states[e.AlertId], escalated.TryGetValue(e.AlertId, out var at) ? at : null)).ToList();
     }
 
-    private static JsonObject AlertEvent(AlertEntry e, ReviewState state) => new()
+    /// <summary>A feed item; <c>escalatedAt</c> only when the alert was escalated (left unclaimed past its limit).</summary>
+    private static JsonObject AlertEvent(AlertEntry e, ReviewState state, DateTimeOffset? escalatedAt)
     {
-        ["store"] = e.Store,
-        ["entryId"] = e.EntryId,
-        ["alert"] = e.Alert.DeepClone(),
-        ["review"] = JsonSerializer.SerializeToNode(state, Silence.Json),
-    };
+        var item = new JsonObject
+        {
+            ["store"] = e.Store,
+            ["entryId"] = e.EntryId,
+            ["alert"] = e.Alert.DeepClone(),
+            ["review"] = JsonSerializer.SerializeToNode(state, Silence.Json),
+        };
+        if (escalatedAt is { } at) item["escalatedAt"] = Escalation.Escalator.FormatTime(at);
+        return item;
+    }
 
     /// <summary>
     /// Streams the feed of <paramref name="stores"/> to <paramref name="http"/> until the client goes away, or until
@@ -177,19 +187,23 @@ public sealed class FeedService
             if (raw.Length == 0) return sent;
             var ids = raw.Select(r => (string?)r["alertId"]).OfType<string>().Distinct().ToList();
             var states = await _reviews.StatesAsync(store, ids);
+            var escalated = await _escalator.EscalatedAtAsync(store, ids);
             foreach (var r in raw)
             {
                 cursor[store] = (alertPos, r.Id.ToString());
                 var alertId = (string?)r["alertId"];
                 if (alertId is null) continue;
-                await SendAsync(body, "review", cursor, new JsonObject
+                var change = new JsonObject
                 {
                     ["store"] = store,
                     ["alertId"] = alertId,
                     ["kind"] = (string?)r["kind"],
                     ["by"] = (string?)r["by"],
                     ["review"] = JsonSerializer.SerializeToNode(states[alertId], Silence.Json),
-                }, ct);
+                };
+                // An escalation arrives as a review change of kind "escalated"; every change carries the mark once set.
+                if (escalated.TryGetValue(alertId, out var at)) change["escalatedAt"] = Escalation.Escalator.FormatTime(at);
+                await SendAsync(body, "review", cursor, change, ct);
             }
             sent = true;
             if (raw.Length < Page) return sent;

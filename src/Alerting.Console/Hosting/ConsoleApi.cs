@@ -113,12 +113,13 @@ public static class ConsoleApi
             return ToResult(await reviews.AcknowledgeAsync(body.Store, body.AlertId, body.EntryId, body.Verdict, body.Note ?? "", p.Identity!.Name!, ct));
         });
 
-        api.MapGet("/coverage", async (string? store, string? from, string? to, ClaimsPrincipal p, UserDirectory users, InsightService insights, ConsoleOptions o) =>
+        api.MapGet("/coverage", async (string? store, string? from, string? to, ClaimsPrincipal p, UserDirectory users, InsightService insights, ConsoleOptions o,
+            Escalation.Escalator escalator, TimeProvider time) =>
         {
             if (QueryInput.Store(store) is { } bad) return bad;
             if (!users.MaySee(p, store)) return Forbidden(store);
             if (QueryInput.Window(insights, o, store!, from, to, out var window) is { } badWindow) return badWindow;
-            return Results.Ok(await insights.CoverageAsync(store!, window));
+            return Results.Ok(await Escalation.EscalationRegistration.WithPastLimitAsync(await insights.CoverageAsync(store!, window), escalator, store!, time.GetUtcNow()));
         });
 
         api.MapGet("/silences", async (string? store, ClaimsPrincipal p, UserDirectory users, ReviewStore reviews) =>

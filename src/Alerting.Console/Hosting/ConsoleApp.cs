@@ -70,7 +70,7 @@ public static class ConsoleApp
         app.UseRateLimiter();
         app.MapConsoleApi();
         app.MapRuleCatalog();
-        app.MapTranscript();
+        app.MapTranscripts();
         app.MapSuggestions();
         return app;
     }
@@ -99,6 +99,8 @@ public static class ConsoleApp
         services.TryAddSingleton<InsightService>();
         services.TryAddSingleton<ActivityService>();
         services.TryAddSingleton<SuggestionStore>();
+        services.TryAddSingleton<Alerting.Redis.Transcripts.TranscriptReader>();
+        Escalation.EscalationRegistration.AddEscalation(services, configuration);
         services.AddHostedService<PoolKeeper>();
 
         var section = configuration.GetSection(ConsoleOptions.SectionName);

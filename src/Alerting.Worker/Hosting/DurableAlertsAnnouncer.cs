@@ -1,7 +1,7 @@
 using Alerting.Core.Alerts;
 using Alerting.Redis;
 using Alerting.Worker.Metrics;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 
 namespace Alerting.Worker.Hosting;
 

@@ -2,7 +2,7 @@ using Alerting.Core.Config;
 using Alerting.Kafka;
 using Alerting.Redis;
 using Alerting.Worker.Metrics;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +56,13 @@ internal static class WorkerHost
         // agent_response_rate_low (off unless Rules:AgentResponseRate:Enabled): judged by one worker at a time once every partition is past a window.
         builder.Services.AddSingleton<AgentRateEvaluationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRateEvaluationService>());
+        // Conversation transcripts (Transcripts section): a write stage before the batch's alerts (an alert an inspector sees already has its context).
+        builder.Services.AddValidatedOptions<Alerting.Redis.Transcripts.TranscriptOptions>(Alerting.Redis.Transcripts.TranscriptOptions.SectionName, o => o.Validate());
+        builder.Services.AddSingleton<Alerting.Core.Messages.IMessageBatchWriter>(sp => new Alerting.Redis.Transcripts.TranscriptWriter(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisAlertingOptions>(), sp.GetRequiredService<Alerting.Redis.Transcripts.TranscriptOptions>(),
+            sp.GetRequiredService<ILogger<Alerting.Redis.Transcripts.TranscriptWriter>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Alerting.Core.Pipeline.Batches.IBatchWriteStage>(sp =>
+            new Alerting.Core.Pipeline.Batches.MessageWriteStage(sp.GetRequiredService<Alerting.Core.Messages.IMessageBatchWriter>()));
         builder.Services.AddHostedService<ChatConsumerService>();
         var app = builder.Build();
         if (urls.Length > 0)

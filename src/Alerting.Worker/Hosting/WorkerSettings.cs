@@ -8,7 +8,7 @@ namespace Alerting.Worker;
 /// <summary>Checks the worker's infrastructure settings before a host is built (the host binds them through options).</summary>
 internal static class WorkerSettings
 {
-    private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase) { "Rules", "Kafka", "Redis", "Logging", "Worker", "Notifications" };
+    private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase) { "Rules", "Kafka", "Redis", "Logging", "Worker", "Notifications", "Transcripts" };
 
     /// <summary>Problems of the non-rule sections (unknown sections, Kafka, Redis, Notifications, Worker:Telemetry).</summary>
     public static IEnumerable<ConfigProblem> Validate(IConfiguration root, bool requireKafka = false)
@@ -24,6 +24,8 @@ internal static class WorkerSettings
         if (ConfigShape.Bind<RedisAlertingOptions>(root.GetSection(RedisAlertingOptions.SectionName), problems) is { } redis)
             problems.AddRange(redis.Validate());
         problems.AddRange(Notifications.NotificationOptions.ValidateSection(root));
+        if (ConfigShape.Bind<Alerting.Redis.Transcripts.TranscriptOptions>(root.GetSection(Alerting.Redis.Transcripts.TranscriptOptions.SectionName), problems) is { } transcripts)
+            problems.AddRange(transcripts.Validate());
         if (ConfigShape.Bind<Metrics.TelemetryOptions>(root.GetSection(Metrics.TelemetryOptions.SectionName), problems) is { } telemetry)
             problems.AddRange(telemetry.Validate());
         return problems;

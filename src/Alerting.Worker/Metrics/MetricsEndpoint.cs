@@ -5,7 +5,7 @@ using Alerting.Kafka;
 using Alerting.Redis;
 using Alerting.Redis.CrossConversation;
 using Alerting.Worker.Hosting;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -5,7 +5,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Kafka;
 using Alerting.Redis;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Polly.CircuitBreaker;
 
 namespace Alerting.Worker.Metrics;

@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Alerting.Core.Alerts;
-using Alerting.IntegrationTests.Notifications;
+using Alerting.Notifications.Tests;
 using Alerting.Redis;
 using Alerting.Worker.Metrics;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

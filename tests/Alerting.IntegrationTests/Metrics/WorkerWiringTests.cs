@@ -1,7 +1,7 @@
 using System.Text;
 using Alerting.Core.Messages;
 using Alerting.IntegrationTests.Infrastructure;
-using Alerting.IntegrationTests.Notifications;
+using Alerting.Notifications.Tests;
 using Alerting.DevTools.Embedded;
 
 namespace Alerting.IntegrationTests.Metrics;

@@ -46,6 +46,8 @@ public sealed class WorkerOptionsTests
     [Theory]
     [InlineData("Notifications:QueueCapacity", "0", "Notifications:QueueCapacity: must be between 1 and 1000000, got 0")]
     [InlineData("Kafka:BatchMaxRecords", "0", "Kafka:BatchMaxRecords")]
+    [InlineData("Transcripts:MaxMessages", "0", "Transcripts:MaxMessages: must be 1 to 500, was 0")]
+    [InlineData("Transcripts:Ttl", "00:00:10", "Transcripts:Ttl: must be 1 minute to 31 days")]
     [InlineData("Worker:Telemetry:Tracing", "true", "Worker:Telemetry:Tracing: tracing exports over OTLP")]
     public async Task Start_WithAnInvalidSection_FailsBeforeConnecting_NamingPathAndReason(string key, string value, string expected)
     {

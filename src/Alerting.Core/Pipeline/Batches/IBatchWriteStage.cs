@@ -17,6 +17,9 @@ public interface IBatchWriteStage
     /// <summary>The stage reads <see cref="SealedBatch.Progress"/>: the consumer then captures every partition's progress once per idle tick.</summary>
     bool NeedsPartitionProgress => false;
 
+    /// <summary>The stage reads <see cref="SealedBatch.Messages"/>: the partition workers then keep every applied message for it.</summary>
+    bool NeedsMessages => false;
+
     Task WriteAsync(SealedBatch batch, CancellationToken cancellationToken);
 }
 
@@ -25,6 +28,9 @@ public static class BatchStageOrder
 {
     /// <summary>Refused records to the dead-letter topic, acknowledged, first.</summary>
     public const int DeadLetters = 100;
+
+    /// <summary>The batch's parsed messages (transcripts), before the alerts.</summary>
+    public const int Messages = 150;
 
     /// <summary>Alerts (and the cross-conversation batches they complete).</summary>
     public const int Alerts = 200;

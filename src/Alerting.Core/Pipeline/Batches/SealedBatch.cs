@@ -1,4 +1,5 @@
 using Alerting.Core.Alerts;
+using Alerting.Core.Messages;
 using Alerting.Core.Rules.AgentResponseRate;
 
 namespace Alerting.Core.Pipeline.Batches;
@@ -47,6 +48,9 @@ public sealed class SealedBatch
 
     /// <summary>Refused records, in partition order.</summary>
     public List<RefusedRecord> Refused { get; } = [];
+
+    /// <summary>The applied (not refused) messages, in partition order; kept only when a stage reads them.</summary>
+    public List<ChatMessage> Messages { get; } = [];
 
     /// <summary>Alerts, in partition order (one partition's alerts in the order its records produced them).</summary>
     public List<Alert> Alerts { get; } = [];

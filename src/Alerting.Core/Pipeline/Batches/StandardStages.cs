@@ -1,7 +1,25 @@
 using Alerting.Core.Alerts;
+using Alerting.Core.Messages;
 using Alerting.Core.Rules.AgentResponseRate;
 
 namespace Alerting.Core.Pipeline.Batches;
+
+/// <summary>
+/// The batch's parsed messages (refused records left out) to a <see cref="IMessageBatchWriter"/> (transcripts),
+/// before the alerts: an alert an inspector sees already has its context. The writer is idempotent per message.
+/// </summary>
+public sealed class MessageWriteStage(IMessageBatchWriter writer) : IBatchWriteStage
+{
+    public int Order => BatchStageOrder.Messages;
+    public string Name => "messages";
+    public bool NeedsMessages => true;
+
+    public Task WriteAsync(SealedBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Messages.Count == 0 ? Task.CompletedTask : writer.WriteAsync(batch.Messages, cancellationToken);
+    }
+}
 
 /// <summary>The batch's alerts to Core's alert port (the Redis adapter registers its sink there).</summary>
 public sealed class AlertWriteStage(IAlertSink sink) : IBatchWriteStage

@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Alerting.Core.Alerts;
 
-namespace Alerting.Worker.Notifications;
+namespace Alerting.Notifications;
 
 /// <summary>Alerts of one group taken for one message, with the group's running count.</summary>
 /// <param name="Labels">The group-by fields and their values, in <see cref="ReceiverOptions.EffectiveGroupBy"/> order.</param>

@@ -4,7 +4,7 @@ using System.Reactive.Concurrency;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Core.Alerts;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Alerting.IntegrationTests.Notifications;
+namespace Alerting.Notifications.Tests;
 
 /// <summary>One request the test endpoint received.</summary>
 public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, string> Query, string ContentType, string Body)

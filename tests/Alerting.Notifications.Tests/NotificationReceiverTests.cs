@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Core.Alerts;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 using Microsoft.Extensions.Configuration;
 
-namespace Alerting.IntegrationTests.Notifications;
+namespace Alerting.Notifications.Tests;
 
 /// <summary>
 /// Receivers against a local HTTP endpoint: routing, formats, retries, isolation. Grouping runs on virtual time;

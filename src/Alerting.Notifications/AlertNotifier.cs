@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Alerting.Core.Alerts;
 using Microsoft.Extensions.Logging;
 
-namespace Alerting.Worker.Notifications;
+namespace Alerting.Notifications;
 
 /// <summary>Hands durably written alerts to the notification receivers without ever waiting for them.</summary>
 public interface IAlertNotifier

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Alerting.Core.Alerts;
 using Alerting.Core.Rules;
 
-namespace Alerting.Worker.Notifications;
+namespace Alerting.Notifications;
 
 /// <summary>
 /// Request bodies of the three receiver kinds. Webhook: a JSON array of alerts in the CONTRACTS.md §2

@@ -3,7 +3,7 @@ using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Microsoft.Extensions.Configuration;
 
-namespace Alerting.Worker.Notifications;
+namespace Alerting.Notifications;
 
 /// <summary>
 /// Config section <c>Notifications</c>: optional receivers outside Redis (webhook, DingTalk, WeCom).

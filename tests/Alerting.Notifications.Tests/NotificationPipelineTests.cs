@@ -1,9 +1,9 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 using Alerting.Core.Alerts;
-using Alerting.Worker.Notifications;
+using Alerting.Notifications;
 
-namespace Alerting.IntegrationTests.Notifications;
+namespace Alerting.Notifications.Tests;
 
 /// <summary>
 /// The receiver's timing on virtual time, without HTTP: group wait and interval, the repeat window, the

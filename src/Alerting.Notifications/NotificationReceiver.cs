@@ -10,7 +10,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Alerting.Worker.Notifications;
+namespace Alerting.Notifications;
 
 /// <summary>Counters of one receiver since start.</summary>
 public sealed record ReceiverStats(

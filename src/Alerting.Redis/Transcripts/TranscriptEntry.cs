@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using Alerting.Core.Messages;
+using Alerting.Core.Rules.PersonalDataExposure;
+
+namespace Alerting.Redis.Transcripts;
+
+/// <summary>
+/// The JSON of one transcript entry:
+/// <c>{"messageId","role","agentId"?,"sentAt","text","truncated"?}</c>. Never a buyer id: a buyer's
+/// <c>senderId</c> is not written, and <c>agentId</c> appears only on agent messages; numbers of 11 digits or more in
+/// the text (phones, resident ids, bank cards) are masked (<see cref="LongNumberMasking"/>). Thread-safe (static).
+/// </summary>
+public static class TranscriptEntry
+{
+    /// <summary>The format of <c>sentAt</c>: ISO-8601 with milliseconds and the message's own offset, fixed width (the Lua script parses it).</summary>
+    public const string SentAtFormat = "yyyy-MM-dd'T'HH:mm:ss.fffzzz";
+
+    /// <summary>Whether a chat record goes into a transcript: a message (not a transfer or close event).</summary>
+    public static bool IsKept(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Event == ChatEventKind.Message;
+    }
+
+    /// <summary>The entry's UTF-8 JSON for <paramref name="message"/>, its text cut to <paramref name="maxTextChars"/> characters.</summary>
+    public static byte[] ToUtf8(ChatMessage message, int maxTextChars)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        // Numbers of 11 digits or more (phones, ids, cards) are masked first, so no cut can leave one whole.
+        var (text, truncated) = Cap(LongNumberMasking.Mask(message.Text), maxTextChars);
+        using var buffer = new MemoryStream(128 + text.Length * 3);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("messageId", message.MessageId);
+            w.WriteString("role", ChatMessage.SenderName(message.Sender));
+            if (message.Sender == SenderKind.Agent && AgentOf(message) is { } agent) w.WriteString("agentId", agent);
+            w.WriteString("sentAt", message.SentAt.ToString(SentAtFormat, CultureInfo.InvariantCulture));
+            w.WriteString("text", text);
+            if (truncated) w.WriteBoolean("truncated", true);
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="max"/> UTF-16 characters, never inside a surrogate pair
+    /// (an emoji is kept whole or dropped whole); whether anything was cut.
+    /// </summary>
+    public static (string Text, bool Truncated) Cap(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= max) return (text, false);
+        var cut = max;
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
+        return (text[..cut], true);
+    }
+
+    /// <summary>The agent who wrote an agent message: its sender id, or else the owning agent.</summary>
+    private static string? AgentOf(ChatMessage m)
+        => !string.IsNullOrEmpty(m.SenderId) ? m.SenderId : string.IsNullOrEmpty(m.AgentId) ? null : m.AgentId;
+}
