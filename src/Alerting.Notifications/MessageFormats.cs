@@ -144,11 +144,46 @@ public static class MessageFormats
               .Append(" · 客服 ").Append(a.AgentId is { Length: > 0 } agent ? Escape(agent) : "（无）")
               .Append(" · 会话 ").Append(Escape(a.ConversationId))
               .Append('：').Append(Escape(OneLine(a.Summary))).Append('\n');
+            if (Advice(a) is { } advice) sb.Append("  - 处理建议：").Append(advice).Append('\n');
         }
         if (alerts.Count > shown.Count)
             sb.Append("- 另有 ").Append(alerts.Count - shown.Count).Append(" 条未列出\n");
         sb.Append('\n');
     }
+
+    /// <summary>
+    /// What a lead should do about <paramref name="a"/>, in Chinese, for the rules added beside the first four (their
+    /// catalog label says what happened, this says what to do); null for the others and for resolutions that need nothing.
+    /// Reads only fields the rule puts in its evidence (never the text the alert is about).
+    /// </summary>
+    public static string? Advice(Alert a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var e = a.Evidence;
+        if (a.Status == AlertStatus.Resolved)
+            return a.Rule == "response_warning" && Text(e, "reason") == "superseded" ? "已升级为回复超时告警，请按超时流程跟进" : null;
+        return a.Rule switch
+        {
+            "buyer_complaint_risk" when a.Severity == Severity.Critical => "买家明确表示要投诉或给差评，请主管立即介入安抚、优先解决问题",
+            "buyer_complaint_risk" when a.Severity == Severity.High => "买家情绪激动且长时间无人工回复，请立即安排人工接待",
+            "buyer_complaint_risk" => "买家情绪负面，请尽快人工跟进，避免升级为投诉",
+            "off_platform_contact" => "客服引导买家站外联系或站外交易，违反平台规则、店铺会被处罚，请立即核实并制止",
+            "personal_data_exposure" => "客服消息中含买家完整个人信息（告警中已脱敏），请撤回该消息并提醒客服",
+            "forbidden_review_invitation" when e?["paid"]?.GetValueKind() == System.Text.Json.JsonValueKind.True => "好评返现等有偿邀评为平台明令禁止，请立即纠正并撤回",
+            "forbidden_review_invitation" => "买家问题未解决或有投诉风险时不应邀评，请提醒客服先解决问题",
+            "repeated_reply" => "客服机械重复同一回复，请提醒其针对买家问题作答",
+            "response_warning" => string.Create(CultureInfo.InvariantCulture,
+                $"买家即将超时未获回复（{Number(e, "thresholdSeconds")}秒超时），请空闲客服或主管立即接待"),
+            "agent_response_rate_low" => "客服近期响应指标低于目标，请关注其接待量与排班",
+            _ => null,
+        };
+    }
+
+    private static string? Text(System.Text.Json.Nodes.JsonObject? e, string field)
+        => e?[field] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static string Number(System.Text.Json.Nodes.JsonObject? e, string field)
+        => e?[field] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("0.#", CultureInfo.InvariantCulture) : "?";
 
     /// <summary>Chinese label of a rule from <see cref="RuleCatalog"/>; unknown rules show their snake_case name.</summary>
     public static string RuleText(string rule) => RuleCatalog.ChineseLabel(rule);

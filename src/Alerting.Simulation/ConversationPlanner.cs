@@ -97,6 +97,8 @@ internal sealed class ConversationPlanner
         var transferTurn = store.AgentIds.Count >= 2 && rng.Chance(_options.TransferRate) ? rng.Next(questionTurns) : -1;
         var botGreeting = rng.Chance(_options.BotGreetingRate);
         var greeted = false;
+        // Drawn only when the rate is set, so runs made before this fault existed stay identical.
+        var repeatPending = rng.Chance(_options.RepeatedReplyRate);
 
         long t = startMs;
         PlannedEvent Add(long at, SenderKind sender, string senderId, string text, ChatEventKind kind = ChatEventKind.Message,
@@ -146,6 +148,21 @@ internal sealed class ConversationPlanner
                 var stated = SimulatedPromotion.FormatTerms(ctx.StatedThreshold, ctx.StatedAmount);
                 SetPromotion(ctx, p, rng);
                 return Add(at, SenderKind.Agent, owner, text, fault: wrong ? SimulatedFault.WrongPromoAnswer : SimulatedFault.None, promotion: p, stated: stated);
+            }
+            if (repeatPending)
+            {
+                // The first clean reply becomes a canned line sent three times 1–2.5 s apart: all copies
+                // come before the buyer's next turn (≥ 8 s after the turn's last agent message).
+                repeatPending = false;
+                var canned = FaultLines.RepeatedReply(rng);
+                var head = Add(at, SenderKind.Agent, owner, canned, fault: SimulatedFault.RepeatedReply, agentId: owner);
+                var next = at;
+                for (var copy = 0; copy < 2; copy++)
+                {
+                    next += rng.Between(1000, 2500);
+                    Add(next, SenderKind.Agent, owner, canned, fault: SimulatedFault.RepeatedReply, agentId: owner);
+                }
+                return head;
             }
             return Add(at, SenderKind.Agent, owner, clean(), agentId: owner);
         }
@@ -224,7 +241,11 @@ internal sealed class ConversationPlanner
             }
 
             var slow = rng.Chance(_options.SlowReplyRate);
-            var replyAt = buyerStart + (slow ? rng.Between(_slowMin, _slowMax) : rng.Between(_cleanMin, _cleanMax));
+            // Drawn only when its rate is set (older runs stay identical).
+            var nearMiss = !slow && rng.Chance(_options.NearMissReplyRate);
+            var replyAt = buyerStart + (slow ? rng.Between(_slowMin, _slowMax)
+                : nearMiss ? rng.Between(Ms(_options.WarningPoint) + 1000, Ms(_options.SlowResponseThreshold) - 1000)
+                : rng.Between(_cleanMin, _cleanMax));
             if (slow && rng.Chance(0.5))
                 Add(buyerStart + rng.Between(_cleanMax + 1000, _slowMin - 1000), SenderKind.Buyer, buyerId, Vocabulary.Buyer(Vocabulary.BuyerNudges, ctx, rng));
 
@@ -255,6 +276,7 @@ internal sealed class ConversationPlanner
                 }
             }
             if (slow) first.Fault |= SimulatedFault.SlowReply;
+            if (nearMiss) first.Fault |= SimulatedFault.NearMissReply;
             lastAt = at;
             t = at + rng.Between(8000, 90000);
         }

@@ -26,6 +26,7 @@ public static class Evaluation
     {
         ExpectedAlert.RudeLanguage, ExpectedAlert.WrongPromoAnswer, ExpectedAlert.SlowResponse, ExpectedAlert.UnansweredBuyer,
         GroundTruthBatches.Rule, ExpectedAlert.PersonalDataExposure, ExpectedAlert.OffPlatformContact, ExpectedAlert.BuyerComplaintRisk, ExpectedAlert.ForbiddenReviewInvitation,
+        ExpectedAlert.RepeatedReply, ExpectedAlert.ResponseWarning,
     };
 
     /// <summary>Scores <paramref name="actual"/> against <paramref name="expected"/>, per rule.</summary>
@@ -33,7 +34,9 @@ public static class Evaluation
     /// The final clock: expected timing alerts due after it, and raised alerts whose eventTime is after
     /// it, are left out (a live worker keeps firing deadlines as its idle clock moves on).
     /// </param>
-    /// <param name="scored">Rules the ground truth speaks for (default <see cref="LabelledRules"/>); alerts of other rules are left out.</param>
+    /// <param name="scored">Rules the ground truth speaks for (default <see cref="LabelledRules"/>); alerts of other rules are left out.
+    /// <c>response_warning</c> is labelled only when the run set <c>SimulationOptions.ResponseWarningShare</c>: score a run
+    /// without it with <see cref="LabelledRules"/> less that rule (the worker's rule is off by default too).</param>
     public static IReadOnlyList<RuleScore> Compare(IEnumerable<ExpectedAlert> expected, IEnumerable<Alert> actual, DateTimeOffset? until = null, IReadOnlySet<string>? scored = null)
     {
         scored ??= LabelledRules;

@@ -35,6 +35,8 @@ public sealed record ExpectedAlert(
     public const string OffPlatformContact = "off_platform_contact";
     public const string BuyerComplaintRisk = "buyer_complaint_risk";
     public const string ForbiddenReviewInvitation = "forbidden_review_invitation";
+    public const string RepeatedReply = "repeated_reply";
+    public const string ResponseWarning = "response_warning";
 
     /// <summary>Whether the alert is due when the consumer's event-time clock ends at <paramref name="finalClock"/>.</summary>
     public bool IsDueBy(DateTimeOffset finalClock) => DueAt is null || DueAt <= finalClock;

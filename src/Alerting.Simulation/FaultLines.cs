@@ -62,6 +62,15 @@ internal static class FaultLines
     /// <summary>An agent line offering money or gifts for a review.</summary>
     public static string PaidReview(SimRandom rng) => rng.Pick(PaidReviewLines);
 
+    private static readonly string[] RepeatedLines =
+    [
+        "亲，这边正在为您核实，请耐心等待一下哦～", "您好，您的问题已收到，稍后给您回复", "亲亲，具体以页面信息为准的哦",
+        "感谢您的耐心等待，马上为您处理😊", "亲，这个问题我帮您登记一下呢", "您好，请您描述一下具体情况哦",
+    ];
+
+    /// <summary>A canned quick reply an agent hammers (sent three times in a row by the <c>repeated_reply</c> fault).</summary>
+    public static string RepeatedReply(SimRandom rng) => rng.Pick(RepeatedLines);
+
     private static readonly string[] Regions = ["110105", "310104", "440305", "330106", "510107", "320102", "420106", "610113"];
 
     /// <summary>An agent line exposing a buyer's number: (kind as the evidence names it, text).</summary>

@@ -26,6 +26,16 @@ internal static class GroundTruthOracle
         var unansweredFired = false;
         string? owner = conv.InitialOwner;
         var complaintRiskRaised = false;
+        var repeats = new List<PlannedEvent>();
+        // response_warning: at the warning point of a wait that lasted that long (only when the run labels it).
+        var warnOn = options.ResponseWarningShare > 0;
+        var warnSpan = options.WarningPoint;
+        void Warn(DateTimeOffset? dueAt, string endedBy)
+            => emit(Make(ExpectedAlert.ResponseWarning, conv, owner, [waitingFirst!.MessageId!], Time(waitingFirst.AtMs) + warnSpan, dueAt, new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["endedBy"] = endedBy,
+            }));
+        bool WaitedPastWarning(long atMs) => TimeSpan.FromMilliseconds(atMs - waitingFirst!.AtMs) >= warnSpan;
 
         // firedBy: "close", "deadline", or "cut" (a deadline in a conversation MessageCount cut short).
         void FireUnanswered(DateTimeOffset eventTime, DateTimeOffset? dueAt, string firedBy)
@@ -55,6 +65,7 @@ internal static class GroundTruthOracle
             }
             if (e.Kind == ChatEventKind.Close)
             {
+                if (warnOn && waitingFirst is not null && WaitedPastWarning(e.AtMs)) Warn(null, "close");
                 if (waitingFirst is not null && !unansweredFired) FireUnanswered(Time(e.AtMs), null, "close");
                 waitingFirst = null;
                 waitingCount = 0;
@@ -99,6 +110,18 @@ internal static class GroundTruthOracle
                         {
                             ["reason"] = (e.Fault & SimulatedFault.PaidReview) != 0 ? "paid" : "complaint_risk",
                         }));
+                    // The burst's copies are the only repeats in the conversation: the third emitted copy fires,
+                    // named by the first (a stream cut before the third raises nothing).
+                    if ((e.Fault & SimulatedFault.RepeatedReply) != 0)
+                    {
+                        repeats.Add(e);
+                        if (repeats.Count == 3)
+                            emit(Make(ExpectedAlert.RepeatedReply, conv, e.SenderId, repeats.Select(r => r.MessageId!).ToArray(), Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
+                            {
+                                ["kind"] = "repeated",
+                                ["count"] = "3",
+                            }));
+                    }
                     if ((e.Fault & SimulatedFault.OffPlatformContact) != 0)
                         emit(Make(ExpectedAlert.OffPlatformContact, conv, e.SenderId, [e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
                         {
@@ -113,6 +136,7 @@ internal static class GroundTruthOracle
                         }));
                     if (waitingFirst is not null)
                     {
+                        if (warnOn && WaitedPastWarning(e.AtMs)) Warn(null, (e.Fault & SimulatedFault.NearMissReply) != 0 ? "near_miss" : "reply");
                         var delay = e.AtMs - waitingFirst.AtMs;
                         if (delay > slowMs)
                             emit(Make(ExpectedAlert.SlowResponse, conv, e.SenderId, [waitingFirst.MessageId!, e.MessageId!], Time(e.AtMs), null, new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -130,6 +154,11 @@ internal static class GroundTruthOracle
 
         // Still waiting when the stream ended for this conversation: due only if the consumer's
         // final clock reaches the deadline.
+        if (warnOn && waitingFirst is not null)
+        {
+            var warnAt = Time(waitingFirst.AtMs) + warnSpan;
+            Warn(warnAt, "open");
+        }
         if (waitingFirst is not null && !unansweredFired)
         {
             var deadline = Time(waitingFirst.AtMs + timeoutMs);

@@ -23,6 +23,10 @@ public enum SimulatedFault
     ComplaintRisk = 64,
     /// <summary>An agent message with paid-review wording (<c>forbidden_review_invitation</c>; invitations after a complaint risk are derived by the oracle).</summary>
     PaidReview = 128,
+    /// <summary>One copy of an agent reply sent three times within seconds (<c>repeated_reply</c>); every copy carries the label.</summary>
+    RepeatedReply = 256,
+    /// <summary>A first human reply after the <c>response_warning</c> point but within the <c>slow_response</c> threshold (a warning resolved as answered).</summary>
+    NearMissReply = 512,
 }
 
 /// <summary>One generated chat record: the message, its CONTRACTS.md §1 UTF-8 JSON and its fault labels.</summary>

@@ -88,6 +88,26 @@ public sealed class SimulationOptions
     /// </summary>
     public double PaidReviewRate { get; set; }
 
+    /// <summary>
+    /// Probability that a conversation has one human agent reply sent three times within a few seconds (a
+    /// canned quick reply hammered, <c>repeated_reply</c>); at most one such burst per conversation, in its
+    /// first clean agent reply. Default 0 (see <see cref="PersonalDataRate"/>).
+    /// </summary>
+    public double RepeatedReplyRate { get; set; }
+
+    /// <summary>
+    /// The <c>response_warning</c> share of <see cref="SlowResponseThreshold"/> the ground truth assumes (the rule's
+    /// <c>ShareOfThreshold</c>); 0 = warnings are not in the ground truth (the rule is off by default). Default 0.
+    /// When set, <see cref="CleanReplyDelayMax"/> must stay below the warning point, so a clean reply never warns.
+    /// </summary>
+    public double ResponseWarningShare { get; set; }
+
+    /// <summary>
+    /// Probability that an answered, not slow buyer turn is answered between the warning point + 1 s and the slow
+    /// threshold − 1 s (a <c>response_warning</c> resolved as answered). Needs <see cref="ResponseWarningShare"/>. Default 0.
+    /// </summary>
+    public double NearMissReplyRate { get; set; }
+
     /// <summary>Probability that a conversation opens with a bot greeting (自动回复). Default 0.3.</summary>
     public double BotGreetingRate { get; set; } = 0.3;
 
@@ -123,7 +143,7 @@ public sealed class SimulationOptions
     public TimeSpan UnansweredTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
     /// <summary>
-    /// Turns on the faults of the rules added after the first generator (issue 20) at their suggested
+    /// Turns on the faults of the rules added after the first generator (personal data, off-platform contact, complaint risk, paid review, repeated reply) at their suggested
     /// rates, for the demo and loadgen; a rate already set is kept. Returns this instance.
     /// </summary>
     public SimulationOptions WithNewRuleFaults()
@@ -132,8 +152,12 @@ public sealed class SimulationOptions
         if (OffPlatformContactRate == 0) OffPlatformContactRate = 0.005;
         if (ComplaintRiskRate == 0) ComplaintRiskRate = 0.01;
         if (PaidReviewRate == 0) PaidReviewRate = 0.003;
+        if (RepeatedReplyRate == 0) RepeatedReplyRate = 0.01;
         return this;
     }
+
+    /// <summary>The <c>response_warning</c> point of a wait, as the rule computes it (share × threshold seconds).</summary>
+    public TimeSpan WarningPoint => TimeSpan.FromSeconds(ResponseWarningShare * SlowResponseThreshold.TotalSeconds);
 
     /// <summary>Problems with these options, each naming the option; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -162,6 +186,12 @@ public sealed class SimulationOptions
         Rate(OffPlatformContactRate, nameof(OffPlatformContactRate));
         Rate(ComplaintRiskRate, nameof(ComplaintRiskRate));
         Rate(PaidReviewRate, nameof(PaidReviewRate));
+        Rate(RepeatedReplyRate, nameof(RepeatedReplyRate));
+        Rate(NearMissReplyRate, nameof(NearMissReplyRate));
+        Require(ResponseWarningShare == 0 || ResponseWarningShare is > 0 and < 1, $"ResponseWarningShare must be 0 (off) or above 0 and below 1, was {ResponseWarningShare.ToString(CultureInfo.InvariantCulture)}");
+        Require(NearMissReplyRate == 0 || ResponseWarningShare > 0, "NearMissReplyRate needs ResponseWarningShare (the warning point it replies after)");
+        Require(ResponseWarningShare == 0 || CleanReplyDelayMax < WarningPoint, "CleanReplyDelayMax must be below ResponseWarningShare × SlowResponseThreshold (clean replies must never warn)");
+        Require(NearMissReplyRate == 0 || WarningPoint + TimeSpan.FromSeconds(1) < SlowResponseThreshold - TimeSpan.FromSeconds(1), "the warning point must leave room for near-miss replies (≥ 2 s below SlowResponseThreshold)");
         Rate(BotGreetingRate, nameof(BotGreetingRate));
         Rate(TransferRate, nameof(TransferRate));
         Rate(CloseRate, nameof(CloseRate));

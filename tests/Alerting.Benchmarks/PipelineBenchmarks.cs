@@ -113,6 +113,8 @@ public enum RuleSet
     OffPlatformContactOnly,
     BuyerComplaintRiskOnly,
     ForbiddenReviewInvitationOnly,
+    RepeatedReplyOnly,
+    ResponseWarningOnly,
 }
 
 /// <summary>
@@ -128,7 +130,8 @@ public class PipelineRuleSplitBenchmarks
     private readonly List<Alert> _alerts = new(16);
 
     [Params(RuleSet.None, RuleSet.All, RuleSet.RudeLanguageOnly, RuleSet.WrongPromoAnswerOnly, RuleSet.ForbiddenClaimOnly, RuleSet.TimingOnly,
-        RuleSet.PersonalDataExposureOnly, RuleSet.OffPlatformContactOnly, RuleSet.BuyerComplaintRiskOnly, RuleSet.ForbiddenReviewInvitationOnly)]
+        RuleSet.PersonalDataExposureOnly, RuleSet.OffPlatformContactOnly, RuleSet.BuyerComplaintRiskOnly, RuleSet.ForbiddenReviewInvitationOnly,
+        RuleSet.RepeatedReplyOnly, RuleSet.ResponseWarningOnly)]
     public RuleSet Rules { get; set; }
 
     [GlobalSetup]
@@ -138,8 +141,8 @@ public class PipelineRuleSplitBenchmarks
         _parsed = [.. messages.Select(m => ChatMessageParser.Parse(m.Utf8Json).Message!)];
         // Every other rule off: the row is the state tracking plus this one rule.
         string Only(bool rude = false, bool promo = false, bool claims = false, bool timing = false, bool personalData = false, bool offPlatform = false,
-            bool complaintRisk = false, bool reviewInvitation = false)
-            => Traffic.RulesJson(generator.Promotions, rude, promo, claims, timing, timing, personalData, offPlatform, complaintRisk, reviewInvitation);
+            bool complaintRisk = false, bool reviewInvitation = false, bool repeatedReply = false, bool responseWarning = false)
+            => Traffic.RulesJson(generator.Promotions, rude, promo, claims, timing, timing, personalData, offPlatform, complaintRisk, reviewInvitation, repeatedReply, responseWarning);
         var json = Rules switch
         {
             RuleSet.None => Only(),
@@ -151,6 +154,8 @@ public class PipelineRuleSplitBenchmarks
             RuleSet.OffPlatformContactOnly => Only(offPlatform: true),
             RuleSet.BuyerComplaintRiskOnly => Only(complaintRisk: true),
             RuleSet.ForbiddenReviewInvitationOnly => Only(reviewInvitation: true),
+            RuleSet.RepeatedReplyOnly => Only(repeatedReply: true),
+            RuleSet.ResponseWarningOnly => Only(responseWarning: true),
             _ => Only(timing: true),
         };
         _rules = new FixedRulesSource(Traffic.Snapshot(json));
@@ -206,7 +211,7 @@ public class CleanMessageAllocationBenchmarks
     }
 
     public static IEnumerable<string> RuleNames() => ["rude_language", "wrong_promo_answer", "forbidden_claim", "slow_response", "unanswered_buyer",
-        "personal_data_exposure", "off_platform_contact", "buyer_complaint_risk", "forbidden_review_invitation"];
+        "personal_data_exposure", "off_platform_contact", "buyer_complaint_risk", "forbidden_review_invitation", "repeated_reply", "response_warning"];
 
     [Benchmark]
     public bool Parse() => ChatMessageParser.Parse(_replyUtf8).IsValid;

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- replay-vs-jsondocument [--messages N] [--repeat N]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- rude-allocations
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu [rounds]
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu compare ROUNDS BIN-DIR [BIN-DIR…]  (builds side by side)
 return args.FirstOrDefault() switch
 {
     "state-size" => StateSizeCommand.Run(args[1..]),

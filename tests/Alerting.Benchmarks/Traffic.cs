@@ -37,7 +37,7 @@ public static class Traffic
 
     /// <summary>The generator's promotions as a rules config, the shape of <c>DemoVerb.DemoRulesJson</c> (everything else default).</summary>
     public static string RulesJson(IEnumerable<SimulatedPromotion> promotions, bool rude = true, bool promo = true, bool claims = true, bool slow = true, bool unanswered = true,
-        bool personalData = true, bool offPlatform = true, bool complaintRisk = true, bool reviewInvitation = true)
+        bool personalData = true, bool offPlatform = true, bool complaintRisk = true, bool reviewInvitation = true, bool repeatedReply = true, bool responseWarning = true)
     {
         var stores = new Dictionary<string, object>();
         foreach (var group in promotions.GroupBy(p => p.ShopId))
@@ -68,6 +68,9 @@ public static class Traffic
                 OffPlatformContact = new { Enabled = offPlatform },
                 BuyerComplaintRisk = new { Enabled = complaintRisk },
                 ForbiddenReviewInvitation = new { Enabled = reviewInvitation },
+                RepeatedReply = new { Enabled = repeatedReply },
+                // Off by default in the worker; on here so "All" is every per-message rule.
+                ResponseWarning = new { Enabled = responseWarning },
                 Stores = stores,
             },
         });

@@ -27,7 +27,13 @@ public sealed class BrowserSession : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Chromium), "Chromium is not installed: apt-get install -y chromium");
-        Host = await ConsoleHost.StartAsync();
+        // Escalation on for critical alerts (2 minutes unclaimed): time is the host's fake clock, so nothing escalates
+        // until a test advances it.
+        Host = await ConsoleHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Escalation:Limits:critical"] = "00:02:00",
+            ["Escalation:CheckInterval"] = "00:00:05",
+        });
         _profile = Directory.CreateTempSubdirectory("alerting-console-chromium-").FullName;
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions

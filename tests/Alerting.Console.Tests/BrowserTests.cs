@@ -143,6 +143,39 @@ public sealed class BrowserTests : IClassFixture<BrowserSession>, IDisposable
     }
 
     [Fact]
+    public async Task UnclaimedCriticalAlert_PastItsLimit_IsEscalatedOnce_AndTheOpenFeedShowsItLive()
+    {
+        var critical = TestAlerts.Rude(agent: "kf21", severity: Severity.Critical);
+        await _s.Host.WriteAsync(critical);
+        await _s.OpenFeedAsync();
+        var card = Page.Locator($"article.card[data-alert-id='{critical.AlertId}']");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator(".escalated-badge")).ToHaveCountAsync(0);
+
+        // The console's own check runs on the fake clock: past two minutes unclaimed the alert is escalated, and the
+        // page that is already open shows it without a reload, with the coverage meter counting it.
+        for (var i = 0; i < 60 && await card.Locator(".escalated-badge").CountAsync() == 0; i++)
+        {
+            _s.Host.Time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(250);
+        }
+        await Assertions.Expect(card.Locator(".escalated-badge")).ToHaveTextAsync("已升级");
+        await Assertions.Expect(Page.Locator(".past-limit").First).ToContainTextAsync("超过认领时限");
+
+        // Once: the mark is one review change, however many checks run after it.
+        for (var i = 0; i < 6; i++)
+        {
+            _s.Host.Time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(100);
+        }
+        var keys = _s.Host.Services.GetRequiredService<ConsoleKeys>();
+        var log = await _s.Host.Db.StreamRangeAsync(keys.Log(critical.ShopId));
+        Assert.Single(log, e => (string?)e["alertId"] == critical.AlertId && (string?)e["kind"] == "escalated");
+        await Assertions.Expect(card.Locator(".escalated-badge")).ToHaveCountAsync(1);
+        await _s.ScreenshotAsync("escalated-live.png");
+    }
+
+    [Fact]
     public async Task FalseAlarmVerdict_ProducesAConfigLayerFile_ThatTheWorkersConfigValidationAccepts()
     {
         var alert = TestAlerts.Rude(text: "亲，这个傻瓜模式一键就能拍好哦", term: "傻瓜", agent: "kf13");

@@ -28,7 +28,8 @@ public static class RulesSnapshotBuilder
     public const string SectionName = "Rules";
 
     private static readonly string[] RuleSections = ["Conversation", "RudeLanguage", "WrongPromoAnswer", "ForbiddenClaim", "SlowResponse", "UnansweredBuyer", "BatchWrongPromoAnswer", "AgentResponseRate",
-        "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk", "ForbiddenReviewInvitation", "RepeatedReply"];
+        "PersonalDataExposure", "OffPlatformContact", "BuyerComplaintRisk", "ForbiddenReviewInvitation", "RepeatedReply",
+        "ResponseWarning"];
     private static readonly HashSet<string> KnownTopLevel = new(RuleSections.Concat(["EventTime", "Stores"]), StringComparer.OrdinalIgnoreCase);
     private static readonly Dictionary<string, Type> SectionTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -45,6 +46,7 @@ public static class RulesSnapshotBuilder
         ["BuyerComplaintRisk"] = typeof(Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions),
         ["ForbiddenReviewInvitation"] = typeof(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions),
         ["RepeatedReply"] = typeof(Rules.RepeatedReply.RepeatedReplyOptions),
+        ["ResponseWarning"] = typeof(Rules.ResponseWarning.ResponseWarningOptions),
     };
 
     private static readonly HashSet<string> KnownStoreLevel = new(RuleSections.Concat(["Promotions", "StorePolicy"]), StringComparer.OrdinalIgnoreCase);
@@ -121,7 +123,8 @@ public static class RulesSnapshotBuilder
         var complaintRisk = BindAt<Rules.BuyerComplaintRisk.BuyerComplaintRiskOptions>(config, "BuyerComplaintRisk", path, problems);
         var reviewInvitation = BindAt<Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationOptions>(config, "ForbiddenReviewInvitation", path, problems);
         var repeatedReply = BindAt<Rules.RepeatedReply.RepeatedReplyOptions>(config, "RepeatedReply", path, problems);
-        if (problems.Count > before || repeatedReply is null || personalData is null || offPlatform is null || complaintRisk is null || reviewInvitation is null || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
+        var warning = BindAt<Rules.ResponseWarning.ResponseWarningOptions>(config, "ResponseWarning", path, problems);
+        if (problems.Count > before || warning is null || repeatedReply is null || personalData is null || offPlatform is null || complaintRisk is null || reviewInvitation is null || conversation is null || rude is null || promo is null || claims is null || batch is null || agentRate is null || slow is null || unanswered is null)
             return null;
 
         // Values that came from the global sections are reported under the global path once (by the
@@ -147,6 +150,7 @@ public static class RulesSnapshotBuilder
         found.AddRange(Rules.BuyerComplaintRisk.BuyerComplaintRiskRule.Validate(complaintRisk, $"{scope}:BuyerComplaintRisk"));
         found.AddRange(Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule.Validate(reviewInvitation, $"{scope}:ForbiddenReviewInvitation"));
         found.AddRange(Rules.RepeatedReply.RepeatedReplyRule.Validate(repeatedReply, $"{scope}:RepeatedReply"));
+        found.AddRange(warning.Validate($"{scope}:ResponseWarning"));
         if (found.Count > 0)
         {
             // A store inherits the global values; a bad global value is reported once, by the
@@ -171,6 +175,7 @@ public static class RulesSnapshotBuilder
             // After buyer_complaint_risk: an invitation is judged with the signals of the same record applied.
             if (reviewInvitation.Enabled) list.Add(new Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule(reviewInvitation));
             if (repeatedReply.Enabled) list.Add(new Rules.RepeatedReply.RepeatedReplyRule(repeatedReply));
+            if (warning.Enabled) list.Add(new Rules.ResponseWarning.ResponseWarningRule(warning, slow));
             // Last: it masks its numbers in the evidence of the alerts the rules above raised on the same message.
             if (personalData.Enabled) list.Add(new Rules.PersonalDataExposure.PersonalDataExposureRule(personalData));
             return new StoreRules(shopId, conversation, slowRule, unansweredRule, list, batch, agentRate);

@@ -56,11 +56,17 @@ public sealed class ConversationState
     /// <summary>When the buyer asked about <see cref="LastAskedPromotionId"/>.</summary>
     public DateTimeOffset LastAskedAt { get => Get(_lastAskedAt); set => _lastAskedAt = Set(value); }
 
-    /// <summary>Complaint-risk and review-invitation signals of the buyer (issue 20's rules); null until a buyer signal is seen.</summary>
+    /// <summary>Complaint-risk and review-invitation signals of the buyer (<c>buyer_complaint_risk</c>, <c>forbidden_review_invitation</c>); null until a buyer signal is seen.</summary>
     public Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals { get; set; }
 
     /// <summary>Recent agent replies and the current canned-answer run (<c>repeated_reply</c>); null until that rule sees a question or a reply.</summary>
     public Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies { get; set; }
+
+    /// <summary>First waiting message of the wait <c>response_warning</c> fired for and has not resolved yet; null when none.</summary>
+    public string? WarnedMessageId { get; set; }
+
+    /// <summary>UTC ticks of this conversation's latest queued warning timer (0 = none); queue bookkeeping, not checkpointed.</summary>
+    internal long WarningQueuedTicks { get; set; }
 
     public bool IsWaiting => FirstWaitingMessageId is not null;
 
@@ -75,7 +81,7 @@ public sealed class ConversationState
     /// undone (<see cref="Restore"/>). A field added to this class must be added here too.
     /// </summary>
     internal Memento Save() => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
-        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy(), RepeatedReplies?.Copy());
+        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy(), RepeatedReplies?.Copy(), WarnedMessageId);
 
     /// <summary>Puts back what <see cref="Save"/> copied.</summary>
     internal void Restore(in Memento m)
@@ -93,12 +99,13 @@ public sealed class ConversationState
         _flags = m.Flags;
         BuyerSignals = m.BuyerSignals;
         RepeatedReplies = m.RepeatedReplies;
+        WarnedMessageId = m.WarnedMessageId;
     }
 
     /// <summary>A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.</summary>
     internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId, string? LastAskedPromotionId,
         int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, long LastAskedAt, short OffsetMinutes, byte Flags,
-        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies);
+        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies, string? WarnedMessageId);
 
     internal void EndWaiting()
     {

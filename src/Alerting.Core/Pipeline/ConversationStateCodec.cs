@@ -14,10 +14,16 @@ namespace Alerting.Core.Pipeline;
 /// Version 3 = version 1 followed by a byte of which parts follow (1 = buyer signals, 2 = repeated
 /// replies of <c>repeated_reply</c>), then those parts in that order. It is written only when a
 /// conversation has repeated-reply state, so the others stay readable by a release that knows 1 and 2.
+/// Version 4 = version 3 whose parts byte may also hold 4 = the open <c>response_warning</c> (the warned
+/// message id, after the other parts). It is written only while a warning is open, so every other
+/// conversation stays readable by a release that knows 1 to 3, and one that does not know 4 refuses it
+/// instead of dropping the warning silently.
 /// </remarks>
 public static class ConversationStateCodec
 {
-    public const byte Version = 3;
+    public const byte Version = 4;
+
+    private const byte VersionWithRepeats = 3;
 
     private const byte VersionWithoutSignals = 1;
     private const byte VersionWithSignals = 2;
@@ -27,7 +33,9 @@ public static class ConversationStateCodec
         using var buffer = new MemoryStream(128);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(s.RepeatedReplies is not null ? Version : s.BuyerSignals is null ? VersionWithoutSignals : VersionWithSignals);
+            w.Write(s.WarnedMessageId is not null ? Version
+                : s.RepeatedReplies is not null ? VersionWithRepeats
+                : s.BuyerSignals is null ? VersionWithoutSignals : VersionWithSignals);
             w.Write(s.ConversationId);
             w.Write(s.ShopId);
             WriteOptional(w, s.OwnerAgentId);
@@ -40,7 +48,8 @@ public static class ConversationStateCodec
             WriteTime(w, s.LastAskedAt);
             w.Write(s.WaitingCount);
             w.Write((byte)((s.UnansweredFired ? 1 : 0) | (s.HasHumanReply ? 2 : 0)));
-            if (s.RepeatedReplies is not null) w.Write((byte)((s.BuyerSignals is null ? 0 : 1) | 2));
+            if (s.RepeatedReplies is not null || s.WarnedMessageId is not null)
+                w.Write((byte)((s.BuyerSignals is null ? 0 : 1) | (s.RepeatedReplies is null ? 0 : 2) | (s.WarnedMessageId is null ? 0 : 4)));
             if (s.BuyerSignals is { } b)
             {
                 WriteOptional(w, b.RiskMessageId);
@@ -52,6 +61,7 @@ public static class ConversationStateCodec
                 w.Write((byte)b.Review);
             }
             if (s.RepeatedReplies is { } repeats) WriteRepeats(w, repeats);
+            if (s.WarnedMessageId is { } warned) w.Write(warned);
         }
         return buffer.ToArray();
     }
@@ -60,7 +70,7 @@ public static class ConversationStateCodec
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version is not (Version or VersionWithSignals or VersionWithoutSignals))
+        if (version is not (Version or VersionWithRepeats or VersionWithSignals or VersionWithoutSignals))
             throw new InvalidDataException($"conversation state format {version} is not supported by this release (expects {Version})");
         var state = new ConversationState { ConversationId = r.ReadString(), ShopId = r.ReadString() };
         state.OwnerAgentId = ReadOptional(r);
@@ -75,8 +85,8 @@ public static class ConversationStateCodec
         var flags = r.ReadByte();
         state.UnansweredFired = (flags & 1) != 0;
         state.HasHumanReply = (flags & 2) != 0;
-        var parts = version switch { VersionWithSignals => 1, Version => r.ReadByte(), _ => 0 };
-        if ((parts & ~3) != 0) throw new InvalidDataException($"unknown parts {parts} in conversation state");
+        var parts = version switch { VersionWithSignals => 1, VersionWithRepeats or Version => r.ReadByte(), _ => 0 };
+        if ((parts & ~(version == Version ? 7 : 3)) != 0) throw new InvalidDataException($"unknown parts {parts} in conversation state");
         if ((parts & 1) != 0)
         {
             var signals = new Rules.BuyerComplaintRisk.BuyerSignalState { RiskMessageId = ReadOptional(r), RiskSince = ReadTime(r) };
@@ -89,6 +99,7 @@ public static class ConversationStateCodec
             state.BuyerSignals = signals;
         }
         if ((parts & 2) != 0) state.RepeatedReplies = ReadRepeats(r);
+        if ((parts & 4) != 0) state.WarnedMessageId = r.ReadString();
         return state;
     }
 

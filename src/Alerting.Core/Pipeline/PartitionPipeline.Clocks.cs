@@ -41,12 +41,14 @@ public sealed partial class PartitionPipeline
         else if (to >= clock.NextEviction) _evictionDue = true;
         FireFrom(clock.Deadlines, to, snapshot, alerts);
         FireSignalTimers(clock.SignalTimers, to, snapshot, alerts);
+        FireWarningTimers(clock.WarningTimers, to, snapshot, alerts);
         var assist = _assist;
         Track(clock);
         if (_assist > assist)
         {
             FireFrom(_allDeadlines, _assist, snapshot, alerts);
             FireSignalTimers(_allSignalTimers, _assist, snapshot, alerts);
+            FireWarningTimers(_allWarningTimers, _assist, snapshot, alerts);
         }
     }
 
@@ -210,14 +212,17 @@ public sealed partial class PartitionPipeline
             foreach (var state in idle) Remove(state);
         // The shared queues drain only as the shared clock moves; if it stalls (one store, or a quiet second one),
         // their stale entries are dropped here so they cannot grow without bound.
-        if (_allDeadlines.Count > (2 * PendingDeadlines) + 1024 || _allSignalTimers.Count > (2 * _store.Count) + 1024)
+        if (_allDeadlines.Count > (2 * PendingDeadlines) + 1024 || _allSignalTimers.Count > (2 * _store.Count) + 1024
+            || _allWarningTimers.Count > (2 * _store.Count) + 1024)
         {
             _allDeadlines.Clear();
             _allSignalTimers.Clear();
+            _allWarningTimers.Clear();
             foreach (var state in _store.All)
             {
                 if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) _allDeadlines.Enqueue(state, state.DeadlineTicks);
                 if (state.BuyerSignals is { QueuedTicks: not 0 } signals) _allSignalTimers.Enqueue(state, signals.QueuedTicks);
+                if (state.WarningQueuedTicks != 0) _allWarningTimers.Enqueue(state, state.WarningQueuedTicks);
             }
         }
         // A store with nothing left whose clock is far behind the others is forgotten (its next record starts a new clock).

@@ -36,6 +36,7 @@ public sealed partial class PartitionPipeline
     private readonly PriorityQueue<ConversationState, long> _allDeadlines = new();
     /// <summary>Every queued <c>buyer_complaint_risk</c> escalation timer, for the shared clock; each is also in its store's queue.</summary>
     private readonly PriorityQueue<ConversationState, long> _allSignalTimers = new();
+    private readonly PriorityQueue<ConversationState, long> _allWarningTimers = new();
     /// <summary>The store whose clock is furthest ahead, and that clock.</summary>
     private string? _topStore;
     private DateTimeOffset _top = DateTimeOffset.MinValue;
@@ -270,6 +271,7 @@ public sealed partial class PartitionPipeline
                 Schedule(clock, state, deadline);
             }
             if (state.BuyerSignals is not null) ArmSignalTimer(state);
+            ArmWarningTimer(state, _rules.Current.ForShop(state.ShopId));
         }
         foreach (var clock in _stores.Values)
         {
@@ -300,7 +302,8 @@ public sealed partial class PartitionPipeline
         var rules = store.Rules;
         for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
         if (state.BuyerSignals is not null) ArmSignalTimer(state);
-        if (store.AgentResponseRate.Enabled) EmitActivity(message, state);
+        ArmWarningTimer(state, store);
+        if (store.AgentResponseRate.Enabled) EmitActivity(message, state, store.AgentResponseRate.MinManualResponseRate > 0);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
         else _store.MarkChanged(state);
@@ -323,10 +326,14 @@ public sealed partial class PartitionPipeline
 
     /// <summary>
     /// The <c>agent_response_rate_low</c> facts of one applied record: an agent message, the wait a human
-    /// reply ended, the wait a close left unanswered. Bots and system messages give none.
+    /// reply ended, the wait a close left unanswered; a bot message only when the 3-minute manual rate is
+    /// on (<paramref name="botReplies"/>: an assisting bot's reply is a valid reply for it). System messages give none.
     /// </summary>
-    private void EmitActivity(ChatMessage message, ConversationState state)
+    private void EmitActivity(ChatMessage message, ConversationState state, bool botReplies)
     {
+        if (botReplies && message.Event == ChatEventKind.Message && message.Sender == SenderKind.Bot
+            && (state.OwnerAgentId ?? message.AgentId) is { Length: > 0 } owner)
+            (_activity ??= []).Add(new AgentActivity(state.ShopId, owner, state.ConversationId, AgentActivityKind.BotReply, message.MessageId, message.SentAt));
         if (message.Event == ChatEventKind.Message && message.Sender == SenderKind.Agent)
         {
             var agent = state.OwnerAgentId ?? message.AgentId ?? message.SenderId;

@@ -25,6 +25,9 @@ internal sealed class StoreClock(string shopId)
     /// <summary>This store's queued <c>buyer_complaint_risk</c> escalation timers by UTC ticks (stale entries skipped when popped).</summary>
     public PriorityQueue<ConversationState, long> SignalTimers { get; } = new();
 
+    /// <summary>This store's queued <c>response_warning</c> timers by UTC ticks (stale entries skipped when popped).</summary>
+    public PriorityQueue<ConversationState, long> WarningTimers { get; } = new();
+
     /// <summary>Conversations of this store held by the partition.</summary>
     public int Conversations { get; set; }
 

@@ -8,6 +8,7 @@ using Alerting.Core.Rules.PersonalDataExposure;
 using Alerting.Core.Rules.ForbiddenClaims;
 using Alerting.Core.Rules.PromotionAnswers;
 using Alerting.Core.Rules.RepeatedReply;
+using Alerting.Core.Rules.ResponseWarning;
 using Alerting.Core.Rules.RudeLanguage;
 using Alerting.Core.Rules.SlowResponse;
 using Alerting.Core.Rules.UnansweredBuyer;
@@ -44,6 +45,7 @@ public static class RuleCatalog
         new(BuyerComplaintRiskRule.RuleName, "投诉风险", "complaint risk", Severity.Medium),
         new(ForbiddenReviewInvitationRule.RuleName, "违规邀评", "forbidden review invitation", Severity.Medium),
         new(RepeatedReplyRule.RuleName, "机械重复回复", "repeated reply", Severity.Low),
+        new(ResponseWarningRule.RuleName, "即将超时预警", "response warning", Severity.Low),
     ];
 
     private static readonly Dictionary<string, RuleDescription> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

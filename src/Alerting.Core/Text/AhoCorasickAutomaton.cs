@@ -143,6 +143,9 @@ internal sealed class AhoCorasickAutomaton
         return 0;
     }
 
+    /// <summary>The failure link of <paramref name="state"/> (0 = the root).</summary>
+    public int Fail(int state) => _fail[state];
+
     /// <summary>The symbol on the edge into <paramref name="state"/>, i.e. the last symbol read.</summary>
     public int InSymbol(int state) => _inSymbol[state];
 

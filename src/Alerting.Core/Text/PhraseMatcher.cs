@@ -42,9 +42,13 @@ public sealed class PhraseMatcher
     private readonly ushort[] _classes = new ushort[65536];
     private readonly Dictionary<int, int> _astralClasses = [];
     private readonly int _spaceClass;
-    private readonly AhoCorasickAutomaton _phrases;
+    private readonly AhoCorasickAutomaton _phrases;   // phrases and the first pieces of templates
     private readonly ushort[]? _phraseRootByChar; // char → state after it at the root (0: stays at the root); see Walk
     private readonly PatternInfo[] _phraseInfo;
+    private readonly AhoCorasickAutomaton? _tail;     // the other pieces of templates, walked only after a first piece
+    private readonly ushort[]? _tailRootByChar;
+    private readonly bool[] _isAnchor;                // [automaton id] → the most distinctive piece of some template
+    private readonly PatternInfo[] _tailInfo;
     private readonly AhoCorasickAutomaton? _allowed;
     private readonly PatternInfo[] _allowedInfo;
     private readonly string[] _phraseForms;
@@ -165,9 +169,32 @@ public sealed class PhraseMatcher
 
         for (var c = 0; c <= 0xFFFF; c++) _classes[c] = ClassOf((char)c, alphabet, settings);
 
-        _phrases = Build(phraseUnits, alphabet, out _phraseInfo);
+        // Most pieces of a template are common words (这么, 连, 都, 吗, 跟你): in the main automaton every one of
+        // them would leave the root's one-load fast path and, found, would send the text to assembly. Each
+        // template is anchored on its most distinctive piece; only anchors join the phrases in the main automaton.
+        // The other pieces go to a second automaton, walked only over text in which some anchor was found;
+        // assembly still starts from first pieces.
+        _isAnchor = new bool[phraseUnits.Count];
+        foreach (var t in _expansions)
+        {
+            var best = 0;
+            var bestScore = (Starts: int.MaxValue, Shortest: 0);
+            for (var k = 0; k < t.Pieces.Length; k++)
+            {
+                var score = AnchorScore(t.Pieces[k], phraseUnits);
+                if (score.Shortest > 0 && (score.Starts < bestScore.Starts || (score.Starts == bestScore.Starts && score.Shortest > bestScore.Shortest)))
+                    (best, bestScore) = (k, score);
+            }
+            foreach (var f in t.Pieces[best]) if (f >= 0) _isAnchor[f] = true;
+        }
+        var lead = new bool[phraseUnits.Count];
+        for (var id = 0; id < lead.Length; id++) lead[id] = id < _fragmentBase || _isAnchor[id];
+        _phrases = Build(phraseUnits, alphabet, id => lead[id], out _phraseInfo);
         _phraseRootByChar = BuildRootByChar(_phrases);
-        _allowed = allowedUnits.Any(u => u.Length > 0) ? Build(allowedUnits, alphabet, out _allowedInfo) : null;
+        _tail = lead.Contains(false) ? Build(phraseUnits, alphabet, id => !lead[id], out _tailInfo) : null;
+        _tailInfo ??= [];
+        _tailRootByChar = _tail is null ? null : BuildRootByChar(_tail);
+        _allowed = allowedUnits.Any(u => u.Length > 0) ? Build(allowedUnits, alphabet, _ => true, out _allowedInfo) : null;
         _allowedInfo ??= [];
     }
 
@@ -204,6 +231,9 @@ public sealed class PhraseMatcher
         found.Clear();
         Walk(text, _phrases, _phraseRootByChar, _phraseInfo, _settings.CollapseRepeats, ref found!);
         if (found.Count == 0) return false;
+        // The other pieces of a template matter only where its anchor occurs.
+        if (_tail is not null && AnyAnchor(found))
+            Walk(text, _tail, _tailRootByChar, _tailInfo, _settings.CollapseRepeats, ref found!);
         List<PhraseMatch>? allowedSpans = null;
         if (_expansions.Length > 0) AssembleTemplates(text, found, ref allowedSpans);
         if (found.Count == 0) return false;
@@ -213,6 +243,36 @@ public sealed class PhraseMatcher
         (matches ??= []).AddRange(found);
         found.Clear();
         return true;
+    }
+
+    /// <summary>
+    /// Characters so frequent in agent replies that a piece starting with one of them would leave the fast path
+    /// on almost every message (您好, 我这边, 就是, 有的, 给您, 都可以).
+    /// </summary>
+    private const string FrequentFirstCharacters = "您你我的是不了在有这个就都也和给对说到要会可能那还没好看问买发一二三上下中小大吗呢吧啊哦亲呀嘛么已再直服快行光自";
+
+    /// <summary>How costly a piece is as an anchor: its distinct first characters (a frequent one counts ten), then its shortest literal (longer is better).</summary>
+    private static (int Starts, int Shortest) AnchorScore(int[] piece, List<int[]> units)
+    {
+        var firsts = new HashSet<int>();
+        var shortest = int.MaxValue;
+        foreach (var f in piece)
+        {
+            if (f < 0) continue;
+            firsts.Add(units[f][0]);
+            shortest = Math.Min(shortest, units[f].Length);
+        }
+        if (shortest == int.MaxValue) return (int.MaxValue, 0);
+        var starts = 0;
+        foreach (var c in firsts) starts += c < 0x10000 && FrequentFirstCharacters.Contains((char)c) ? 10 : 1;
+        return (starts, shortest);
+    }
+
+    private bool AnyAnchor(List<PhraseMatch> found)
+    {
+        foreach (var f in found)
+            if (_isAnchor[f.Phrase]) return true;
+        return false;
     }
 
     [ThreadStatic] private static List<PhraseMatch>? t_fragments;
@@ -468,6 +528,31 @@ public sealed class PhraseMatcher
                     units++;
                     if (automaton.FirstOutput(state) >= 0)
                         ReportOutputs(text, automaton, info, state, units, ring, i + 1, automaton.InSymbol(state), collapse, ref found);
+                    // Fast continuation: while the next characters are plain letters of the alphabet, follow goto
+                    // edges directly. Most first characters (您, 有, 我) are soon followed by one that neither continues
+                    // the phrase nor starts one: when the state's failure is the root, that character is done too and
+                    // the scan is back at the root without the general path below. Anything else (a symbol, a space,
+                    // a repeat that may collapse, a failure link elsewhere) is left to the general path.
+                    while (i + 1 < text.Length)
+                    {
+                        var after = text[i + 1];
+                        int afterClass = Unsafe.Add(ref classes, (int)after);
+                        if (afterClass == 0) { state = 0; i++; break; }
+                        if (afterClass >= FirstSpecial || (collapse && afterClass == automaton.InSymbol(state))) break;
+                        var child = automaton.Goto(state, afterClass);
+                        if (child != 0)
+                        {
+                            i++;
+                            state = child;
+                            ring[units & RingMask] = i;
+                            units++;
+                            if (automaton.FirstOutput(state) >= 0)
+                                ReportOutputs(text, automaton, info, state, units, ring, i + 1, afterClass, collapse, ref found);
+                            continue;
+                        }
+                        if (automaton.Fail(state) == 0 && Unsafe.Add(ref root, (int)after) == 0) { state = 0; i++; }
+                        break;
+                    }
                     continue;
                 }
             }
@@ -687,14 +772,14 @@ public sealed class PhraseMatcher
         return [.. units];
     }
 
-    private static AhoCorasickAutomaton Build(List<int[]> patterns, Dictionary<int, int> alphabet, out PatternInfo[] info)
+    private static AhoCorasickAutomaton Build(List<int[]> patterns, Dictionary<int, int> alphabet, Func<int, bool> include, out PatternInfo[] info)
     {
         var symbolPatterns = new List<int[]>(patterns.Count);
         var infos = new List<PatternInfo>(patterns.Count);
         for (var id = 0; id < patterns.Count; id++)
         {
             var units = patterns[id];
-            if (units.Length == 0 || units.Length > MaxPhraseLength) continue;
+            if (units.Length == 0 || units.Length > MaxPhraseLength || !include(id)) continue;
             symbolPatterns.Add([.. units.Select(cp => alphabet[cp])]);
             infos.Add(new PatternInfo(id, units.Length, IsLatin(units[0]), IsLatin(units[^1])));
         }

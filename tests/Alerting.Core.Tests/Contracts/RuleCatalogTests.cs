@@ -33,6 +33,7 @@ public sealed class RuleCatalogTests
         { BuyerComplaintRiskRule.RuleName, new BuyerComplaintRiskOptions().EmotionSeverity },
         { ForbiddenReviewInvitationRule.RuleName, new ForbiddenReviewInvitationOptions().ContextSeverity },
         { RepeatedReplyRule.RuleName, new RepeatedReplyOptions().Severity },
+        { Alerting.Core.Rules.ResponseWarning.ResponseWarningRule.RuleName, new Alerting.Core.Rules.ResponseWarning.ResponseWarningOptions().Severity },
     };
 
     [Theory]

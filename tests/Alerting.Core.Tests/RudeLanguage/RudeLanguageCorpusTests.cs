@@ -46,6 +46,26 @@ public sealed class RudeLanguageCorpusTests(ITestOutputHelper output)
     public void SecondHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
         => Measure("rude-heldout2.txt", "trap-heldout2.txt", minCases: 40, minRecall: HeldOut2MinRecall, maxFalseRate: HeldOut2MaxFalseRate, minClassRecall: 0);
 
+    /// <summary>
+    /// Third held-out batch (blaming questions, dismissal, impatience, sarcasm, threats to stop answering,
+    /// condescension, and polite look-alikes), written and measured before the pattern layer was widened by class.
+    /// </summary>
+    [Fact]
+    public void ThirdHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout3.txt", "trap-heldout3.txt", minCases: 80, minRecall: HeldOut3MinRecall, maxFalseRate: HeldOut3MaxFalseRate, minClassRecall: 0);
+
+    /// <summary>Fourth held-out batch (the same classes), written after the pattern classes were added and never used to tune them.</summary>
+    [Fact]
+    public void FourthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout4.txt", "trap-heldout4.txt", minCases: 30, minRecall: HeldOut4MinRecall, maxFalseRate: HeldOut4MaxFalseRate, minClassRecall: 0);
+
+    // Third held-out: 21.9 % recall / 1.0 % false alarms when written (before the pattern classes), 99.0 % / 0 % after
+    // (it was then used to shape them, so it is no longer held out). Fourth held-out, first and only run: 26.7 % / 0 %.
+    private const double HeldOut3MinRecall = 0.95;
+    private const double HeldOut3MaxFalseRate = 0.0;
+    private const double HeldOut4MinRecall = 0.25;
+    private const double HeldOut4MaxFalseRate = 0.05;
+
     // Measured at commit time: first held-out 96.5 % / 3.7 % (38.6 % / 5.6 % on its first, untuned run),
     // second held-out 36.2 % / 2.1 %. Regression guards just below.
     private const double HeldOut2MinRecall = 0.33;

@@ -21,14 +21,18 @@ public sealed class RehearsalTests(ITestOutputHelper output) : LiveStackTest("re
     {
         // The CI rehearsal: 20,000 messages through the embedded broker, the worker and real Redis.
         var generator = new ChatTrafficGenerator(new SimulationOptions { Seed = 20261111, Conversations = null, MessageCount = 20_000, WrongPromoRate = 0.3,
-            PersonalDataRate = 0.01, OffPlatformContactRate = 0.01, ComplaintRiskRate = 0.02, PaidReviewRate = 0.005 });
+            PersonalDataRate = 0.01, OffPlatformContactRate = 0.01, ComplaintRiskRate = 0.02, PaidReviewRate = 0.005,
+            RepeatedReplyRate = 0.02, ResponseWarningShare = 0.667, NearMissReplyRate = 0.02 });
         var run = generator.CreateRun();
         var messages = run.Messages.ToList();
         var lastSentAt = messages.Max(m => m.Message.SentAt);
         var expected = run.ExpectedAlertsDueBy(lastSentAt).ToList();
         expected.AddRange(GroundTruthBatches.Derive(expected));
         var configFile = Path.Combine(Dir, "rules.json");
-        await File.WriteAllTextAsync(configFile, DemoVerb.DemoRulesJson(generator.Promotions));
+        // The demo's rules with response_warning (off by default) switched on, at its default share.
+        var rulesJson = System.Text.Json.Nodes.JsonNode.Parse(DemoVerb.DemoRulesJson(generator.Promotions))!;
+        rulesJson["Rules"]!["ResponseWarning"] = new System.Text.Json.Nodes.JsonObject { ["Enabled"] = true };
+        await File.WriteAllTextAsync(configFile, rulesJson.ToJsonString());
         var (rules, problems, _) = ConfigFiles.LoadRules(configFile);
         Assert.True(rules is not null, string.Join("; ", problems));
 

@@ -11,6 +11,9 @@ public enum AgentActivityKind
 
     /// <summary>A buyer wait that got no human reply: its unanswered deadline passed, or the conversation closed while waiting.</summary>
     WaitUnanswered,
+
+    /// <summary>A message of the store's assisting bot (<c>sender: bot</c>, <c>event: message</c>): a valid reply for the 3-minute manual response rate. Emitted only when that measure is on.</summary>
+    BotReply,
 }
 
 /// <summary>
@@ -30,11 +33,11 @@ public sealed record AgentActivity(string ShopId, string AgentId, string Convers
     DateTimeOffset At, int BuyerMessages = 0, TimeSpan Wait = default, DateTimeOffset? AnsweredAt = null)
 {
     /// <summary>
-    /// Idempotency key: the <c>messageId</c> for an agent message; <see cref="WaitId"/> for both wait
+    /// Idempotency key: the <c>messageId</c> for an agent or bot message; <see cref="WaitId"/> for both wait
     /// outcomes, so a wait that first went unanswered and was answered later is one wait (answered wins,
     /// see <see cref="Merge"/>).
     /// </summary>
-    public string FactId => Kind == AgentActivityKind.AgentMessage ? MessageId : WaitId(ConversationId, MessageId);
+    public string FactId => Kind is AgentActivityKind.AgentMessage or AgentActivityKind.BotReply ? MessageId : WaitId(ConversationId, MessageId);
 
     /// <summary>Fact id of a wait: <c>w:&lt;conversationId&gt;:&lt;firstWaitingMessageId&gt;</c>.</summary>
     public static string WaitId(string conversationId, string firstWaitingMessageId) => $"w:{conversationId}:{firstWaitingMessageId}";

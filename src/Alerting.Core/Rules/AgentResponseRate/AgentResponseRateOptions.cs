@@ -50,6 +50,30 @@ public sealed class AgentResponseRateOptions
     /// <summary>Severity. Default <c>medium</c>.</summary>
     public string Severity { get; set; } = "medium";
 
+    /// <summary>
+    /// Target 3-minute manual response rate (3分钟人工响应率, see the README for the definition and its
+    /// source): buyer turns whose first valid reply (a human agent, or the assisting bot) came within
+    /// <see cref="ManualResponseSeconds"/> / counted turns. Default 0 = off (no bot facts are emitted then).
+    /// </summary>
+    public double MinManualResponseRate { get; set; }
+
+    /// <summary>A turn answered within this many seconds of sentAt (raw, not business-hours) counts for the manual rate. Default 180.</summary>
+    public double ManualResponseSeconds { get; set; } = 180;
+
+    /// <summary>Start of the daily window turns are counted in (<c>HH:mm</c>; empty with <see cref="ManualResponseCloses"/> = all day). Default <c>08:00</c>.</summary>
+    public string? ManualResponseOpens { get; set; } = "08:00";
+
+    /// <summary>End of the daily window (<c>HH:mm</c> or <c>24:00</c>). Default <c>23:00</c>.</summary>
+    public string? ManualResponseCloses { get; set; } = "23:00";
+
+    /// <summary>IANA time zone of the daily window. Default <c>Asia/Shanghai</c>.</summary>
+    public string ManualResponseTimeZone { get; set; } = "Asia/Shanghai";
+
+    private Pipeline.BusinessHours? _manualDailyWindow;
+
+    /// <summary>The daily window as business hours (built once; the options must be valid).</summary>
+    internal Pipeline.BusinessHours ManualDailyWindow => _manualDailyWindow ??= ManualResponseRate.DailyWindowOf(this);
+
     public TimeSpan Window => TimeSpan.FromMinutes(WindowMinutes);
 
     public TimeSpan Step => TimeSpan.FromMinutes(StepMinutes);
@@ -62,9 +86,21 @@ public sealed class AgentResponseRateOptions
             yield return new ConfigProblem($"{path}:StepMinutes", $"must be at least 1 and divide WindowMinutes ({WindowMinutes}), was {StepMinutes}");
         if (ResponseSeconds is <= 0 or > 3600)
             yield return new ConfigProblem($"{path}:ResponseSeconds", $"must be between 0 (exclusive) and 3600, was {ResponseSeconds}");
-        foreach (var (name, value) in new[] { (nameof(MinResponseRate), MinResponseRate), (nameof(MinReplyRate), MinReplyRate) })
+        foreach (var (name, value) in new[] { (nameof(MinResponseRate), MinResponseRate), (nameof(MinReplyRate), MinReplyRate), (nameof(MinManualResponseRate), MinManualResponseRate) })
             if (value is < 0 or > 1)
                 yield return new ConfigProblem($"{path}:{name}", $"must be a fraction between 0 (off) and 1, was {value}");
+        if (ManualResponseSeconds is <= 0 or > 86400)
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseSeconds)}", $"must be between 0 (exclusive) and 86400, was {ManualResponseSeconds}");
+        if (string.IsNullOrEmpty(ManualResponseOpens) != string.IsNullOrEmpty(ManualResponseCloses))
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseCloses)}", "set both ManualResponseOpens and ManualResponseCloses, or neither (all day)");
+        if (!string.IsNullOrEmpty(ManualResponseOpens) && !Pipeline.BusinessHours.TryParseTime(ManualResponseOpens, out _))
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseOpens)}", $"expected a time of day HH:mm, was '{ManualResponseOpens}'");
+        if (!string.IsNullOrEmpty(ManualResponseCloses) && !Pipeline.BusinessHours.TryParseTime(ManualResponseCloses, out _))
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseCloses)}", $"expected a time of day HH:mm or 24:00, was '{ManualResponseCloses}'");
+        if (!string.IsNullOrEmpty(ManualResponseOpens) && ManualResponseOpens == ManualResponseCloses)
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseCloses)}", "must differ from ManualResponseOpens (leave both empty for all day)");
+        if (!Pipeline.BusinessHours.TryFindZone(ManualResponseTimeZone, out _))
+            yield return new ConfigProblem($"{path}:{nameof(ManualResponseTimeZone)}", $"unknown time zone '{ManualResponseTimeZone}': expected an IANA id such as Asia/Shanghai");
         if (MinAnswerRatio is < 0 or > 100)
             yield return new ConfigProblem($"{path}:{nameof(MinAnswerRatio)}", $"must be between 0 (off) and 100, was {MinAnswerRatio}");
         if (SettleSeconds is < 0 or > 86400)

@@ -5,9 +5,21 @@ using Alerting.Core.Alerts;
 namespace Alerting.Core.Rules.AgentResponseRate;
 
 /// <summary>The measures of one agent over one rolling window.</summary>
+/// <param name="Manual">The 3-minute manual response rate's turns (null when that measure is off).</param>
 public sealed record AgentWindowStats(
-    int Waits, int Answered, int AnsweredInTime, int AgentMessages, int BuyerMessages)
+    int Waits, int Answered, int AnsweredInTime, int AgentMessages, int BuyerMessages, ManualResponseStats? Manual = null)
 {
+    /// <summary>3-minute manual response rate: counted turns answered in time / counted turns (null when off or without turns).</summary>
+    public double? ManualResponseRate => Manual is not { Turns: > 0 } m ? null : (double)m.InTime / m.Turns;
+
+    /// <summary>Value equality (the manual stats by their counts and late ids).</summary>
+    public bool Equals(AgentWindowStats? other)
+        => other is not null && Waits == other.Waits && Answered == other.Answered && AnsweredInTime == other.AnsweredInTime
+           && AgentMessages == other.AgentMessages && BuyerMessages == other.BuyerMessages
+           && (Manual is null ? other.Manual is null : other.Manual is not null && Manual.Turns == other.Manual.Turns && Manual.InTime == other.Manual.InTime && Manual.Late.SequenceEqual(other.Manual.Late));
+
+    public override int GetHashCode() => HashCode.Combine(Waits, Answered, AnsweredInTime, AgentMessages, BuyerMessages, Manual?.Turns, Manual?.InTime);
+
     /// <summary>30-second response rate: answered within the threshold / waits (null without waits).</summary>
     public double? ResponseRate => Waits == 0 ? null : (double)AnsweredInTime / Waits;
 
@@ -72,7 +84,8 @@ public static class AgentResponseRates
                     break;
             }
         }
-        return new AgentWindowStats(waits, answered, inTime, agentMessages, buyerMessages);
+        var manual = options.MinManualResponseRate > 0 ? ManualResponseRate.Measure(facts, from, to, options) : null;
+        return new AgentWindowStats(waits, answered, inTime, agentMessages, buyerMessages, manual);
     }
 
     /// <summary>The latest reply that still counts at evaluation point <paramref name="e"/>: E + <c>SettleSeconds</c>.</summary>
@@ -90,6 +103,7 @@ public static class AgentResponseRates
             if (o.MinReplyRate > 0 && s.ReplyRate < o.MinReplyRate) below.Add("reply_rate");
         }
         if (s.BuyerMessages >= o.MinBuyerMessages && o.MinAnswerRatio > 0 && s.AnswerRatio < o.MinAnswerRatio) below.Add("answer_ratio");
+        if (o.MinManualResponseRate > 0 && s.Manual is { } m && m.Turns >= o.MinWaits && s.ManualResponseRate < o.MinManualResponseRate) below.Add("manual_response_rate");
         return below;
     }
 
@@ -130,6 +144,10 @@ public static class AgentResponseRates
         return null;
     }
 
+    /// <summary><c>3分钟</c> for whole minutes, else <c>200秒</c>.</summary>
+    private static string ManualLabel(double seconds)
+        => seconds % 60 == 0 ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0}分钟") : string.Create(CultureInfo.InvariantCulture, $"{seconds:0.##}秒");
+
     private static Alert Build(string shopId, string agentId, IReadOnlyCollection<AgentActivity> facts, DateTimeOffset e, DateTimeOffset fixedStart,
         AgentWindowStats s, IReadOnlyList<string> below, AgentResponseRateOptions o, DateTimeOffset detectedAt)
     {
@@ -139,6 +157,13 @@ public static class AgentResponseRates
         var answeredBy = AnsweredBy(e, o);
         var failing = inWindow.Where(f => f.Kind == AgentActivityKind.WaitUnanswered
             || (f.Kind == AgentActivityKind.WaitAnswered && (f.Wait > threshold || f.AnsweredAt > answeredBy))).ToList();
+        // Turns late only by the manual measure (a bot reply in time for neither, a human reply late by raw time) are listed too.
+        if (s.Manual is { } manual)
+        {
+            var listed = failing.Select(f => f.MessageId).ToHashSet(StringComparer.Ordinal);
+            failing.AddRange(inWindow.Where(f => f.Kind is AgentActivityKind.WaitAnswered && manual.Late.Contains(f.MessageId) && !listed.Contains(f.MessageId)));
+            failing.Sort((x, y) => x.At.UtcTicks != y.At.UtcTicks ? x.At.UtcTicks.CompareTo(y.At.UtcTicks) : string.CompareOrdinal(x.FactId, y.FactId));
+        }
         var offset = inWindow.Count > 0 ? inWindow[0].At.Offset : TimeSpan.Zero;
         var severity = Alert.TryParseSeverity(o.Severity, out var parsed) ? parsed : Severity.Medium;
 
@@ -161,6 +186,14 @@ public static class AgentResponseRates
             ["minAnswerRatio"] = o.MinAnswerRatio,
             ["below"] = new JsonArray(below.Select(b => (JsonNode?)JsonValue.Create(b)).ToArray()),
         };
+        if (s.Manual is { } m)
+        {
+            evidence["manualTurns"] = m.Turns;
+            evidence["manualAnsweredInTime"] = m.InTime;
+            evidence["manualResponseRate"] = Rate(s.ManualResponseRate);
+            evidence["manualResponseSeconds"] = o.ManualResponseSeconds;
+            evidence["minManualResponseRate"] = o.MinManualResponseRate;
+        }
         var parts = new List<string>(3);
         foreach (var b in below)
         {
@@ -168,6 +201,7 @@ public static class AgentResponseRates
             {
                 "response_rate" => string.Create(CultureInfo.InvariantCulture, $"{o.ResponseSeconds:0.##}秒应答率{s.ResponseRate * 100:0.#}%（目标{o.MinResponseRate * 100:0.#}%）"),
                 "reply_rate" => string.Create(CultureInfo.InvariantCulture, $"回复率{s.ReplyRate * 100:0.#}%（目标{o.MinReplyRate * 100:0.#}%）"),
+                "manual_response_rate" => string.Create(CultureInfo.InvariantCulture, $"{ManualLabel(o.ManualResponseSeconds)}人工响应率{s.ManualResponseRate * 100:0.#}%（目标{o.MinManualResponseRate * 100:0.#}%）"),
                 _ => string.Create(CultureInfo.InvariantCulture, $"答问比{s.AnswerRatio:0.00}（目标{o.MinAnswerRatio:0.00}）"),
             });
         }

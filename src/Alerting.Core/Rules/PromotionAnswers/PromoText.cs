@@ -21,6 +21,54 @@ internal sealed class PromoText
     public static System.Buffers.SearchValues<char> StartChars(IEnumerable<string> foldedKeys, bool numerals)
         => System.Buffers.SearchValues.Create([.. StartCharList(foldedKeys, numerals)]);
 
+    /// <summary>
+    /// A necessary condition for any of <paramref name="foldedKeys"/> to occur in the folded form of a raw text,
+    /// tighter than <see cref="StartChars"/>: for each key, one character that folding never produces from a
+    /// numeral (the key's first character other than a digit or '.'), with every raw character that folds to it
+    /// (full-width, upper-case, traditional: 會 for 会, 卷 for 券). A key made only of digits contributes the digits
+    /// and the Chinese numerals. A raw text containing none of these characters cannot contain any key, so
+    /// 一/两/digits in ordinary replies no longer force a fold when the store's names are words (双11满减 → 双).
+    /// </summary>
+    public static System.Buffers.SearchValues<char> NameAnchors(IEnumerable<string> foldedKeys)
+    {
+        var anchors = new HashSet<char>();
+        var chars = new HashSet<char>();
+        foreach (var key in foldedKeys)
+        {
+            if (key.Length == 0) continue;
+            var anchor = '\0';
+            foreach (var c in key)
+                if (!IsAsciiDigit(c) && c != '.') { anchor = c; break; }
+            if (anchor == '\0')
+            {
+                foreach (var d in "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19") chars.Add(d);
+                foreach (var n in ChineseNumerals) chars.Add(n);
+                continue;
+            }
+            anchors.Add(anchor);
+        }
+        if (anchors.Count > 0)
+        {
+            for (var c = 0; c <= 0xFFFF; c++)
+                if (anchors.Contains(FoldChar((char)c))) chars.Add((char)c);
+            if (anchors.Contains('券')) chars.Add('卷');
+        }
+        return System.Buffers.SearchValues.Create([.. chars]);
+    }
+
+    /// <summary>True for the Chinese numerals that folding may turn into digits (一, 两, 万, 壹 …).</summary>
+    internal static bool IsChineseNumeral(char c) => ChineseNumerals.Contains(c);
+
+    /// <summary>What pass 1 of <see cref="Fold"/> makes of one character, context aside (卷 and 。 depend on neighbours).</summary>
+    internal static char FoldChar(char c)
+    {
+        if (c is >= '\uff01' and <= '\uff5e') c = (char)(c - 0xfee0);
+        else if (c == '\uffe5') c = '¥';
+        else if (c is '\u2014' or '\u2013' or '\u2212' or '\u2012' or '\u2015') c = '-';
+        if (c is >= 'A' and <= 'Z') c = (char)(c + 32);
+        return Alerting.Core.Text.TraditionalChinese.ToSimplified(c);
+    }
+
     /// <summary>The characters of <see cref="StartChars"/> as a set, to combine with others.</summary>
     public static HashSet<char> StartCharList(IEnumerable<string> foldedKeys, bool numerals)
     {

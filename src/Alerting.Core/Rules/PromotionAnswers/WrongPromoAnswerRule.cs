@@ -21,7 +21,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly Dictionary<string, PromotionTerms> _byId;
     private readonly (string Key, PromotionTerms Promotion)[] _names;
     private readonly string[] _productKeys;
-    private readonly System.Buffers.SearchValues<char> _nameStarts;
+    private readonly NamePrecheck _nameCheck;
     private readonly PromotionTerms? _policy;
     private readonly System.Buffers.SearchValues<char>? _mentionFreeStarts;
     private readonly StoreWideWords _storeWide;
@@ -45,7 +45,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // Longest names first so 双11预售 wins over 双11 at the same position.
         _names = _terms.SelectMany(t => t.NameKeys.Select(k => (k, t))).OrderByDescending(x => x.k.Length).ToArray();
         _productKeys = _terms.Append(_policy).OfType<PromotionTerms>().SelectMany(t => t.ProductKeys).Distinct(StringComparer.Ordinal).OrderByDescending(k => k.Length).ToArray();
-        _nameStarts = PromoText.StartChars(_names.Select(n => n.Key), numerals: true);
+        _nameCheck = new NamePrecheck(_names.Select(n => n.Key));
     }
 
     public WrongPromoAnswerOptions Options { get; }
@@ -88,7 +88,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // question keeps a promotion on topic, or a store-wide term (发货, 包邮, a priced product) can occur.
         var raw = message.Text.AsSpan();
         var mentionFree = message.Sender == SenderKind.Agent && _mentionFreeStarts is not null && raw.ContainsAny(_mentionFreeStarts) && _storeWide.CanState(raw);
-        if (!mentionFree && !raw.ContainsAny(_nameStarts)
+        if (!mentionFree && !_nameCheck.MayName(raw)
             && (message.Sender == SenderKind.Buyer || !OnTopic(context.Conversation, message.SentAt)))
             return;
 
