@@ -48,7 +48,7 @@ public class PromotionBenchmarks
     public int Evaluate_NoPromotionNamed() => Evaluate(_noMention);
 
     /// <summary>
-    /// Issue 16: the same no-mention messages for stores that also configure a store policy (shipping promise,
+    /// The same no-mention messages for stores that also configure a store policy (shipping promise,
     /// 包邮, returns, two product prices), which is judged on every agent message that could state one.
     /// </summary>
     [Benchmark(OperationsPerInvoke = NoMentionCount), CharsPerOperation(nameof(AverageCharsNoMention))]

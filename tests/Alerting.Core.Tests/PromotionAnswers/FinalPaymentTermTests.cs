@@ -45,7 +45,7 @@ public class FinalPaymentTermTests
     [InlineData("双11预售的尾款在订单页面直接支付")]
     [InlineData("尾款截止11月15日")] // no promotion named or asked about
     [InlineData("双11预售活动到11月11日，尾款别忘了付")]
-    public void Right_or_unrelated_final_payment_statements_stay_silent(string text) => Assert.Empty(Run(Window, Agent(text, Nov5)));
+    public void RightOrUnrelatedFinalPaymentStatements_StaySilent(string text) => Assert.Empty(Run(Window, Agent(text, Nov5)));
 
     [Theory]
     [InlineData("双11预售尾款11月12日前付清都可以", "尾款11月11日截止", "尾款11月12日截止")]
@@ -63,7 +63,7 @@ public class FinalPaymentTermTests
     [InlineData("双11预售尾款从11月8日开始", "尾款11月10日开始", "尾款11月8日开始")]
     [InlineData("双11预售尾款11月13日付", "尾款11月10日至11月11日", "尾款11月13日支付")]
     [InlineData("双11预售尾款15号截止", "尾款11月11日截止", "尾款11月15日截止")]
-    public void Wrong_final_payment_window_alerts(string text, string expected, string stated)
+    public void WrongFinalPaymentWindow_Alerts(string text, string expected, string stated)
     {
         var alert = Single(Window, Agent(text, Nov5));
         Assert.Equal("presale", Kind(alert));
@@ -80,14 +80,14 @@ public class FinalPaymentTermTests
     [InlineData("2026-11-09T10:00:00+08:00", "双11预售尾款今天晚上8点开始付", true)]
     [InlineData("2026-11-09T10:00:00+08:00", "双11预售尾款后天截止", false)]
     [InlineData("2026-11-09T10:00:00+08:00", "双11预售尾款大后天截止", true)]
-    public void Relative_days_are_read_from_sentAt_in_the_promotions_time_zone(string sentAt, string text, bool alerts)
+    public void RelativeDays_AreReadFromSentAtInThePromotionsTimeZone(string sentAt, string text, bool alerts)
     {
         var at = DateTimeOffset.Parse(sentAt, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(alerts, Run(Window, Agent(text, at)).Count == 1);
     }
 
     [Fact]
-    public void Relative_day_uses_the_store_zone_not_the_offset_of_sentAt()
+    public void RelativeDay_UsesTheStoreZoneNotTheOffsetOfSentAt()
     {
         // 11-11 17:00 UTC is already 11-12 01:00 in Beijing: 明天 there is 11月13日, past the end.
         var alert = Single(Window, Agent("双11预售尾款明天截止", new DateTimeOffset(2026, 11, 11, 17, 0, 0, TimeSpan.Zero)));
@@ -95,7 +95,7 @@ public class FinalPaymentTermTests
     }
 
     [Fact]
-    public void End_at_local_midnight_accepts_the_next_day_as_said()
+    public void EndAtLocalMidnight_AcceptsTheNextDayAsSaid()
     {
         // FinalPaymentEnd 11-12T00:00 is "11月12日前" / "截止11月12日" in chat.
         var midnight = Rule(Presale(end: "2026-11-12T00:00:00+08:00"));
@@ -105,7 +105,7 @@ public class FinalPaymentTermTests
     }
 
     [Fact]
-    public void Evidence_has_the_contract_shape_with_a_span_into_the_original_text()
+    public void Evidence_HasTheContractShapeWithASpanIntoTheOriginalText()
     {
         var text = "亲，双11预售尾款截止１１月１５日哦";
         var alert = Single(Window, Agent(text, Nov5));
@@ -122,14 +122,14 @@ public class FinalPaymentTermTests
     }
 
     [Fact]
-    public void Evidence_span_of_an_end_stated_after_the_date_covers_the_end_word()
+    public void EvidenceSpanOfAnEndStatedAfterTheDate_CoversTheEndWord()
     {
         var alert = Single(Window, Agent("双11预售尾款11月12日前付清都可以", Nov5));
         Assert.Equal("尾款11月12日前", (string)alert.Evidence["statedText"]!);
     }
 
     [Fact]
-    public void Start_and_end_both_wrong_give_one_alert_with_two_findings()
+    public void StartAndEndBothWrong_GiveOneAlertWithTwoFindings()
     {
         var alert = Single(Window, Agent("双11预售尾款11月1日开始，11月15日截止", Nov5));
         var findings = alert.Evidence["findings"]!.AsArray();
@@ -137,14 +137,14 @@ public class FinalPaymentTermTests
     }
 
     [Fact]
-    public void Buyer_asked_about_the_presale_then_agent_states_a_late_deadline()
+    public void Buyer_AskedAboutThePresale_ThenAgentStatesALateDeadline()
     {
         var alerts = Run(Window, Buyer("双11预售的尾款什么时候截止", Nov5), Agent("尾款11月15日为止哦", Nov5.AddMinutes(1)));
         Assert.Equal("尾款11月15日截止", Stated(Assert.Single(alerts)));
     }
 
     [Fact]
-    public void Deadline_of_another_promotion_is_judged_against_that_promotion()
+    public void DeadlineOfAnotherPromotion_IsJudgedAgainstThatPromotion()
     {
         var rule = Rule(Presale(), Presale("app", "家电专场", "2026-11-12T00:00:00+08:00", "2026-11-15T23:59:59+08:00"));
         Assert.Empty(Run(rule, Agent("家电专场尾款截止11月15日", Nov5)));
@@ -153,7 +153,7 @@ public class FinalPaymentTermTests
     }
 
     [Fact]
-    public void End_is_not_judged_when_only_the_start_is_configured()
+    public void End_IsNotJudged_WhenOnlyTheStartIsConfigured()
     {
         var startOnly = Rule(Presale(end: null));
         Assert.Empty(Run(startOnly, Agent("双11预售尾款截止11月15日", Nov5)));

@@ -45,7 +45,7 @@ public class GiftTermTests
     [InlineData("双11满199送什么呀")]
     [InlineData("双11满199送您精美礼品一份")]
     [InlineData("双11满199送的是保温杯哦")]
-    public void Right_or_unrelated_gift_statements_stay_silent(string text) => Assert.Empty(Run(Gift199, Agent(text)));
+    public void RightOrUnrelatedGiftStatements_StaySilent(string text) => Assert.Empty(Run(Gift199, Agent(text)));
 
     [Theory]
     [InlineData("双11满299送保温杯", "赠品门槛说错", "满299送保温杯")]
@@ -65,7 +65,7 @@ public class GiftTermTests
     [InlineData("双11满199赠送一把雨伞哦", "赠品说错", "满199送雨伞")]
     [InlineData("双11满300减50还送雨伞", "赠品说错", "送雨伞")]
     [InlineData("双11满299送雨伞", "赠品门槛说错", "满299送雨伞")]
-    public void Wrong_gift_terms_alert(string text, string headline, string stated)
+    public void WrongGiftTerms_Alert(string text, string headline, string stated)
     {
         var alert = Single(Gift199, Agent(text));
         Assert.Equal("gift", Kind(alert));
@@ -80,12 +80,12 @@ public class GiftTermTests
     [InlineData("双11下单送试用装")]
     [InlineData("双11无门槛送旅行装小样")]
     [InlineData("双11购买即送")]
-    public void Zero_threshold_gift_stated_as_buy_and_get_stays_silent(string text) => Assert.Empty(Run(GiftFree, Agent(text)));
+    public void ZeroThresholdGiftStatedAsBuyAndGet_StaysSilent(string text) => Assert.Empty(Run(GiftFree, Agent(text)));
 
     [Theory]
     [InlineData("双11满199送旅行装小样", "满199送旅行装小样")]
     [InlineData("双11满五十送小样", "满50送小样")]
-    public void Zero_threshold_gift_stated_with_a_threshold_alerts(string text, string stated)
+    public void ZeroThresholdGiftStatedWithAThreshold_Alerts(string text, string stated)
     {
         var alert = Single(GiftFree, Agent(text));
         Assert.Equal("买就送旅行装小样", Expected(alert));
@@ -93,7 +93,7 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Gift_and_discount_in_one_message_are_each_compared()
+    public void GiftAndDiscountInOneMessage_AreEachCompared()
     {
         // 满200减50 is a wrong 满减 and 满299送 a wrong gift: two findings, one alert.
         var alert = Single(Gift199, Agent("双11满200减50还满299送保温杯"));
@@ -102,7 +102,7 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Right_discount_with_gift_stays_silent_and_wrong_discount_with_gift_alerts_as_discount()
+    public void RightDiscountWithGift_StaysSilentAndWrongDiscountWithGiftAlertsAsDiscount()
     {
         Assert.Empty(Run(Gift199, Agent("双11满300减50还送保温杯")));
         var alert = Single(Gift199, Agent("双11满200减50还送保温杯"));
@@ -111,7 +111,7 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Evidence_has_the_contract_shape_with_a_span_into_the_original_text()
+    public void Evidence_HasTheContractShapeWithASpanIntoTheOriginalText()
     {
         var text = "亲，双11满２９９元赠送保温杯哦";
         var alert = Single(Gift199, Agent(text));
@@ -127,7 +127,7 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Evidence_span_of_a_buy_and_get_claim_covers_the_claim()
+    public void EvidenceSpanOfABuyAndGetClaim_CoversTheClaim()
     {
         var text = "双11下单就送保温杯";
         var alert = Single(Gift199, Agent(text));
@@ -136,14 +136,14 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Buyer_asked_about_the_promotion_then_agent_states_a_wrong_gift_threshold()
+    public void Buyer_AskedAboutThePromotion_ThenAgentStatesAWrongGiftThreshold()
     {
         var alerts = Run(Gift199, Buyer("双11有赠品吗"), Agent("有的亲，满299送保温杯", During.AddMinutes(1)));
         Assert.Equal("满299送保温杯", Stated(Assert.Single(alerts)));
     }
 
     [Fact]
-    public void Gift_right_for_another_promotion_of_the_store_stays_silent()
+    public void GiftRightForAnotherPromotionOfTheStore_StaysSilent()
     {
         var rule = Rule(
             Promo("d11", p => p.Gift = new() { Item = "保温杯", Threshold = 199 }),
@@ -153,6 +153,6 @@ public class GiftTermTests
     }
 
     [Fact]
-    public void Promotion_without_a_gift_does_not_judge_gift_statements()
+    public void PromotionWithoutAGift_DoesNotJudgeGiftStatements()
         => Assert.Empty(Run(Rule(Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 })), Agent("双11满299送保温杯")));
 }

@@ -21,7 +21,7 @@ public class NamePrecheckTests
     [InlineData("会\u200b员满减满200减50")]        // zero-width space
     [InlineData("vip日满200减50")]                // lower case of an upper-case alias
     [InlineData("ＶＩＰ日满200减50")]             // full-width
-    public void A_plain_name_in_any_spelling_folding_accepts_is_found(string text)
+    public void PlainName_InAnySpellingFoldingAccepts_IsFound(string text)
     {
         var alert = Single(Store, Agent(text));
         Assert.Equal("threshold_discount", Kind(alert));
@@ -31,12 +31,12 @@ public class NamePrecheckTests
     [InlineData("双十一狂欢满300减60")]
     [InlineData("雙11狂欢满300减60")]
     [InlineData("６１８返场满300减60")]        // full-width digits
-    public void A_name_with_digits_in_numeral_or_traditional_spelling_is_found(string text)
+    public void NameWithDigits_InNumeralOrTraditionalSpelling_IsFound(string text)
         => Assert.Equal("threshold_discount", Kind(Single(Store, Agent(text))));
 
     [Theory]
     [InlineData("会员可以满200减50")]   // no name: nothing is named or asked, so nothing is judged
     [InlineData("新款满200减50")]
     [InlineData("满减活动一般两天后到账")]
-    public void Replies_naming_no_promotion_stay_silent(string text) => Assert.Empty(Run(Store, Agent(text)));
+    public void RepliesNamingNoPromotion_StaySilent(string text) => Assert.Empty(Run(Store, Agent(text)));
 }

@@ -17,7 +17,7 @@ public class PercentDiscountTests
     [InlineData("双11全场８.５折")]
     [InlineData("双11 全场 8.5 折")]
     [InlineData("双11折扣是8.5折哦")]
-    public void Correct_percent_stays_silent(string text) => Assert.Empty(Run(Zhe85, Agent(text)));
+    public void CorrectPercent_StaysSilent(string text) => Assert.Empty(Run(Zhe85, Agent(text)));
 
     [Theory]
     [InlineData("双11全场8折", "8折")]
@@ -28,7 +28,7 @@ public class PercentDiscountTests
     [InlineData("双11全场７折", "7折")]
     [InlineData("双11全场九五折", "9.5折")]
     [InlineData("双11全场七五折", "7.5折")]
-    public void Wrong_percent_alerts(string text, string stated)
+    public void WrongPercent_Alerts(string text, string stated)
     {
         var alert = Single(Zhe85, Agent(text));
         Assert.Equal("percent_discount", Kind(alert));
@@ -43,14 +43,14 @@ public class PercentDiscountTests
     [InlineData("双11全场8折", false)]
     [InlineData("双11满3件8折", true)]
     [InlineData("双11两件7折", true)]
-    public void Item_count_is_compared_when_stated(string text, bool alerts)
+    public void ItemCount_IsCompared_WhenStated(string text, bool alerts)
         => Assert.Equal(alerts, Run(TwoItems, Agent(text)).Count == 1);
 
     [Theory]
     [InlineData("双11雨伞是三折叠的")]
     [InlineData("双11第2件半价是另一个活动")]
     [InlineData("双11不打折的")]
-    public void Non_discount_uses_of_zhe_stay_silent(string text) => Assert.Empty(Run(Zhe85, Agent(text)));
+    public void NonDiscountUsesOfZhe_StaySilent(string text) => Assert.Empty(Run(Zhe85, Agent(text)));
 }
 
 public class CouponTests
@@ -68,7 +68,7 @@ public class CouponTests
     [InlineData("双11优惠券面额50元")]
     [InlineData("双11有￥50代金券")]
     [InlineData("双11满300元使用50元红包")]
-    public void Correct_coupon_stays_silent(string text) => Assert.Empty(Run(Coupon, Agent(text)));
+    public void CorrectCoupon_StaysSilent(string text) => Assert.Empty(Run(Coupon, Agent(text)));
 
     [Theory]
     [InlineData("双11满200可用50元券", "满200可用券")]
@@ -78,7 +78,7 @@ public class CouponTests
     [InlineData("双11满200减50的券", "满200可用50元券")]
     [InlineData("双11券是100元", "100元券")]
     [InlineData("双11优惠券无门槛", "券（无门槛）")]
-    public void Wrong_coupon_alerts(string text, string stated)
+    public void WrongCoupon_Alerts(string text, string stated)
     {
         var alert = Single(Coupon, Agent(text));
         Assert.Equal("coupon", Kind(alert));
@@ -108,7 +108,7 @@ public class PresaleTests
     [InlineData("双11定金５０抵１００")]
     [InlineData("双11定金50抵100，尾款11月11日开始")]
     [InlineData("双11定金50抵100，尾款11.11开始付")]
-    public void Correct_presale_stays_silent(string text) => Assert.Empty(Run(Presale, Agent(text)));
+    public void CorrectPresale_StaysSilent(string text) => Assert.Empty(Run(Presale, Agent(text)));
 
     [Theory]
     [InlineData("双11定金50抵150", "定金50抵150")]
@@ -118,7 +118,7 @@ public class PresaleTests
     [InlineData("双11预售50抵150", "定金50抵150")]
     [InlineData("双11定金五十膨胀到两百", "定金50抵200")]
     [InlineData("双11定金50抵100，尾款11月12日开始", "尾款11月12日开始")]
-    public void Wrong_presale_alerts(string text, string stated)
+    public void WrongPresale_Alerts(string text, string stated)
     {
         var alert = Single(Presale, Agent(text));
         Assert.Equal("presale", Kind(alert));
@@ -141,7 +141,7 @@ public class PriceTests
     [InlineData("双11精华水到手价89.9元")]
     [InlineData("双11保湿面霜到手价¥199")]
     [InlineData("双11保湿面霜现在是199块")]
-    public void Correct_price_stays_silent(string text) => Assert.Empty(Run(Price, Agent(text)));
+    public void CorrectPrice_StaysSilent(string text) => Assert.Empty(Run(Price, Agent(text)));
 
     [Theory]
     [InlineData("双11保湿面霜到手价189", "保湿面霜189元")]
@@ -149,7 +149,7 @@ public class PriceTests
     [InlineData("双11保湿面霜179元", "保湿面霜179元")]
     [InlineData("双11保湿面霜只要一百五", "保湿面霜150元")]
     [InlineData("双11精华水到手价99元", "精华水99元")]
-    public void Wrong_price_alerts(string text, string stated)
+    public void WrongPrice_Alerts(string text, string stated)
     {
         var alert = Single(Price, Agent(text));
         Assert.Equal("price", Kind(alert));
@@ -168,14 +168,14 @@ public class ShippingTests
     [InlineData("双11四十八小时之内发出")]
     [InlineData("双11的订单11月15日前发货")]
     [InlineData("双11的订单11月14日之前发货")]
-    public void Correct_shipping_stays_silent(string text) => Assert.Empty(Run(Shipping, Agent(text)));
+    public void CorrectShipping_StaysSilent(string text) => Assert.Empty(Run(Shipping, Agent(text)));
 
     [Theory]
     [InlineData("双11期间24小时内发货", "24小时内发货")]
     [InlineData("双11 72小时发货", "72小时内发货")]
     [InlineData("双11三天内发货", "72小时内发货")]
     [InlineData("双11的订单11月13日前发货", "11月13日前发货")]
-    public void Wrong_shipping_alerts(string text, string stated)
+    public void WrongShipping_Alerts(string text, string stated)
     {
         var alert = Single(Shipping, Agent(text));
         Assert.Equal("shipping", Kind(alert));

@@ -15,7 +15,7 @@ public class PromotionValidationTests
     private static string One(params PromotionOptions[] promotions) => Assert.Single(Problems(promotions));
 
     [Fact]
-    public void Valid_promotion_has_no_problems()
+    public void ValidPromotion_HasNoProblems()
         => Assert.Empty(Problems(Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 })));
 
     [Theory]
@@ -26,7 +26,7 @@ public class PromotionValidationTests
     [InlineData("TimeZone", "Beijing", "Rules:Stores:shop-a:Promotions:0:TimeZone: unknown time zone 'Beijing': expected an IANA id such as Asia/Shanghai")]
     [InlineData("Severity", "urgent", "Rules:Stores:shop-a:Promotions:0:Severity: unknown severity 'urgent': expected info, low, medium, high or critical")]
     [InlineData("Name", "双", "Rules:Stores:shop-a:Promotions:0:Name: '双' is too short to identify a promotion in chat (need at least 2 characters)")]
-    public void Field_problems_name_path_and_reason(string field, string value, string expected)
+    public void Validate_FieldProblemsNamePathAndReason(string field, string value, string expected)
     {
         var p = Promo();
         typeof(PromotionOptions).GetProperty(field)!.SetValue(p, value);
@@ -34,21 +34,21 @@ public class PromotionValidationTests
     }
 
     [Fact]
-    public void Duplicate_id_points_at_the_first_use()
+    public void DuplicateId_PointsAtTheFirstUse()
         => Assert.Equal("Rules:Stores:shop-a:Promotions:1:Id: duplicate id 'd11', already used by Rules:Stores:shop-a:Promotions:0",
             One(Promo(), Promo(configure: p => { p.Name = "另一个"; p.Aliases = []; })));
 
     [Fact]
-    public void Same_alias_on_overlapping_promotions_is_ambiguous()
+    public void SameAliasOnOverlappingPromotions_IsAmbiguous()
         => Assert.Equal("Rules:Stores:shop-a:Promotions:1:Aliases:0: name '双十一' is also used by promotion 'd11' (Rules:Stores:shop-a:Promotions:0) and their time windows overlap, so a message naming it cannot be attributed",
             One(Promo(), Promo("d11-b", p => { p.Name = "双11返场"; p.Aliases = ["双十一"]; })));
 
     [Fact]
-    public void Same_alias_on_consecutive_promotions_is_fine()
+    public void SameAliasOnConsecutivePromotions_IsFine()
         => Assert.Empty(Problems(Promo(), Promo("d11-next", p => { p.Name = "双11返场"; p.Start = "2026-11-12T00:00:00+08:00"; p.End = "2026-11-14T00:00:00+08:00"; })));
 
     [Fact]
-    public void Promotion_without_any_name_cannot_be_talked_about()
+    public void PromotionWithoutAnyName_CannotBeTalkedAbout()
         => Assert.Equal("Rules:Stores:shop-a:Promotions:0:Name: missing: a promotion needs a Name or at least one alias, otherwise no message can name it",
             One(Promo(configure: p => { p.Name = null; p.Aliases = []; })));
 
@@ -58,16 +58,16 @@ public class PromotionValidationTests
     [InlineData(300, 0, null, false, "Rules:Stores:shop-a:Promotions:0:ThresholdDiscount:Amount: must be greater than 0, got 0")]
     [InlineData(300, 50, 200, false, "Rules:Stores:shop-a:Promotions:0:ThresholdDiscount:Cap: a cap only applies to 每满 discounts: set PerEvery true or remove Cap")]
     [InlineData(300, 50, 30, true, "Rules:Stores:shop-a:Promotions:0:ThresholdDiscount:Cap: cap 30 is less than one discount of 50")]
-    public void Threshold_discount_problems(int threshold, int amount, int? cap, bool perEvery, string expected)
+    public void Validate_ThresholdDiscountProblems(int threshold, int amount, int? cap, bool perEvery, string expected)
         => Assert.Equal(expected, One(Promo(configure: p => p.ThresholdDiscount = new() { Threshold = threshold, Amount = amount, Cap = cap, PerEvery = perEvery })));
 
     [Fact]
-    public void Ladder_tier_problems_are_indexed()
+    public void LadderTierProblems_AreIndexed()
         => Assert.Equal("Rules:Stores:shop-a:Promotions:0:ThresholdDiscount:Tiers:1:Amount: amount 900 is not less than the threshold 800 (满800减900 would be free or better)",
             One(Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50, Tiers = [new() { Threshold = 600, Amount = 100 }, new() { Threshold = 800, Amount = 900 }] })));
 
     [Fact]
-    public void Other_term_problems()
+    public void Validate_OtherTermProblems()
     {
         var problems = Problems(Promo(configure: p =>
         {
@@ -92,7 +92,7 @@ public class PromotionValidationTests
     }
 
     [Fact]
-    public void Option_problems_use_the_WrongPromoAnswer_section_under_path()
+    public void OptionProblems_UseTheWrongPromoAnswerSectionUnderPath()
     {
         var problems = WrongPromoAnswerRule.Validate(new WrongPromoAnswerOptions { AskedPromotionWindow = TimeSpan.FromMinutes(-1) }, [], "Rules");
         Assert.Equal("Rules:WrongPromoAnswer:AskedPromotionWindow", Assert.Single(problems).Path);
@@ -152,7 +152,7 @@ public class PromotionValidationTests
     """;
 
     [Fact]
-    public void Readme_example_binds_validates_and_works()
+    public void ReadmeExample_BindsValidatesAndWorks()
     {
         var config = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(ReadmeExample))).Build();
         var options = config.GetSection("Rules:WrongPromoAnswer").Get<WrongPromoAnswerOptions>()!;
@@ -173,7 +173,7 @@ public class PromotionValidationTests
     }
 
     [Fact]
-    public void Coupon_how_to_get_longer_than_100_characters_is_refused()
+    public void CouponHowToGetLongerThan100Characters_IsRefused()
     {
         var p = Promo(configure: x => x.Coupon = new() { FaceValue = 20, HowToGet = new string('领', 101) });
         Assert.Equal("Rules:Stores:shop-a:Promotions:0:Coupon:HowToGet: at most 100 characters (it is shown in alerts), got 101", One(p));

@@ -43,7 +43,7 @@ public class ThresholdDiscountTests
     [InlineData("双11满300减50，您现在买280还差20")]
     [InlineData("双11满300直接减50")]
     [InlineData("双11全场满300马上减50")]
-    public void Correct_threshold_phrasings_stay_silent(string text)
+    public void CorrectThresholdPhrasings_StaySilent(string text)
         => Assert.Empty(Run(Simple, Agent(text)));
 
     [Theory]
@@ -70,7 +70,7 @@ public class ThresholdDiscountTests
     [InlineData("双11每满300减50", "满减规则说错", "每满300减50")]
     [InlineData("双十一大促满200减50", "满减门槛说错", "满200减50")]
     [InlineData("亲，双11活动是满200减50的哦", "满减门槛说错", "满200减50")]
-    public void Wrong_thresholds_alert_with_expected_and_stated(string text, string headline, string stated)
+    public void WrongThresholds_AlertWithExpectedAndStated(string text, string headline, string stated)
     {
         var alert = Single(Simple, Agent(text));
         Assert.Equal("threshold_discount", Kind(alert));
@@ -80,7 +80,7 @@ public class ThresholdDiscountTests
     }
 
     [Fact]
-    public void Alert_has_contract_shape_and_span_into_original_text()
+    public void Alert_HasContractShapeAndSpanIntoOriginalText()
     {
         var text = "亲 双11 满２００减５０哦";
         var alert = Single(Simple, Agent(text));
@@ -101,7 +101,7 @@ public class ThresholdDiscountTests
     }
 
     [Fact]
-    public void Span_of_chinese_numerals_covers_the_whole_numeral()
+    public void SpanOfChineseNumerals_CoversTheWholeNumeral()
     {
         var text = "双11满两百五减五十";
         var alert = Single(Simple, Agent(text));
@@ -109,7 +109,7 @@ public class ThresholdDiscountTests
     }
 
     [Fact]
-    public void Severity_comes_from_the_promotion()
+    public void Severity_ComesFromThePromotion()
     {
         var rule = Rule(Promo(configure: p => { p.Severity = "critical"; p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 }; }));
         Assert.Equal(Alerting.Core.Alerts.Severity.Critical, Single(rule, Agent("双11满200减50")).Severity);
@@ -129,14 +129,14 @@ public class ThresholdDiscountTests
     [InlineData("双11满300减50，满600减120，满1000减220")]
     [InlineData("双11满六百减一百二")]
     [InlineData("双11满一千减二百二十")]
-    public void Ladder_rungs_each_match(string text) => Assert.Empty(Run(Ladder, Agent(text)));
+    public void LadderRungs_EachMatch(string text) => Assert.Empty(Run(Ladder, Agent(text)));
 
     [Theory]
     [InlineData("双11满600减100", "满600减120", "满减金额说错")]
     [InlineData("双11满500减120", "满600减120", "满减门槛说错")]
     [InlineData("双11满1000减200", "满1000减220", "满减金额说错")]
     [InlineData("双11满800减150", "满300减50", "满减说错")]
-    public void Ladder_reports_the_nearest_rung(string text, string expected, string headline)
+    public void Ladder_ReportsTheNearestRung(string text, string expected, string headline)
     {
         var alert = Single(Ladder, Agent(text));
         Assert.Equal(expected, Expected(alert));
@@ -144,7 +144,7 @@ public class ThresholdDiscountTests
     }
 
     [Fact]
-    public void One_wrong_rung_among_right_ones_alerts_once_with_findings()
+    public void OneWrongRungAmongRightOnes_AlertsOnceWithFindings()
     {
         var alert = Single(Ladder, Agent("双11满300减50，满600减100，满1000减200"));
         Assert.Equal("满600减100", Stated(alert));
@@ -166,7 +166,7 @@ public class ThresholdDiscountTests
     [InlineData("双11每满300减50，最高可减300元")]
     [InlineData("双11每满300减50，300封顶")]
     [InlineData("双11每300减50")]
-    public void Per_every_statements_and_worked_examples_stay_silent(string text) => Assert.Empty(Run(PerEvery, Agent(text)));
+    public void PerEveryStatementsAndWorkedExamples_StaySilent(string text) => Assert.Empty(Run(PerEvery, Agent(text)));
 
     [Theory]
     [InlineData("双11每满300减50，上不封顶", "上不封顶")]
@@ -174,7 +174,7 @@ public class ThresholdDiscountTests
     [InlineData("双11每满300减50，封顶500", "最多减500")]
     [InlineData("双11满2100减350", "满2100减350")]
     [InlineData("双11满600减120", "满600减120")]
-    public void Per_every_wrong_cap_or_multiple_alerts(string text, string stated)
+    public void PerEveryWrongCapOrMultiple_Alerts(string text, string stated)
     {
         var alert = Single(PerEvery, Agent(text));
         Assert.Equal(stated, Stated(alert));
@@ -190,5 +190,5 @@ public class ThresholdDiscountTests
     [InlineData("店铺满99包邮，满200减50是另一个活动")]
     [InlineData("双11满2件减50")]
     [InlineData("双11库存还剩300，减50件就没了")]
-    public void Messages_about_something_else_stay_silent(string text) => Assert.Empty(Run(Simple, Agent(text)));
+    public void MessagesAboutSomethingElse_StaySilent(string text) => Assert.Empty(Run(Simple, Agent(text)));
 }

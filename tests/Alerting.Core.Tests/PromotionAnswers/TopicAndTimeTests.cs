@@ -21,7 +21,7 @@ public class DatesAndValidityTests
     [InlineData("双11活动只有11月5日有直播")]
     [InlineData("双11这家评分只有3.5分")] // a score, not 3月5日 (found on CrossWOZ)
     [InlineData("双11活动评分达到4.5分以上")]
-    public void Correct_dates_stay_silent(string text) => Assert.Empty(Run(D11, Agent(text)));
+    public void CorrectDates_StaySilent(string text) => Assert.Empty(Run(D11, Agent(text)));
 
     [Theory]
     [InlineData("双11活动11月2日开始", "11月2日开始")]
@@ -29,7 +29,7 @@ public class DatesAndValidityTests
     [InlineData("双11活动截止到11月10日", "11月10日结束")]
     [InlineData("双11活动时间11.1-11.15", "11月1日至11月15日")]
     [InlineData("双11活动只有11月20日", "11月20日当天")]
-    public void Wrong_dates_alert(string text, string stated)
+    public void WrongDates_Alert(string text, string stated)
     {
         var alert = Single(D11, Agent(text));
         Assert.Equal("dates", Kind(alert));
@@ -38,7 +38,7 @@ public class DatesAndValidityTests
     }
 
     [Fact]
-    public void Stated_dates_are_read_in_the_promotions_time_zone()
+    public void StatedDates_AreReadInThePromotionsTimeZone()
     {
         // Starts 11-11 00:00 Beijing = 11-10 16:00 UTC: in UTC the first day is 11月10日.
         PromotionOptions P(string zone) => Promo(configure: p => { p.Start = "2026-11-11T00:00:00+08:00"; p.TimeZone = zone; });
@@ -53,7 +53,7 @@ public class DatesAndValidityTests
     [InlineData("双11的优惠现在下单可以享受")]
     [InlineData("双11活动还在进行中")]
     [InlineData("双11的券可以用")]
-    public void Ended_promotion_said_to_apply_now_alerts(string text)
+    public void EndedPromotionSaidToApplyNow_Alerts(string text)
     {
         var after = new DateTimeOffset(2026, 11, 12, 10, 0, 0, Bj);
         var alert = Single(D11, Agent(text, after));
@@ -69,7 +69,7 @@ public class DatesAndValidityTests
     [InlineData("双11活动下次大促再参加吧")]
     [InlineData("双11是满300减50的")]
     [InlineData("双11还能参加吗？我帮您查一下")]
-    public void Ended_promotion_mentioned_without_claiming_it_applies_stays_silent(string text)
+    public void EndedPromotionMentionedWithoutClaimingItApplies_StaysSilent(string text)
         => Assert.Empty(Run(D11, Agent(text, new DateTimeOffset(2026, 11, 12, 10, 0, 0, Bj))));
 
     [Theory]
@@ -78,7 +78,7 @@ public class DatesAndValidityTests
     [InlineData("双11这款可以参加", false)]
     [InlineData("双11活动11月1日开始，现在可以先加购", false)]
     [InlineData("双11还没开始", false)]
-    public void Not_started_promotion_needs_an_explicit_now(string text, bool alerts)
+    public void NotStartedPromotion_NeedsAnExplicitNow(string text, bool alerts)
     {
         var before = new DateTimeOffset(2026, 10, 20, 10, 0, 0, Bj);
         var found = Run(D11, Agent(text, before));
@@ -87,7 +87,7 @@ public class DatesAndValidityTests
     }
 
     [Fact]
-    public void Live_promotion_said_to_apply_now_stays_silent()
+    public void LivePromotionSaidToApplyNow_StaysSilent()
         => Assert.Empty(Run(D11, Agent("双11活动现在还可以参加")));
 
     [Theory]
@@ -95,14 +95,14 @@ public class DatesAndValidityTests
     [InlineData("2026-11-11T16:00:00Z", true)]  // 00:00 Beijing 11-12: ended
     [InlineData("2026-11-12T00:30:00+08:00", true)]
     [InlineData("2026-10-31T16:00:00Z", false)] // 00:00 Beijing 11-01: started
-    public void Validity_window_uses_instants_not_local_clock_text(string sentAt, bool alerts)
+    public void ValidityWindow_UsesInstantsNotLocalClockText(string sentAt, bool alerts)
     {
         var at = DateTimeOffset.Parse(sentAt, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(alerts, Run(D11, Agent("双11活动现在还可以参加", at)).Count == 1);
     }
 
     [Fact]
-    public void Validity_check_can_be_turned_off()
+    public void ValidityCheck_CanBeTurnedOff()
     {
         var rule = new WrongPromoAnswerRule(new WrongPromoAnswerOptions { CheckValidity = false }, [Promo()]);
         Assert.Empty(Run(rule, Agent("双11活动现在还可以参加", new DateTimeOffset(2026, 11, 12, 10, 0, 0, Bj))));
@@ -114,7 +114,7 @@ public class TopicTests
     private static readonly WrongPromoAnswerRule D11 = Rule(Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 }));
 
     [Fact]
-    public void Buyer_naming_a_promotion_sets_the_conversation_topic()
+    public void BuyerNamingAPromotion_SetsTheConversationTopic()
     {
         var context = Context();
         D11.Evaluate(Buyer("双十一大促有满减吗"), context, []);
@@ -129,7 +129,7 @@ public class TopicTests
     [InlineData("满200减50", 11, false)]
     [InlineData("有的亲，满两百减五十", 2, true)]
     [InlineData("满300-50哦亲", 2, false)]
-    public void Agent_answer_after_buyer_asked_is_checked_within_the_window(string answer, int minutesLater, bool alerts)
+    public void AgentAnswerAfterBuyer_AskedIsChecked_WithinTheWindow(string answer, int minutesLater, bool alerts)
     {
         var found = Run(D11, Buyer("双11有满减吗"), Agent(answer, During.AddMinutes(minutesLater)));
         Assert.Equal(alerts, found.Count == 1);
@@ -137,7 +137,7 @@ public class TopicTests
     }
 
     [Fact]
-    public void Window_is_configurable_and_zero_turns_it_off()
+    public void Window_IsConfigurableAndZeroTurnsItOff()
     {
         var rule = new WrongPromoAnswerRule(new WrongPromoAnswerOptions { AskedPromotionWindow = TimeSpan.Zero }, [Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 })]);
         Assert.Empty(Run(rule, Buyer("双11有满减吗"), Agent("满200减50", During.AddSeconds(5))));
@@ -146,15 +146,15 @@ public class TopicTests
     }
 
     [Fact]
-    public void Buyer_message_without_a_promotion_name_sets_no_topic()
+    public void BuyerMessageWithoutAPromotionName_SetsNoTopic()
         => Assert.Empty(Run(D11, Buyer("有满减吗"), Agent("满200减50", During.AddMinutes(1))));
 
     [Fact]
-    public void Buyer_stating_wrong_terms_is_not_an_alert()
+    public void BuyerStatingWrongTerms_IsNotAnAlert()
         => Assert.Empty(Run(D11, Buyer("双11是满200减50吗")));
 
     [Fact]
-    public void Bot_system_and_non_message_events_are_ignored()
+    public void BotSystemAndNonMessageEvents_AreIgnored()
     {
         var bot = new ChatMessage { MessageId = "m-3", ConversationId = "c1", ShopId = "shop-a", Sender = SenderKind.Bot, SenderId = "bot", Text = "双11满200减50", SentAt = During };
         var transfer = new ChatMessage { MessageId = "m-4", ConversationId = "c1", ShopId = "shop-a", Sender = SenderKind.Agent, SenderId = "a", Text = "双11满200减50", SentAt = During, Event = ChatEventKind.Transfer };
@@ -162,7 +162,7 @@ public class TopicTests
     }
 
     [Fact]
-    public void Disabled_rule_is_silent_and_keeps_no_topic()
+    public void DisabledRule_IsSilentAndKeepsNoTopic()
     {
         var rule = new WrongPromoAnswerRule(new WrongPromoAnswerOptions { Enabled = false }, [Promo(configure: p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 })]);
         var context = Context();
@@ -184,7 +184,7 @@ public class TopicTests
     [InlineData("双11满300减50，家电节满2000减300", "cat")]
     [InlineData("家电节满1000减200", "cat")]
     [InlineData("双11满300减30，家电节满2000减200", "d11")]
-    public void Terms_belong_to_the_nearest_named_promotion(string text, string? alertedPromotion)
+    public void Terms_BelongToTheNearestNamedPromotion(string text, string? alertedPromotion)
     {
         var found = Run(TwoPromotions, Agent(text));
         if (alertedPromotion is null) Assert.Empty(found);
@@ -192,7 +192,7 @@ public class TopicTests
     }
 
     [Fact]
-    public void Longer_alias_wins_over_a_shorter_one_it_contains()
+    public void LongerAlias_WinsOverAShorterOneItContains()
     {
         var rule = Rule(
             Promo("d11", p => p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 }),
@@ -201,7 +201,7 @@ public class TopicTests
     }
 
     [Fact]
-    public void Names_in_config_are_folded_like_chat_text()
+    public void NamesInConfig_AreFoldedLikeChatText()
     {
         var rule = Rule(Promo(configure: p => { p.Name = "双十一 狂欢"; p.Aliases = ["ＤＯＵＢＬＥ11"]; p.ThresholdDiscount = new() { Threshold = 300, Amount = 50 }; }));
         Assert.Single(Run(rule, Agent("双11狂欢满200减50")));

@@ -101,6 +101,54 @@ public sealed class AgentActivityTrackerTests
         Assert.Equal(expected, entries.Select(Comparable).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The 3-minute manual response rate through Redis: bot-reply facts are stored and read back like the others, and
+    /// the tracker raises what the in-memory aggregator raises — an alert for the agent whose buyers waited 200 s for
+    /// anyone, none for the one whose assisting bot answered at once.
+    /// </summary>
+    [Fact]
+    public async Task EvaluateAsync_ManualResponseRateWithBotReplies_SameAlertsAsInMemory()
+    {
+        var options = new AgentResponseRateOptions { Enabled = true, MinResponseRate = 0, MinReplyRate = 0, MinAnswerRatio = 0, MinManualResponseRate = 0.8 };
+        var morning = new DateTimeOffset(2026, 11, 11, 10, 0, 0, TimeSpan.FromHours(8));
+        var facts = new List<AgentActivity>();
+        foreach (var (agent, botHelps) in new[] { ("agent-late", false), ("agent-bot", true) })
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var at = morning.AddMinutes(i);
+                var id = $"{agent}-{i}";
+                facts.Add(new AgentActivity("shop-a", agent, $"c-{id}", AgentActivityKind.WaitAnswered, $"w-{id}", at, 1, TimeSpan.FromSeconds(200), at.AddSeconds(200)));
+                facts.Add(new AgentActivity("shop-a", agent, $"c-{id}", AgentActivityKind.AgentMessage, $"h-{id}", at.AddSeconds(200)));
+                if (botHelps) facts.Add(new AgentActivity("shop-a", agent, $"c-{id}", AgentActivityKind.BotReply, $"b-{id}", at.AddSeconds(2)));
+            }
+        }
+
+        await using var host = await RedisTestHost.StartAsync();
+        var tracker = new AgentActivityTracker(host.Connection, host.Options, _ => options);
+        await tracker.RecordAsync(facts, CancellationToken.None);
+        await tracker.RecordAsync(facts.Where(f => f.Kind == AgentActivityKind.BotReply).ToList(), CancellationToken.None); // redelivered
+
+        var stored = await host.Db.HashGetAllAsync(tracker.FactsKey("shop-a", "agent-bot", morning));
+        var bots = stored.Select(e => AgentActivityTracker.Decode("shop-a", "agent-bot", (string)e.Value!)).Where(f => f.Kind == AgentActivityKind.BotReply).ToList();
+        // Facts are kept per step (5 minutes): the first key holds the bot replies of 10:00–10:05, once each.
+        var firstStep = facts.Where(f => f.AgentId == "agent-bot" && f.Kind == AgentActivityKind.BotReply && f.At < morning.AddMinutes(5)).ToList();
+        Assert.Equal(5, firstStep.Count);
+        Assert.Equal(firstStep.OrderBy(f => f.MessageId, StringComparer.Ordinal), bots.OrderBy(f => f.MessageId, StringComparer.Ordinal));
+
+        var raised = new List<Alert>();
+        for (var step = 1; step <= 12; step++)
+            raised.AddRange(await tracker.EvaluateAsync("shop-a", morning.AddMinutes(5 * step).AddSeconds(step % 3 == 0 ? 37 : 0), CancellationToken.None));
+        var memory = new AgentResponseRateAggregator(_ => options, null, TimeProvider.System);
+        memory.Observe(facts);
+        var expected = memory.AdvanceTo(morning.AddHours(1)).Select(Comparable).Order(StringComparer.Ordinal).ToList();
+
+        var alert = Assert.Single(raised.Select(Comparable).Distinct().Select(AlertJson.Parse));
+        Assert.Equal("agent-late", alert.AgentId);
+        Assert.Equal("manual_response_rate", Assert.Single(alert.Evidence["below"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(expected, raised.Select(Comparable).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task EvaluateAsync_LowOnlyAtTheWindowsLastPointAndNoCallExactlyThere_StillAlerts()
     {

@@ -39,7 +39,7 @@ public sealed class GeneratedCorpusFalseAlarmTests(ITestOutputHelper output)
         var per10k = hits.Count * 10_000.0 / agentMessages;
         output.WriteLine($"{hits.Count} false alarm(s) in {agentMessages:N0} clean agent messages = {per10k:0.00} per 10,000");
         Assert.True(per10k < 1, $"{per10k:0.00} false alarms per 10,000 agent messages (target < 1)");
-        // Issue 20's rules are held to none at all on clean traffic.
+        // The newer rules (personal data, off-platform contact, complaint risk, review invitations, repeated replies) are held to none at all on clean traffic.
         Assert.DoesNotContain(hits, h => h.Rule is "personal_data_exposure" or "off_platform_contact" or "buyer_complaint_risk" or "forbidden_review_invitation" or "repeated_reply");
         Assert.True(agentMessages > 50_000);
     }

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Alerting.IntegrationTests.Rules;
 
 /// <summary>
-/// Issue 20's privacy check of <c>personal_data_exposure</c>: generated traffic in which agents expose
+/// The privacy check of <c>personal_data_exposure</c>: generated traffic in which agents expose
 /// buyers' phones, ids and bank cards (some in rude replies, whose alert quotes the text) runs through the
 /// embedded broker, the real worker (every log line captured, Trace level) and a real redis-server; then
 /// every Redis key, value, stream entry and published message, and every log line, is searched for the
