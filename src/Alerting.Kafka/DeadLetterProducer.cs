@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Alerting.Core.Pipeline.Batches;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Alerting.Kafka;
-
-/// <summary>A bad chat record on its way to the dead-letter topic.</summary>
-public sealed record DeadLetter(byte[]? Key, byte[]? Value, string Reason, TopicPartitionOffset Source);
 
 /// <summary>
 /// Writes bad records to the dead-letter topic: original key and bytes, the reason and the source
@@ -71,7 +69,7 @@ public sealed class DeadLetterProducer : IDisposable
     }
 
     /// <summary>Delivers all records; retries failures until delivered, skipped by policy, or <paramref name="ct"/> is cancelled.</summary>
-    public void Send(IReadOnlyList<DeadLetter> letters, CancellationToken ct)
+    public void Send(IReadOnlyList<RefusedRecord> letters, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(letters);
         var pending = letters.ToList();
@@ -94,7 +92,7 @@ public sealed class DeadLetterProducer : IDisposable
                 foreach (var letter in failed)
                 {
                     Interlocked.Increment(ref _skipped);
-                    KafkaLog.DeadLetterSkipped(_logger, _topic, elapsed.TotalSeconds, letter.Source.ToString(), letter.Reason);
+                    KafkaLog.DeadLetterSkipped(_logger, _topic, elapsed.TotalSeconds, letter.Source, letter.Reason);
                 }
                 // Skipped, so nothing is waiting on the topic any more: readiness goes back to normal (the skipped
                 // count stays as a warning); the next batch with bad records tries once and skips at once if it still fails.
@@ -111,9 +109,9 @@ public sealed class DeadLetterProducer : IDisposable
     }
 
     /// <summary>One round of produce calls; returns the letters not acknowledged (refused at once or in their delivery report).</summary>
-    private List<DeadLetter> SendOnce(List<DeadLetter> pending, CancellationToken ct)
+    private List<RefusedRecord> SendOnce(List<RefusedRecord> pending, CancellationToken ct)
     {
-        var failed = new List<DeadLetter>();
+        var failed = new List<RefusedRecord>();
         var remaining = pending.Count;
         using var done = new ManualResetEventSlim(false);
         foreach (var letter in pending)
@@ -140,19 +138,19 @@ public sealed class DeadLetterProducer : IDisposable
         return failed;
     }
 
-    private Message<byte[]?, byte[]?> MessageFor(DeadLetter letter)
+    private Message<byte[]?, byte[]?> MessageFor(RefusedRecord letter)
     {
         var size = (letter.Key?.Length ?? 0) + (letter.Value?.Length ?? 0);
         var headers = new Headers
         {
             { "dlq.reason", Encoding.UTF8.GetBytes(letter.Reason) },
-            { "dlq.source.topic", Encoding.UTF8.GetBytes(letter.Source.Topic) },
-            { "dlq.source.partition", Encoding.UTF8.GetBytes(letter.Source.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
-            { "dlq.source.offset", Encoding.UTF8.GetBytes(letter.Source.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
+            { "dlq.source.topic", Encoding.UTF8.GetBytes(letter.Topic) },
+            { "dlq.source.partition", Encoding.UTF8.GetBytes(letter.Partition.ToString(CultureInfo.InvariantCulture)) },
+            { "dlq.source.offset", Encoding.UTF8.GetBytes(letter.Offset.ToString(CultureInfo.InvariantCulture)) },
         };
         if (size <= _maxBytes) return new Message<byte[]?, byte[]?> { Key = letter.Key, Value = letter.Value, Headers = headers };
 
-        KafkaLog.DeadLetterTruncated(_logger, letter.Source.ToString(), size);
+        KafkaLog.DeadLetterTruncated(_logger, letter.Source, size);
         headers.Add("dlq.truncated", "true"u8.ToArray());
         headers.Add("dlq.original.bytes", Encoding.UTF8.GetBytes(size.ToString(CultureInfo.InvariantCulture)));
         // The key keeps the partitioning of the dead-letter topic stable; both are cut to fit, the value first.

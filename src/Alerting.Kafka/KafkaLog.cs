@@ -80,4 +80,10 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Partition count of {Topic} unknown ({Reason}); agent-level evaluation waits")]
     public static partial void PartitionCountUnknown(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Critical, Message = "Partition worker {Worker} failed; no further offsets are stored and the worker stops")]
+    public static partial void WorkerFailed(ILogger logger, int worker, Exception error);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "{Workers} partition worker(s) apply the records (queue of {Capacity} each)")]
+    public static partial void WorkersStarted(ILogger logger, int workers, int capacity);
 }

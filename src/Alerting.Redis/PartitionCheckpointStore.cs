@@ -29,8 +29,10 @@ public sealed record PartitionCheckpoint(long NextOffset, IReadOnlyDictionary<st
 /// stale owner's save that reaches Redis after a handover changes nothing. Epoch 0 = unfenced
 /// (tools and tests). Loading while another process saves the same partition is not a consistent
 /// read for big hashes (HSCAN); the new owner claims before it loads, so no stale save lands after.</para>
+/// <para>As Core's <see cref="Alerting.Core.Pipeline.IPartitionStateStore"/> (the consume path's port) it saves
+/// under the consumer group given at construction.</para>
 /// </summary>
-public sealed partial class PartitionCheckpointStore
+public sealed partial class PartitionCheckpointStore : Alerting.Core.Pipeline.IPartitionStateStore
 {
     /// <summary>Version written to <c>_format</c>; loading any other version fails loudly.</summary>
     public const int FormatVersion = 1;
@@ -94,9 +96,13 @@ public sealed partial class PartitionCheckpointStore
     private readonly RedisAlertingOptions _options;
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private readonly string? _consumerGroup;
 
-    public PartitionCheckpointStore(IConnectionMultiplexer redis, RedisAlertingOptions options, ILogger<PartitionCheckpointStore>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="consumerGroup">The consumer group of the port's calls (<see cref="Alerting.Core.Pipeline.IPartitionStateStore"/>); null when only the group-taking methods are used.</param>
+    public PartitionCheckpointStore(IConnectionMultiplexer redis, RedisAlertingOptions options, ILogger<PartitionCheckpointStore>? logger = null, TimeProvider? timeProvider = null,
+        string? consumerGroup = null)
     {
+        _consumerGroup = consumerGroup;
         _redis = redis;
         _options = options;
         _keys = new RedisKeys(options);
@@ -119,6 +125,17 @@ public sealed partial class PartitionCheckpointStore
     public Task SaveAsync(string consumerGroup, string topic, int partition, long nextOffset,
         IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
         => SaveAsync(consumerGroup, topic, partition, epoch: 0, nextOffset, changed, removed, ct);
+
+    private string Group => _consumerGroup ?? throw new InvalidOperationException("this checkpoint store was built without a consumer group");
+
+    Task<long> Alerting.Core.Pipeline.IPartitionStateStore.ClaimAsync(string topic, int partition, CancellationToken ct) => ClaimAsync(Group, topic, partition, ct);
+
+    Task Alerting.Core.Pipeline.IPartitionStateStore.SaveAsync(string topic, int partition, long epoch, long nextOffset,
+        IReadOnlyCollection<KeyValuePair<string, byte[]>> changed, IReadOnlyCollection<string> removed, CancellationToken ct)
+        => SaveAsync(Group, topic, partition, epoch, nextOffset, changed, removed, ct);
+
+    async Task<Alerting.Core.Pipeline.PartitionStateCheckpoint?> Alerting.Core.Pipeline.IPartitionStateStore.LoadAsync(string topic, int partition, CancellationToken ct)
+        => await LoadAsync(Group, topic, partition, ct).ConfigureAwait(false) is { } c ? new Alerting.Core.Pipeline.PartitionStateCheckpoint(c.NextOffset, c.Entries) : null;
 
     /// <summary>Claims the partition for a new owner: the returned epoch is higher than every earlier claim's.</summary>
     public async Task<long> ClaimAsync(string consumerGroup, string topic, int partition, CancellationToken ct)

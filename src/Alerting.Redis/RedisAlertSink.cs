@@ -10,6 +10,12 @@ namespace Alerting.Redis;
 /// <summary>Outcome of <see cref="RedisAlertSink.WriteAsync"/>: alert events appended vs. skipped as already delivered.</summary>
 public readonly record struct AlertWriteResult(int Written, int Duplicates);
 
+/// <summary>Told of alerts once they are durable in Redis and were appended by that write (metrics, notifications). Must return at once.</summary>
+public interface IDurableAlertsObserver
+{
+    void OnDurable(IReadOnlyList<Alert> appended);
+}
+
 /// <summary>
 /// Writes alerts to Redis (CONTRACTS.md §2): per alert one Lua script that dedupes, appends to the
 /// store's stream (creating it and the <c>inspectors</c> group from id 0), publishes on the three
@@ -19,7 +25,7 @@ public readonly record struct AlertWriteResult(int Written, int Duplicates);
 /// cancelled), so it never drops an alert; re-sending is safe because the dedupe key makes the
 /// script idempotent. Thread-safe.
 /// </summary>
-public sealed partial class RedisAlertSink
+public sealed partial class RedisAlertSink : IAlertSink
 {
     /// <summary>
     /// KEYS: 1 dedupe key, 2 stream, 3 counter hash (all with the store's hash tag).
@@ -51,9 +57,13 @@ public sealed partial class RedisAlertSink
     private readonly RedisAlertingOptions _options;
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private readonly IDurableAlertsObserver[] _observers;
 
-    public RedisAlertSink(IConnectionMultiplexer redis, RedisAlertingOptions options, ILogger<RedisAlertSink>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="observers">Told of the alerts each write appended (not the duplicates), once they are durable.</param>
+    public RedisAlertSink(IConnectionMultiplexer redis, RedisAlertingOptions options, ILogger<RedisAlertSink>? logger = null, TimeProvider? timeProvider = null,
+        IEnumerable<IDurableAlertsObserver>? observers = null)
     {
+        _observers = observers is null ? [] : [.. observers];
         _redis = redis;
         _options = options;
         _keys = new RedisKeys(options);
@@ -116,9 +126,17 @@ public sealed partial class RedisAlertSink
         }
 
         Nodes.ClearUnanswered();
-        if (appended is not null)
+        if (appended is not null || _observers.Length > 0)
+        {
+            var now = new List<Alert>();
             for (var i = 0; i < everWritten.Length; i++)
-                if (everWritten[i]) appended.Add(alerts[i]);
+                if (everWritten[i]) now.Add(alerts[i]);
+            if (appended is not null) foreach (var a in now) appended.Add(a);
+            // Durable from here on. Only alerts appended now are announced: a batch replayed after a crash, or an
+            // agent window judged again, is not announced twice.
+            if (now.Count > 0) foreach (var observer in _observers) observer.OnDurable(now);
+        }
+        System.Diagnostics.Activity.Current?.SetTag("alerting.alerts.appended", everWritten.Count(w => w));
         var written = everWritten.Count(w => w);
         var result = new AlertWriteResult(written, everWritten.Length - written);
         RedisMetrics.AlertsWritten.Add(result.Written);
@@ -126,6 +144,9 @@ public sealed partial class RedisAlertSink
         LogBatchWritten(_logger, result.Written, result.Duplicates);
         return result;
     }
+
+    /// <inheritdoc />
+    Task IAlertSink.WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken) => WriteAsync(alerts, cancellationToken);
 
     /// <summary>
     /// <c>WAIT</c> on every primary that holds a store of the batch. <c>WAIT</c> counts the writes of the calling

@@ -1,3 +1,9 @@
+using Alerting.Core.Alerts;
+using Alerting.Core.Config;
+using Alerting.Core.Pipeline;
+using Alerting.Core.Pipeline.Batches;
+using Alerting.Core.Rules.AgentResponseRate;
+using Alerting.Redis.CrossConversation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -97,7 +103,7 @@ public static class RedisServiceCollectionExtensions
             ConnectionMultiplexer.Connect(RedisConnection.Configuration(sp.GetRequiredService<RedisAlertingOptions>())));
         services.TryAddSingleton(sp => new RedisAlertSink(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
-            sp.GetService<ILogger<RedisAlertSink>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetService<ILogger<RedisAlertSink>>(), sp.GetRequiredService<TimeProvider>(), sp.GetServices<IDurableAlertsObserver>()));
         services.TryAddSingleton(sp => new PartitionCheckpointStore(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
             sp.GetService<ILogger<PartitionCheckpointStore>>(), sp.GetRequiredService<TimeProvider>()));
@@ -107,6 +113,45 @@ public static class RedisServiceCollectionExtensions
         services.TryAddSingleton(sp => new RedisMemoryPolicyCheck(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetService<ILogger<RedisMemoryPolicyCheck>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisMemoryPolicyCheck>.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<RedisMemoryPolicyCheck>());
         if (runRetention) services.AddHostedService<StreamRetentionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The consume path's writes in Redis, as Core's ports and as write stages in the order of
+    /// <see cref="BatchStageOrder"/>: <see cref="IAlertSink"/> = <see cref="RedisAlertSink"/> behind
+    /// <see cref="BatchDetectingAlertSink"/> (wrong answers update their cross-conversation batch in the same step);
+    /// <see cref="IAgentActivitySink"/> = agent facts, then partition progress; <see cref="IPartitionStateStore"/> =
+    /// <see cref="PartitionCheckpointStore"/> of <paramref name="consumerGroup"/>. Needs <see cref="AddAlertingRedis"/>
+    /// and an <see cref="IRulesSource"/>.
+    /// </summary>
+    public static IServiceCollection AddAlertingRedisWriteStages(this IServiceCollection services, Func<IServiceProvider, string> consumerGroup)
+    {
+        ArgumentNullException.ThrowIfNull(consumerGroup);
+        services.TryAddSingleton(sp => sp.GetRequiredService<RedisAlertingOptions>().CrossConversation);
+        services.TryAddSingleton(sp =>
+        {
+            var rules = sp.GetRequiredService<IRulesSource>();
+            return new BatchWrongAnswerTracker(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+                shop => rules.Current.ForShop(shop).BatchWrongPromoAnswer, sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BatchWrongAnswerTracker>>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var rules = sp.GetRequiredService<IRulesSource>();
+            return new AgentActivityTracker(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+                shop => rules.Current.ForShop(shop).AgentResponseRate, (shop, at) => rules.Current.ForShop(shop).IsOpen(at), sp.GetRequiredService<CrossConversationOptions>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentActivityTracker>>());
+        });
+        services.TryAddSingleton(sp => new PartitionProgressStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+            consumerGroup(sp), sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PartitionProgressStore>>()));
+        services.TryAddSingleton<IAlertSink>(sp => new BatchDetectingAlertSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>()));
+        services.TryAddSingleton<IAgentActivitySink>(sp => new RedisAgentActivitySink(sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<PartitionProgressStore>()));
+        services.TryAddSingleton<IPartitionStateStore>(sp => new PartitionCheckpointStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
+            sp.GetService<ILogger<PartitionCheckpointStore>>(), sp.GetRequiredService<TimeProvider>(), consumerGroup(sp)));
+        services.AddSingleton<IBatchWriteStage>(sp => new AlertWriteStage(sp.GetRequiredService<IAlertSink>()));
+        services.AddSingleton<IBatchWriteStage>(sp => new CrossConversationFactsStage(sp.GetRequiredService<IAgentActivitySink>()));
+        services.AddSingleton<IBatchWriteStage>(sp => new CheckpointWriteStage(sp.GetRequiredService<IPartitionStateStore>()));
         return services;
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class PartitionPipeline
                 if (store.AgentResponseRate.Enabled && !string.IsNullOrEmpty(state.OwnerAgentId))
                     (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,
                         state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount));
-                if (_trackChanges) _changed.Add(state);
+                _store.MarkChanged(state);
             }
             else if (rule.Options.Enabled)
             {
@@ -165,7 +165,7 @@ public sealed partial class PartitionPipeline
                     signals.EscalateAt = default;
                 }
             }
-            if (_trackChanges) _changed.Add(state);
+            _store.MarkChanged(state);
         }
     }
 
@@ -202,7 +202,7 @@ public sealed partial class PartitionPipeline
         _evictionDue = false;
         _lastEvictionAt = Applied;
         List<ConversationState>? idle = null;
-        foreach (var state in _conversations.Values)
+        foreach (var state in _store.All)
         {
             var clock = _stores[state.ShopId];
             if (state.LastActivityAt < ClockFor(clock) - snapshot.EvictIdleAfter && (!state.IsWaiting || state.UnansweredFired))
@@ -212,13 +212,13 @@ public sealed partial class PartitionPipeline
             foreach (var state in idle) Remove(state);
         // The shared queues drain only as the shared clock moves; if it stalls (one store, or a quiet second one),
         // their stale entries are dropped here so they cannot grow without bound.
-        if (_allDeadlines.Count > (2 * PendingDeadlines) + 1024 || _allSignalTimers.Count > (2 * _conversations.Count) + 1024
-            || _allWarningTimers.Count > (2 * _conversations.Count) + 1024)
+        if (_allDeadlines.Count > (2 * PendingDeadlines) + 1024 || _allSignalTimers.Count > (2 * _store.Count) + 1024
+            || _allWarningTimers.Count > (2 * _store.Count) + 1024)
         {
             _allDeadlines.Clear();
             _allSignalTimers.Clear();
             _allWarningTimers.Clear();
-            foreach (var state in _conversations.Values)
+            foreach (var state in _store.All)
             {
                 if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default) _allDeadlines.Enqueue(state, state.DeadlineTicks);
                 if (state.BuyerSignals is { QueuedTicks: not 0 } signals) _allSignalTimers.Enqueue(state, signals.QueuedTicks);

@@ -61,7 +61,7 @@ public sealed partial class PartitionPipeline
                 alerts.RemoveRange(before, alerts.Count - before);
                 TimerFailures++;
             }
-            if (_trackChanges) _changed.Add(state);
+            _store.MarkChanged(state);
         }
     }
 }

@@ -25,14 +25,10 @@ public sealed partial class PartitionPipeline
 {
     private readonly IRulesSource _rules;
     private readonly TimeProvider _wallClock;
-    private readonly bool _trackChanges;
     private readonly bool _checkWallClock;
-    private readonly Dictionary<ConversationKey, ConversationState> _conversations = new();
+    private readonly ConversationStore _store;
     private readonly Dictionary<string, StoreClock> _stores = new(StringComparer.Ordinal);
-    private readonly HashSet<ConversationState> _changed = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly RuleContext _context = new();
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     /// <summary>Facts for <c>agent_response_rate_low</c> not drained yet; null until a store with the rule on emits one.</summary>
     private List<AgentActivity>? _activity;
     private DateTimeOffset _progress = DateTimeOffset.MinValue;
@@ -59,7 +55,7 @@ public sealed partial class PartitionPipeline
     {
         _rules = rules;
         _wallClock = wallClock;
-        _trackChanges = trackChanges;
+        _store = new ConversationStore(trackChanges);
         _checkWallClock = checkWallClock;
     }
 
@@ -94,7 +90,7 @@ public sealed partial class PartitionPipeline
     /// <summary>Records whose sentAt was already behind their store's watermark when they arrived (applied anyway).</summary>
     public long LateRecords { get; private set; }
 
-    public int OpenConversations => _conversations.Count;
+    public int OpenConversations => _store.Count;
 
     /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
     public int PendingDeadlines { get; private set; }
@@ -105,7 +101,22 @@ public sealed partial class PartitionPipeline
     /// </summary>
     public int PendingActivity => _activity?.Count ?? 0;
 
-    public IEnumerable<ConversationState> Conversations => _conversations.Values;
+    public IEnumerable<ConversationState> Conversations => _store.All;
+
+    /// <summary>The partition's conversations and their change log (for checkpoints).</summary>
+    public ConversationStore Store => _store;
+
+    /// <summary>
+    /// How far this partition's cross-conversation facts are complete: its <see cref="Watermark"/>, or "holds nothing
+    /// back" when it has no watermark (no record since assignment), no open conversation and the source reported
+    /// its end (<paramref name="atEnd"/>: an empty partition, or one restored with nothing after its checkpoint).
+    /// Null otherwise: the evaluation waits for it.
+    /// </summary>
+    public PartitionProgress? ProgressOf(string topic, int partition, bool atEnd)
+    {
+        if (Watermark != DateTimeOffset.MinValue) return new PartitionProgress(topic, partition, Watermark);
+        return atEnd && OpenConversations == 0 ? new PartitionProgress(topic, partition, null) : null;
+    }
 
     /// <summary>Moves the facts emitted since the last call into <paramref name="into"/> (the caller aggregates them across partitions).</summary>
     public void DrainActivity(List<AgentActivity> into)
@@ -149,7 +160,7 @@ public sealed partial class PartitionPipeline
         var activity = _activity?.Count ?? 0;
 
         var key = new ConversationKey(message.ShopId, message.ConversationId);
-        _conversations.TryGetValue(key, out var state);
+        _store.TryGet(key, out var state);
         if (state is null && message.Event == ChatEventKind.Close) { Applied++; return null; }
         var before = state is null ? default : state.Save();
         var pending = PendingDeadlines;
@@ -174,7 +185,7 @@ public sealed partial class PartitionPipeline
                 {
                     Forget(state, clock, isNew: true);
                     // It was closed before this record reopened it: the checkpoint must still delete it.
-                    if (reopened) _removed.Add(key.CheckpointField);
+                    if (reopened) _store.MarkFieldRemoved(key.CheckpointField);
                 }
             }
             Refused++;
@@ -222,11 +233,7 @@ public sealed partial class PartitionPipeline
     /// <summary>Conversations changed and checkpoint fields removed since the last call (for incremental checkpoints).</summary>
     public (IReadOnlyCollection<ConversationState> Changed, IReadOnlyCollection<string> Removed) TakeChanges()
     {
-        var changed = _changed.ToArray();
-        var removed = _removed.ToArray();
-        _changed.Clear();
-        _removed.Clear();
-        return (changed, removed);
+        return _store.TakeChanges();
     }
 
     /// <summary>
@@ -254,13 +261,7 @@ public sealed partial class PartitionPipeline
         {
             var key = new ConversationKey(state.ShopId, state.ConversationId);
             var clock = ClockOf(state.ShopId);
-            if (!_conversations.ContainsKey(key)) clock.Conversations++;
-            _conversations[key] = state;
-            if (_trackChanges && field != key.CheckpointField)
-            {
-                _removed.Add(field);
-                _changed.Add(state);
-            }
+            if (_store.Put(key, state, field)) clock.Conversations++;
             if (state.LastActivityAt > clock.MaxSentAt) clock.MaxSentAt = state.LastActivityAt;
             if (state.LastActivityAt > MaxSentAt) MaxSentAt = state.LastActivityAt;
             if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default)
@@ -305,7 +306,7 @@ public sealed partial class PartitionPipeline
         if (store.AgentResponseRate.Enabled) EmitActivity(message, state, store.AgentResponseRate.MinManualResponseRate > 0);
 
         if (message.Event == ChatEventKind.Close) Remove(state);
-        else if (_trackChanges) _changed.Add(state);
+        else _store.MarkChanged(state);
     }
 
     private StoreClock ClockOf(string shopId)
@@ -318,10 +319,8 @@ public sealed partial class PartitionPipeline
 
     private ConversationState Open(ConversationKey key, StoreClock clock, out bool wasRemoved)
     {
-        var state = new ConversationState { ConversationId = key.ConversationId, ShopId = clock.ShopId };
-        _conversations.Add(key, state);
+        var state = _store.Open(key, clock.ShopId, out wasRemoved);
         clock.Conversations++;
-        wasRemoved = _trackChanges && _removed.Remove(key.CheckpointField);
         return state;
     }
 
@@ -425,18 +424,8 @@ public sealed partial class PartitionPipeline
             state.UnansweredFired ? Rules.UnansweredBuyer.UnansweredBuyerRule.AlertIdFor(state.ConversationId, state.FirstWaitingMessageId!) : null,
             hours.CountedBetween(state.WaitingSince, until));
 
-    /// <summary>
-    /// One string per store and agent id per partition, so a million open conversations do not each
-    /// keep their own copy (bounded: past 100,000 distinct ids new ones are kept as they are).
-    /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    private string? Intern(string? value)
-    {
-        if (value is null) return null;
-        if (_names.TryGetValue(value, out var pooled)) return pooled;
-        if (_names.Count < 100_000) _names[value] = value;
-        return value;
-    }
+    private string? Intern(string? value) => _store.Intern(value);
 
     private const int EvictionSpacing = 1000;
     private const int JumpCheckAfter = 10;
@@ -451,12 +440,7 @@ public sealed partial class PartitionPipeline
     private void Forget(ConversationState state, StoreClock clock, bool isNew)
     {
         if (!isNew && state.IsWaiting && !state.UnansweredFired && state.Deadline != default) Disarm(clock);
-        state.Removed = true;
-        var key = new ConversationKey(state.ShopId, state.ConversationId);
-        if (_conversations.Remove(key)) clock.Conversations--;
-        if (!_trackChanges) return;
-        _changed.Remove(state);
-        if (!isNew) _removed.Add(key.CheckpointField);
+        if (_store.Remove(state, isNew)) clock.Conversations--;
     }
 
     private void StampAlerts(List<Alert> alerts, int first, RulesSnapshot snapshot)

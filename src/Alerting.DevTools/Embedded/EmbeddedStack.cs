@@ -70,7 +70,9 @@ internal sealed class EmbeddedStack : IAsyncDisposable
             ["Kafka:Consumer:fetch.wait.max.ms"] = "5",
             ["Redis:ConnectionString"] = redis.ConnectionString,
             ["Worker:HttpUrls"] = "http://127.0.0.1:0",
-        }).Build();
+        })
+            // Benchmarks vary worker settings without a code change, e.g. ALERTING_Kafka__PartitionWorkers=1.
+            .AddEnvironmentVariables("ALERTING_").Build();
         var host = WorkerHost.Build(configuration, rules, l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
         var stack = new EmbeddedStack(redis, kafka, configDir, rulesFile, rules, host, loggers);
         if (startWorker) await stack.StartWorkerAsync(ct);

@@ -71,7 +71,7 @@ public static class MetricsEndpoint
                 if (telemetry.OtlpEndpoint.Length > 0) m.AddOtlpExporter(o => o.Endpoint = new Uri(telemetry.OtlpEndpoint));
             });
         if (telemetry.Tracing)
-            otel.WithTracing(t => t.AddSource(Traces.Name).AddOtlpExporter(o => o.Endpoint = new Uri(telemetry.OtlpEndpoint)));
+            otel.WithTracing(t => t.AddSource(Traces.Name, Alerting.Kafka.ConsumeTracing.SourceName).AddOtlpExporter(o => o.Endpoint = new Uri(telemetry.OtlpEndpoint)));
         return services;
     }
 
