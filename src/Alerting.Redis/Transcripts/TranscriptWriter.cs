@@ -62,8 +62,10 @@ public sealed class TranscriptWriter : IMessageBatchWriter
         if added > 0 then
           local values = {}
           for i, item in ipairs(items) do values[i] = item[2] end
-          redis.call('DEL', KEYS[1])
+          -- Append the new list, then trim the old entries off its head: the key never stops existing, which a slot
+          -- being migrated requires (Redis refuses to create a key there: "non local key"), and a DEL + RPUSH would.
           redis.call('RPUSH', KEYS[1], unpack(values))
+          redis.call('LTRIM', KEYS[1], -#values, -1)
         end
         if #items > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return added

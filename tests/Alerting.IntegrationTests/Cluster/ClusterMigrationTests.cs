@@ -57,7 +57,17 @@ public sealed class ClusterMigrationTests(ITestOutputHelper output)
             atLeast: TimeSpan.FromSeconds(3), keepMigrating: producing);
         await producing;
 
-        var live = await s.AssertExactlyOnceAsync(Long);
+        List<Alerting.Core.Alerts.Alert> live;
+        try
+        {
+            live = await s.AssertExactlyOnceAsync(Long);
+        }
+        catch (TimeoutException)
+        {
+            // What the worker said while it did not get there (warnings and above).
+            foreach (var line in lines.TakeLast(60)) output.WriteLine(line);
+            throw;
+        }
         Assert.Same(target, await cluster.PrimaryOfAsync(stream));
         Assert.Equal(0, await ClusterSlotMigration.CountKeysAsync(source, slot));
         Assert.True(report.KeysMoved > 0, "the slot held no keys to move");
