@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Alerting.Core.Alerts;
 using Alerting.Core.Messages;
-using Alerting.DevTools.Embedded;
 using Alerting.IntegrationTests.Infrastructure;
 using Alerting.Notifications.Tests;
 using Xunit.Abstractions;
@@ -14,32 +13,8 @@ namespace Alerting.IntegrationTests.Rules;
 /// redis-server, the notifier) with a local HTTP listener as the webhook, the receiver at its default grouping
 /// (GroupWaitSeconds 10, MinSeverity high). Wall time with a generous bound: the machine is shared.
 /// </summary>
-public sealed class ComplaintRiskNotificationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ComplaintRiskNotificationTests(ITestOutputHelper output) : LiveStackTest("chat", 2)
 {
-    private readonly string _topic = "chat-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly string _configDir = Path.Combine(Path.GetTempPath(), "alerting-complaint-" + Guid.NewGuid().ToString("N")[..8]);
-    private KafkaTestCluster _kafka = null!;
-    private LocalRedisServer _redis = null!;
-    private ReceiverEndpoint _endpoint = null!;
-
-    public async Task InitializeAsync()
-    {
-        _kafka = KafkaTestCluster.Start();
-        _kafka.CreateTopic(_topic, 2);
-        _kafka.CreateTopic(_topic + ".dlq", 1);
-        _redis = await LocalRedisServer.StartNewAsync();
-        _endpoint = await ReceiverEndpoint.StartAsync();
-        Directory.CreateDirectory(_configDir);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _endpoint.DisposeAsync();
-        await _redis.DisposeAsync();
-        _kafka.Dispose();
-        Directory.Delete(_configDir, recursive: true);
-    }
-
     private static (string, byte[]) Record(string id, string conversation, SenderKind sender, string text)
         => (conversation, ChatMessageJson.ToUtf8(new ChatMessage
         {
@@ -51,15 +26,16 @@ public sealed class ComplaintRiskNotificationTests(ITestOutputHelper output) : I
     [Fact]
     public async Task CriticalComplaintThreat_ReachesTheWebhookWithin30Seconds()
     {
-        var config = Path.Combine(_configDir, "worker.json");
+        await using var endpoint = await ReceiverEndpoint.StartAsync();
+        var config = Path.Combine(Dir, "worker.json");
         await File.WriteAllTextAsync(config, $$"""
-            { "Notifications": { "Receivers": [ { "Name": "leads", "Kind": "webhook", "Url": "{{_endpoint.BaseUrl}}/hook" } ] } }
+            { "Notifications": { "Receivers": [ { "Name": "leads", "Kind": "webhook", "Url": "{{endpoint.BaseUrl}}/hook" } ] } }
             """);
-        await using var worker = await WorkerUnderTest.StartAsync(_kafka.BootstrapServers, _topic, "g-" + _topic, _redis.ConnectionString, config);
+        await using var worker = await WorkerUnderTest.StartAsync(Kafka.BootstrapServers, Topic, "g-" + Topic, RedisServer.ConnectionString, config);
         using var http = new HttpClient { BaseAddress = worker.BaseAddress };
 
         // Warm up: the worker has joined the group and applied a record before the clock starts.
-        _kafka.Produce(_topic, [Record("w1", "c-warm", SenderKind.Buyer, "你好")]);
+        Kafka.Produce(Topic, [Record("w1", "c-warm", SenderKind.Buyer, "你好")]);
         await NotifierHarness.WaitUntilAsync(() =>
         {
             // /readyz answers 503 with the same JSON body until the worker is ready.
@@ -67,17 +43,17 @@ public sealed class ComplaintRiskNotificationTests(ITestOutputHelper output) : I
             using var ready = System.Text.Json.JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
             return ready.RootElement.GetProperty("records").GetInt64() >= 1;
         }, "the worker applied the warm-up record", 60_000);
-        Assert.Equal(0, _endpoint.Count);
+        Assert.Equal(0, endpoint.Count);
 
         var clock = Stopwatch.StartNew();
-        _kafka.Produce(_topic, [Record("m1", "c1", SenderKind.Buyer, "再不给我处理，我就打12315投诉你们！！")]);
-        await NotifierHarness.WaitUntilAsync(() => _endpoint.Requests.Any(r => r.Json.AsArray().Any(a => (string)a!["rule"]! == "buyer_complaint_risk")),
+        Kafka.Produce(Topic, [Record("m1", "c1", SenderKind.Buyer, "再不给我处理，我就打12315投诉你们！！")]);
+        await NotifierHarness.WaitUntilAsync(() => endpoint.Requests.Any(r => r.Json.AsArray().Any(a => (string)a!["rule"]! == "buyer_complaint_risk")),
             "the complaint alert at the webhook", 45_000);
         var elapsed = clock.Elapsed;
         output.WriteLine($"critical buyer_complaint_risk: produced → webhook in {elapsed.TotalSeconds:0.0} s (bound 30 s)");
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed.TotalSeconds:0.0} s");
 
-        var alert = _endpoint.Requests.SelectMany(r => r.Json.AsArray()).Single(a => (string)a!["rule"]! == "buyer_complaint_risk")!;
+        var alert = endpoint.Requests.SelectMany(r => r.Json.AsArray()).Single(a => (string)a!["rule"]! == "buyer_complaint_risk")!;
         Assert.Equal("critical", (string)alert["severity"]!);
         Assert.Equal(AlertIds.ForConversation("buyer_complaint_risk", "c1", "m1"), (string)alert["alertId"]!);
         Assert.Equal("shop-a", (string)alert["shopId"]!);
