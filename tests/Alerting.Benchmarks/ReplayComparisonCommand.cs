@@ -8,7 +8,8 @@ namespace Alerting.Benchmarks;
 
 /// <summary>
 /// Whole process: writes a JSONL file of generated traffic (default <c>--messages</c>
-/// 300,000, default fault mix), then times <see cref="ReplayRunner.Run"/> over it (read lines,
+/// 300,000, default fault mix), then times <c>ReplayRunner.Run</c> over the file's bytes (<c>--lanes</c>, default one per
+/// processor; read lines,
 /// parse, every rule, alerts counted) against a plain loop that only reads every line and parses it
 /// with <see cref="JsonDocument"/>. Best of <c>--repeat</c> (default 3) runs each, after one warm-up.
 /// </summary>
@@ -18,10 +19,12 @@ public static class ReplayComparisonCommand
     {
         var messages = 300_000;
         var repeat = 3;
+        var lanes = 0;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--messages" && i + 1 < args.Length) messages = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--repeat" && i + 1 < args.Length) repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--lanes" && i + 1 < args.Length) lanes = int.Parse(args[++i], CultureInfo.InvariantCulture);
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"alerting-bench-{Environment.ProcessId}.jsonl");
@@ -37,8 +40,8 @@ public static class ReplayComparisonCommand
             {
                 alerts = 0;
                 var clock = Stopwatch.StartNew();
-                using var reader = new StreamReader(path);
-                var summary = ReplayRunner.Run(reader, snapshot, _ => alerts++, (line, error) => throw new InvalidOperationException($"{path}:{line}: {error}"));
+                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                var summary = ReplayRunner.Run(reader, snapshot, _ => alerts++, (line, error) => throw new InvalidOperationException($"{path}:{line}: {error}"), lanes: lanes);
                 clock.Stop();
                 if (summary.Messages != written) throw new InvalidOperationException($"replayed {summary.Messages} of {written}");
                 return clock.Elapsed;
@@ -66,7 +69,7 @@ public static class ReplayComparisonCommand
             var baseline = Enumerable.Range(0, repeat).Select(_ => JsonDocumentLoop()).Min();
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-                replay-vs-jsondocument: {written:N0} messages, {size / 1e6:F1} MB JSONL ({size / (double)written:F0} B/line), best of {repeat}
+                replay-vs-jsondocument: {written:N0} messages, {size / 1e6:F1} MB JSONL ({size / (double)written:F0} B/line), best of {repeat}, {(lanes == 0 ? Environment.ProcessorCount : lanes)} lane(s) on {Environment.ProcessorCount} processor(s)
                   ReplayRunner.Run (parse + all rules + alerts)  {replay.TotalSeconds,7:F3} s  {written / replay.TotalSeconds,12:N0} msg/s  ({alerts:N0} alerts)
                   ReadLine + JsonDocument.Parse only             {baseline.TotalSeconds,7:F3} s  {written / baseline.TotalSeconds,12:N0} msg/s
                   ratio replay / JsonDocument loop               {replay.TotalSeconds / baseline.TotalSeconds,7:F2}x
