@@ -115,6 +115,7 @@ internal sealed class BatchCommitter(IReadOnlyList<IBatchWriteStage> stages, Con
         var batch = flight.Sealed;
         foreach (var (name, elapsed) in batch.StageTimes)
         {
+            status.StageTimes.AddOrUpdate(name, elapsed, (_, sum) => sum + elapsed);
             if (name == DeadLetterStage.StageName) status.DeadLetterTime += elapsed;
             else if (name == "checkpoints") status.CheckpointTime += elapsed;
             else status.SinkTime += elapsed;
