@@ -165,6 +165,7 @@ internal static class LoadGenVerb
         GroundTruthFile.Write(groundTruth, expected);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis.ConnectionString + ",allowAdmin=true");
+        var redisBusy = await RedisCommandTimes.ReadAsync(redis);
         var entries = await EvaluateVerb.ReadStreamEntriesAsync(redis);
         var alerts = entries.Select(e => e.Alert).ToList();
         var scores = Evaluation.Compare(expected, alerts, until);
@@ -179,6 +180,7 @@ internal static class LoadGenVerb
             Console.WriteLine("write stages: " + string.Join(", ", st.StageTimes.OrderBy(t => t.Key, StringComparer.Ordinal)
                 .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.00}s"))));
             Console.WriteLine($"garbage collection meanwhile (whole process): {gc}");
+            Console.WriteLine($"redis-server time by command (whole run): {redisBusy}");
         }
         else
         {
