@@ -22,44 +22,33 @@ internal sealed class ReplayLane(int index, IRulesSource rules, TimeProvider wal
     public int Index { get; } = index;
     public PartitionPipeline Pipeline { get; } = new(rules, wallClock);
 
-    /// <summary>Alerts of the chunk, record after record; <see cref="AlertEnds"/>[i] is the end of record i's.</summary>
+    /// <summary>What the lane raised at the end of input (<see cref="Finish"/>).</summary>
     public List<Alert> Alerts { get; } = [];
     public List<AgentActivity> Facts { get; } = [];
-    public int[] AlertEnds { get; private set; } = [];
-    public int[] FactEnds { get; private set; } = [];
-    /// <summary>The pipeline's watermark after each record (the progress reported for agent-level evaluation).</summary>
-    public DateTimeOffset[] Watermarks { get; private set; } = [];
-    /// <summary>Why the lane's own record i was refused (null: applied, or not the lane's).</summary>
-    public string?[] Refusals { get; private set; } = [];
 
     /// <summary>
-    /// Applies the chunk: its own records in full, every other admitted record as a clock-only record.
-    /// <paramref name="lanes"/>[i] is the lane of record i, or -1 for a line that did not parse.
+    /// Applies a chunk: the lane's own records in full, every other admitted record as a clock-only record;
+    /// what each record raised goes to the lane's output of the slot.
     /// </summary>
-    public void Run(int count, ParseResult[] parsed, ChatMessage?[] clockOnly, int[] lanes, bool trackWatermark)
+    public void Run(ReplaySlot slot, bool trackWatermark)
     {
-        Alerts.Clear();
-        Facts.Clear();
-        if (AlertEnds.Length < count)
+        var output = slot.Outputs[Index];
+        output.Alerts.Clear();
+        output.Facts.Clear();
+        var lanes = slot.LaneOf;
+        for (var i = 0; i < slot.Chunk.Count; i++)
         {
-            AlertEnds = new int[count];
-            FactEnds = new int[count];
-            Watermarks = new DateTimeOffset[count];
-            Refusals = new string?[count];
-        }
-        for (var i = 0; i < count; i++)
-        {
-            Refusals[i] = null;
+            output.Refusals[i] = null;
             var lane = lanes[i];
             if (lane >= 0)
             {
-                if (lane == Index) Refusals[i] = Pipeline.Process(parsed[i].Message!, Alerts);
-                else Pipeline.Process(clockOnly[i]!, Alerts);
-                if (Pipeline.PendingActivity > 0) Pipeline.DrainActivity(Facts);
-                if (trackWatermark) Watermarks[i] = Pipeline.Watermark;
+                if (lane == Index) output.Refusals[i] = Pipeline.Process(slot.Parsed[i].Message!, output.Alerts);
+                else Pipeline.Process(slot.ClockOnly[i]!, output.Alerts);
+                if (Pipeline.PendingActivity > 0) Pipeline.DrainActivity(output.Facts);
+                if (trackWatermark) output.Watermarks[i] = Pipeline.Watermark;
             }
-            AlertEnds[i] = Alerts.Count;
-            FactEnds[i] = Facts.Count;
+            output.AlertEnds[i] = output.Alerts.Count;
+            output.FactEnds[i] = output.Facts.Count;
         }
     }
 

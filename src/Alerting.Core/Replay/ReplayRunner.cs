@@ -28,7 +28,10 @@ public sealed record ReplaySummary(long Lines, long Messages, long BadLines, lon
 public static class ReplayRunner
 {
     /// <summary>Lines per chunk (parsed, then applied, then merged together).</summary>
-    private const int ChunkLines = 8192;
+    private const int ChunkLines = 4096;
+
+    /// <summary>Chunks in flight: the lanes apply up to this many ahead of the merge, so none waits for a slower one.</summary>
+    private const int SlotsInFlight = 4;
 
     /// <summary>The replay's partition name in the progress it reports to the cross-conversation stage.</summary>
     private const string ProgressTopic = "replay";
@@ -63,54 +66,37 @@ public static class ReplayRunner
         // The agent-level rule is judged on the pipelines' watermark; without it on anywhere, nothing reads it.
         var trackWatermark = rules.Defaults.AgentResponseRate.Enabled || rules.ConfiguredStores.Any(s => rules.ForShop(s).AgentResponseRate.Enabled);
 
-        var chunk = new ReplayChunk(ChunkLines);
-        var parsed = new ParseResult[ChunkLines];
-        var clockOnly = new ChatMessage?[ChunkLines];
-        var laneOf = new int[ChunkLines];
         long messages = 0, bad = 0;
-        while (reader.Fill(chunk))
-        {
-            var count = chunk.Count;
-            Parallel(lanes, count, (from, to) =>
-            {
-                for (var i = from; i < to; i++)
-                {
-                    var result = chunk.Parse(i);
-                    parsed[i] = result;
-                    if (result.Message is { } m)
-                    {
-                        laneOf[i] = ReplayLane.LaneOf(m, lanes);
-                        clockOnly[i] = lanes == 1 ? null : ReplayLane.ClockOnly(m);
-                    }
-                    else laneOf[i] = -1;
-                }
-            });
-            Parallel(lanes, lanes, (from, to) =>
-            {
-                for (var k = from; k < to; k++) run.Lanes[k].Run(count, parsed, clockOnly, laneOf, trackWatermark);
-            });
+        var slots = new ReplaySlot[lanes == 1 ? 1 : SlotsInFlight];
+        for (var j = 0; j < slots.Length; j++) slots[j] = new ReplaySlot(ChunkLines, lanes);
+        using var workers = new LaneWorkers(run.Lanes, trackWatermark);
 
+        void Merge(ReplaySlot slot)
+        {
+            slot.Done.Wait();
+            if (slot.Failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
+            var chunk = slot.Chunk;
             var starts = new int[lanes];
             var factStarts = new int[lanes];
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < chunk.Count; i++)
             {
-                if (laneOf[i] < 0)
+                if (slot.LaneOf[i] < 0)
                 {
                     bad++;
-                    onBadLine(chunk.LineNumbers[i], parsed[i].Error!);
+                    onBadLine(chunk.LineNumbers[i], slot.Parsed[i].Error!);
                     continue;
                 }
                 var lowest = DateTimeOffset.MaxValue;
                 for (var k = 0; k < lanes; k++)
                 {
-                    var lane = run.Lanes[k];
-                    for (var a = starts[k]; a < lane.AlertEnds[i]; a++) run.Step.Add(lane.Alerts[a]);
-                    for (var f = factStarts[k]; f < lane.FactEnds[i]; f++) run.Facts.Add(lane.Facts[f]);
-                    starts[k] = lane.AlertEnds[i];
-                    factStarts[k] = lane.FactEnds[i];
-                    if (trackWatermark && lane.Watermarks[i] < lowest) lowest = lane.Watermarks[i];
+                    var output = slot.Outputs[k];
+                    for (var x = starts[k]; x < output.AlertEnds[i]; x++) run.Step.Add(output.Alerts[x]);
+                    for (var f = factStarts[k]; f < output.FactEnds[i]; f++) run.Facts.Add(output.Facts[f]);
+                    starts[k] = output.AlertEnds[i];
+                    factStarts[k] = output.FactEnds[i];
+                    if (trackWatermark && output.Watermarks[i] < lowest) lowest = output.Watermarks[i];
                 }
-                if (run.Lanes[laneOf[i]].Refusals[i] is { } refused)
+                if (slot.Outputs[slot.LaneOf[i]].Refusals[i] is { } refused)
                 {
                     // Out of range or failed while applied: reported like a line that does not parse (the live worker dead-letters it).
                     bad++;
@@ -119,12 +105,34 @@ public static class ReplayRunner
                 else messages++;
                 run.Emit(trackWatermark ? lowest : null, force: false);
             }
+            slot.Clear();
+        }
+
+        // Chunk c goes to slot c mod n; before a slot is filled again, its previous chunk is merged (chunks merge in order).
+        long filled = 0;
+        while (true)
+        {
+            var slot = slots[filled % slots.Length];
+            if (filled >= slots.Length) Merge(slot);
+            if (!reader.Fill(slot.Chunk)) break;
+            var count = slot.Chunk.Count;
             for (var i = 0; i < count; i++)
             {
-                parsed[i] = default;
-                clockOnly[i] = null;
+                var result = slot.Chunk.Parse(i);
+                slot.Parsed[i] = result;
+                if (result.Message is { } m)
+                {
+                    slot.LaneOf[i] = ReplayLane.LaneOf(m, lanes);
+                    slot.ClockOnly[i] = lanes == 1 ? null : ReplayLane.ClockOnly(m);
+                }
+                else slot.LaneOf[i] = -1;
             }
+            workers.Start(slot);
+            filled++;
         }
+        // The slot that found no more input was merged already (or never used); merge the others in order.
+        for (var c = Math.Max(0, filled - slots.Length + 1); c < filled; c++) Merge(slots[c % slots.Length]);
+        workers.Stop();
 
         var finalClock = until ?? run.Lanes[0].Pipeline.MaxSentAt;
         if (messages > 0 || until is not null)
