@@ -17,9 +17,10 @@ public sealed record ReplaySummary(long Lines, long Messages, long BadLines, lon
 /// the same alerts in the same order, whatever the number of lanes.
 /// </summary>
 /// <remarks>
-/// Input is read in chunks of lines, each chunk parsed in parallel, then applied by <c>lanes</c> pipelines in
-/// parallel, each holding the conversations of its (store, conversation) hash and seeing every other record's
-/// time (see <see cref="ReplayLane"/>), so each lane's clocks are those of one pipeline over the whole input.
+/// Input is read in chunks of lines; the reading thread parses each chunk while <c>lanes</c> pipelines apply the
+/// earlier ones on their own threads (<see cref="LaneWorkers"/>, up to four chunks in flight), each lane holding the
+/// conversations of its (store, conversation) hash and seeing every other record's time (see <see cref="ReplayLane"/>),
+/// so each lane's clocks are those of one pipeline over the whole input.
 /// The lanes' output is then merged record by record, in input order: the alerts one record's step produced
 /// (its rules, and the timers its time made due in any lane) sorted by (eventTime, rule, conversation, alertId,
 /// revision, status), then the cross-conversation steps of <see cref="CrossConversationStage"/> — the same
