@@ -77,13 +77,16 @@ public sealed class ConversationState
     internal long DeadlineTicks => _deadline;
 
     /// <summary>
-    /// Everything a record may change, copied without allocating, so a record whose rules fail can be
-    /// undone (<see cref="Restore"/>). A field added to this class must be added here too.
+    /// Everything a record may change, so a record whose rules fail can be undone (<see cref="Restore"/>). A field
+    /// added to this class must be added here too. The rules' own state objects are copied into
+    /// <paramref name="copies"/> when given (the pipeline keeps one per partition: a record allocates nothing),
+    /// else into new objects.
     /// </summary>
-    internal Memento Save() => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
-        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy(), RepeatedReplies?.Copy(), WarnedMessageId);
+    internal Memento Save(UndoCopies? copies = null) => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
+        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags,
+        BuyerSignals, CopyOfSignals(copies), RepeatedReplies, CopyOfRepeats(copies), WarnedMessageId, copies);
 
-    /// <summary>Puts back what <see cref="Save"/> copied.</summary>
+    /// <summary>Puts back what <see cref="Save"/> copied (the rules' state objects are the same instances, their contents put back).</summary>
     internal void Restore(in Memento m)
     {
         OwnerAgentId = m.OwnerAgentId;
@@ -98,14 +101,45 @@ public sealed class ConversationState
         _offsetMinutes = m.OffsetMinutes;
         _flags = m.Flags;
         BuyerSignals = m.BuyerSignals;
+        m.SignalsCopy?.CopyTo(m.BuyerSignals!);
         RepeatedReplies = m.RepeatedReplies;
+        if (m.RepeatsCopy is not null) Rules.RepeatedReply.RepeatedReplyState.CopyInto(m.RepeatsCopy, m.RepeatedReplies!, m.Copies?.SpareReplies);
         WarnedMessageId = m.WarnedMessageId;
     }
 
-    /// <summary>A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.</summary>
+    private Rules.BuyerComplaintRisk.BuyerSignalState? CopyOfSignals(UndoCopies? copies)
+    {
+        if (BuyerSignals is null) return null;
+        if (copies is null) return BuyerSignals.Copy();
+        BuyerSignals.CopyTo(copies.Signals);
+        return copies.Signals;
+    }
+
+    private Rules.RepeatedReply.RepeatedReplyState? CopyOfRepeats(UndoCopies? copies)
+    {
+        if (RepeatedReplies is null) return null;
+        if (copies is null) return RepeatedReplies.Copy();
+        Rules.RepeatedReply.RepeatedReplyState.CopyInto(RepeatedReplies, copies.Repeats, copies.SpareReplies);
+        return copies.Repeats;
+    }
+
+    /// <summary>
+    /// A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.
+    /// <c>BuyerSignals</c>/<c>RepeatedReplies</c> are the live instances, <c>SignalsCopy</c>/<c>RepeatsCopy</c> their contents.
+    /// </summary>
     internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId, string? LastAskedPromotionId,
         int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, long LastAskedAt, short OffsetMinutes, byte Flags,
-        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies, string? WarnedMessageId);
+        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.BuyerComplaintRisk.BuyerSignalState? SignalsCopy,
+        Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies, Rules.RepeatedReply.RepeatedReplyState? RepeatsCopy, string? WarnedMessageId,
+        UndoCopies? Copies);
+
+    /// <summary>The reusable copies of one partition's undo (one record at a time is undoable).</summary>
+    internal sealed class UndoCopies
+    {
+        public Rules.BuyerComplaintRisk.BuyerSignalState Signals { get; } = new();
+        public Rules.RepeatedReply.RepeatedReplyState Repeats { get; } = new();
+        public Stack<Rules.RepeatedReply.TrackedReply> SpareReplies { get; } = new();
+    }
 
     internal void EndWaiting()
     {
