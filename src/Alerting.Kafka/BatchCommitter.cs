@@ -27,7 +27,8 @@ internal sealed class InFlight(RoutedBatch routed, bool withProgress, long start
 
 /// <summary>
 /// Seals batches and writes them: asks every partition worker for its part (queued behind the records routed so
-/// far, so the part holds exactly those), merges the parts, runs the write stages in order, off the poll thread.
+/// far, so the part holds exactly those), merges the parts, runs the write stages (those that do not wait for the
+/// earlier ones side by side, see <see cref="IBatchWriteStage.WaitsForEarlierStages"/>), off the poll thread.
 /// One batch in flight at a time; <see cref="Store"/> (poll thread) stores its offsets, in order, only after all
 /// its stages completed.
 /// </summary>
@@ -95,12 +96,38 @@ internal sealed class BatchCommitter(IReadOnlyList<IBatchWriteStage> stages, Con
         span?.SetTag("alerting.alerts", sealedBatch.Alerts.Count);
         if (sealedBatch.IsEmpty) return;
         using var write = ConsumeTracing.Source.StartActivity("alerts.write");
+        // Stages start in order; one that waits for the earlier ones (checkpoints) starts when they are all done,
+        // the others start at once beside them. The batch is durable when every stage completed.
+        var running = new List<(string Name, Task<TimeSpan> Elapsed)>(stages.Count);
         foreach (var stage in stages)
         {
-            var started = time.GetTimestamp();
-            using (ConsumeTracing.Source.StartActivity("alerts.write." + stage.Name))
-                await stage.WriteAsync(sealedBatch, ct).ConfigureAwait(false);
-            sealedBatch.StageTimes[stage.Name] = time.GetElapsedTime(started);
+            if (stage.WaitsForEarlierStages) await CollectAsync(running, sealedBatch).ConfigureAwait(false);
+            running.Add((stage.Name, RunAsync(stage, sealedBatch, ct)));
+        }
+        await CollectAsync(running, sealedBatch).ConfigureAwait(false);
+    }
+
+    private async Task<TimeSpan> RunAsync(IBatchWriteStage stage, SealedBatch batch, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        using (ConsumeTracing.Source.StartActivity("alerts.write." + stage.Name))
+            await stage.WriteAsync(batch, ct).ConfigureAwait(false);
+        return time.GetElapsedTime(started);
+    }
+
+    /// <summary>Waits for the stages started so far (every one, even when one fails: then that failure is thrown) and records their times.</summary>
+    private static async Task CollectAsync(List<(string Name, Task<TimeSpan> Elapsed)> running, SealedBatch batch)
+    {
+        if (running.Count == 0) return;
+        try
+        {
+            await Task.WhenAll(running.Select(r => r.Elapsed)).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (name, elapsed) in running)
+                if (elapsed.IsCompletedSuccessfully) batch.StageTimes[name] = elapsed.Result;
+            running.Clear();
         }
     }
 
@@ -115,6 +142,7 @@ internal sealed class BatchCommitter(IReadOnlyList<IBatchWriteStage> stages, Con
         var batch = flight.Sealed;
         foreach (var (name, elapsed) in batch.StageTimes)
         {
+            status.StageTimes.AddOrUpdate(name, elapsed, (_, sum) => sum + elapsed);
             if (name == DeadLetterStage.StageName) status.DeadLetterTime += elapsed;
             else if (name == "checkpoints") status.CheckpointTime += elapsed;
             else status.SinkTime += elapsed;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Alerting.Kafka;
 
 /// <summary>Live counters of the consume path, for the demo display, logs and readiness (read from any thread).</summary>
@@ -41,6 +43,9 @@ public sealed class ConsumerStatus
     /// <summary>Time of the alert and cross-conversation stages.</summary>
     public TimeSpan SinkTime { get; internal set; }
     public TimeSpan CheckpointTime { get; internal set; }
+
+    /// <summary>Time per write stage by its name (messages, alerts, facts, checkpoints, dead letters), summed over the batches.</summary>
+    public ConcurrentDictionary<string, TimeSpan> StageTimes { get; } = new(StringComparer.Ordinal);
     public long Flushes { get; internal set; }
 
     internal void AddRecords(long n) => Interlocked.Add(ref _records, n);

@@ -168,6 +168,44 @@ public sealed class TranscriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_KeepChineseAsUtf8_AndEscapeWhatJsonMust()
+    {
+        const string text = "亲，\"满300减40\"哦\\ 😊\n第二行\u0001<b>";
+        await Writer().MergeAsync([Msg(ConsoleHost.ShopA, "c-utf8", 1, SenderKind.Agent, text: text)], default);
+        var key = new RedisKeys(new RedisAlertingOptions()).Transcript(ConsoleHost.ShopA, "c-utf8");
+        var raw = (await _host.Db.ListRangeAsync(key)).Single().ToString();
+        Assert.Contains("亲，", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u4EB2", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(text, (string?)JsonNode.Parse(raw)!["text"]);
+    }
+
+    [Theory]
+    [InlineData("newer")]       // appended without reading the list
+    [InlineData("tie")]         // same sentAt as the newest entry: merged by id
+    [InlineData("overlap")]     // the redelivered tail of the last batch, then newer messages
+    [InlineData("repeated-id")] // one message twice in the batch
+    public async Task Appends_AndMerges_GiveTheSameList(string batchKind)
+    {
+        var writer = Writer(max: 5);
+        var conversation = "c-append-" + batchKind;
+        Assert.Equal(4, await writer.MergeAsync(Enumerable.Range(1, 4).Select(n => Msg(ConsoleHost.ShopA, conversation, n)).ToList(), default));
+        List<ChatMessage> batch = batchKind switch
+        {
+            "newer" => [Msg(ConsoleHost.ShopA, conversation, 5), Msg(ConsoleHost.ShopA, conversation, 6)],
+            "tie" => [Msg(ConsoleHost.ShopA, conversation, 5, at: T0.AddSeconds(40)), Msg(ConsoleHost.ShopA, conversation, 6)],
+            "overlap" => [Msg(ConsoleHost.ShopA, conversation, 3), Msg(ConsoleHost.ShopA, conversation, 4), Msg(ConsoleHost.ShopA, conversation, 5), Msg(ConsoleHost.ShopA, conversation, 6)],
+            _ => [Msg(ConsoleHost.ShopA, conversation, 5), Msg(ConsoleHost.ShopA, conversation, 5), Msg(ConsoleHost.ShopA, conversation, 6)],
+        };
+        Assert.Equal(2, await writer.MergeAsync(batch, default));
+        Assert.Equal(0, await writer.MergeAsync(batch, default));
+        var key = new RedisKeys(new RedisAlertingOptions()).Transcript(ConsoleHost.ShopA, conversation);
+        var kept = (await _host.Db.ListRangeAsync(key)).Select(v => (string?)JsonNode.Parse(v.ToString())!["messageId"]).ToList();
+        // Ties keep arrival order; the oldest entry went to the cap of 5.
+        Assert.Equal(new[] { 2, 3, 4, 5, 6 }.Select(n => $"{conversation}-m{n}"), kept);
+        Assert.NotNull(await _host.Db.KeyTimeToLiveAsync(key));
+    }
+
+    [Fact]
     public async Task ALateMessage_TakesItsPlaceBySentAt_AcrossOffsets_AndEventsAreNotKept()
     {
         var writer = Writer();

@@ -133,6 +133,7 @@ internal static class LoadGenVerb
             while (stack.Status.AssignedPartitions == 0 && !ct.IsCancellationRequested) await Task.Delay(5, ct);
             clock.Restart();
         }
+        var gcBefore = GcFigures.Now();
         Console.Error.WriteLine($"waiting for the worker to process {produced} records …");
         // Never wait silently: progress every 10 s, and a stall of 60 s (nothing processed) ends the run with the numbers.
         long lastSeen = -1;
@@ -155,6 +156,7 @@ internal static class LoadGenVerb
             }
         }
         var processed = clock.Elapsed;
+        var gc = GcFigures.Now() - gcBefore;
         // Quiet partitions follow the wall clock from their last record: give them the allowed
         // disorder (plus a tick) to reach the final clock, so deadlines due by then have fired.
         await Task.Delay(stack.Rules.Current.AllowedDisorder + TimeSpan.FromSeconds(1.5), ct);
@@ -163,6 +165,7 @@ internal static class LoadGenVerb
         GroundTruthFile.Write(groundTruth, expected);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Redis.ConnectionString + ",allowAdmin=true");
+        var redisBusy = await RedisCommandTimes.ReadAsync(redis);
         var entries = await EvaluateVerb.ReadStreamEntriesAsync(redis);
         var alerts = entries.Select(e => e.Alert).ToList();
         var scores = Evaluation.Compare(expected, alerts, until);
@@ -174,6 +177,10 @@ internal static class LoadGenVerb
             var st = stack.Status;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"worker time: Consume {st.ConsumeTime.TotalSeconds:0.00}s, parse+rules {st.HandleTime.TotalSeconds:0.00}s; in {st.Flushes} batch flushes: dead letters {st.DeadLetterTime.TotalSeconds:0.00}s, alert writes {st.SinkTime.TotalSeconds:0.00}s, checkpoints {st.CheckpointTime.TotalSeconds:0.00}s of {processed.TotalSeconds:0.00}s"));
+            Console.WriteLine("write stages: " + string.Join(", ", st.StageTimes.OrderBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.00}s"))));
+            Console.WriteLine($"garbage collection meanwhile (whole process): {gc}");
+            Console.WriteLine($"redis-server time by command (whole run): {redisBusy}");
         }
         else
         {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Alerting.Core.Messages;
 using Alerting.Core.Rules.PersonalDataExposure;
@@ -23,25 +25,39 @@ public static class TranscriptEntry
         return message.Event == ChatEventKind.Message;
     }
 
+    /// <summary>
+    /// Non-ASCII text is written as UTF-8, not as <c>\uXXXX</c> escapes (a Chinese character is 3 bytes instead of 6);
+    /// quotes, backslashes and control characters are still escaped. The entry is data read by JSON parsers, never
+    /// markup (the console puts it in the page as text).
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     /// <summary>The entry's UTF-8 JSON for <paramref name="message"/>, its text cut to <paramref name="maxTextChars"/> characters.</summary>
     public static byte[] ToUtf8(ChatMessage message, int maxTextChars)
     {
         ArgumentNullException.ThrowIfNull(message);
         // Numbers of 11 digits or more (phones, ids, cards) are masked first, so no cut can leave one whole.
         var (text, truncated) = Cap(LongNumberMasking.Mask(message.Text), maxTextChars);
-        using var buffer = new MemoryStream(128 + text.Length * 3);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("messageId", message.MessageId);
-            w.WriteString("role", ChatMessage.SenderName(message.Sender));
-            if (message.Sender == SenderKind.Agent && AgentOf(message) is { } agent) w.WriteString("agentId", agent);
-            w.WriteString("sentAt", message.SentAt.ToString(SentAtFormat, CultureInfo.InvariantCulture));
-            w.WriteString("text", text);
-            if (truncated) w.WriteBoolean("truncated", true);
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
+        // One buffer and writer per thread, reset per entry: only the returned array is allocated.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("messageId", message.MessageId);
+        w.WriteString("role", ChatMessage.SenderName(message.Sender));
+        if (message.Sender == SenderKind.Agent && AgentOf(message) is { } agent) w.WriteString("agentId", agent);
+        Span<char> sentAt = stackalloc char[SentAtFormat.Length + 8];
+        message.SentAt.TryFormat(sentAt, out var written, SentAtFormat, CultureInfo.InvariantCulture);
+        w.WriteString("sentAt", sentAt[..written]);
+        w.WriteString("text", text);
+        if (truncated) w.WriteBoolean("truncated", true);
+        w.WriteEndObject();
+        w.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>

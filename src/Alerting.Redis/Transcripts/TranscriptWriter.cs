@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Alerting.Redis.Transcripts;
 
 /// <summary>
-/// Writes the transcripts of a consumed batch (<see cref="IMessageBatchWriter"/>): per conversation one Lua
-/// script that merges the batch's messages into the conversation's list, keeps the newest
+/// Writes the transcripts of a consumed batch (<see cref="IMessageBatchWriter"/>): one Lua script call per hash
+/// slot (up to <see cref="ConversationsPerCall"/> conversations) merges the batch's messages into each
+/// conversation's list (appending without reading it when they are all newer, the usual case), keeps the newest
 /// <see cref="TranscriptOptions.MaxMessages"/>, and sets the TTL. Idempotent: a message whose id is in the list
 /// is skipped, and so is one not newer than the oldest entry of a full list (it would be trimmed at once — or it
 /// was, before a redelivery brought it again), so a replayed batch never adds an entry twice. Retries transient
@@ -16,9 +17,9 @@ namespace Alerting.Redis.Transcripts;
 public sealed class TranscriptWriter : IMessageBatchWriter
 {
     /// <summary>
-    /// KEYS: 1 the transcript list. ARGV: 1 max entries, 2 TTL in ms, then per new message (oldest first): id,
-    /// sentAt as Unix ms, entry JSON. Entries stay ordered by sentAt (a late message is put in its place; ties keep
-    /// arrival order). Returns the number of entries added.
+    /// KEYS: the transcript lists of one hash slot. ARGV: 1 max entries, 2 TTL in ms, then per key: the number n of
+    /// its new messages, then n triples (oldest first): id, sentAt as Unix ms, entry JSON. Entries stay ordered by
+    /// sentAt (a late message is put in its place; ties keep arrival order). Returns the number of entries added.
     /// </summary>
     internal const string MergeScript = """
         local function ms(s)
@@ -35,41 +36,84 @@ public sealed class TranscriptWriter : IMessageBatchWriter
           if sg == '-' then off = -off end
           return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000 + tonumber(se) * 1000 + tonumber(f) - off
         end
-        local max = tonumber(ARGV[1])
-        local items, ids = {}, {}
-        for _, e in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-          local ok, o = pcall(cjson.decode, e)
-          local id, t = nil, 0
-          if ok and type(o) == 'table' then
-            if type(o.messageId) == 'string' then id = o.messageId end
-            t = ms(o.sentAt)
+        local max, ttl = tonumber(ARGV[1]), ARGV[2]
+
+        -- The usual batch: every new message (ARGV[from], 3 per message, up to ARGV[to]) is newer than the list's
+        -- last entry and than the one before it, ids distinct. None can be in the list already (a redelivered
+        -- message is not newer than the newest entry), so it is appended without reading the list; the result is
+        -- the one merge gives. Returns nil when the batch is not like that.
+        local function append(key, from, to)
+          local last = -1
+          local tail = redis.call('LINDEX', key, -1)
+          if tail then
+            local ok, o = pcall(cjson.decode, tail)
+            last = (ok and type(o) == 'table') and ms(o.sentAt) or 0
+            if last == 0 then return nil end
           end
-          items[#items + 1] = { t, e }
-          if id then ids[id] = true end
-        end
-        local added = 0
-        for i = 3, #ARGV, 3 do
-          local id, t, json = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
-          if not ids[id] and not (#items >= max and t <= items[1][1]) then
-            local pos = #items + 1
-            while pos > 1 and items[pos - 1][1] > t do pos = pos - 1 end
-            table.insert(items, pos, { t, json })
-            ids[id] = true
-            added = added + 1
-            while #items > max do table.remove(items, 1) end
+          local prev, seen, appended = last, {}, {}
+          for i = from, to, 3 do
+            local id, t = ARGV[i], tonumber(ARGV[i + 1])
+            if t == nil or t <= prev or seen[id] then return nil end
+            seen[id] = true
+            prev = t
+            appended[#appended + 1] = ARGV[i + 2]
           end
+          redis.call('RPUSH', key, unpack(appended, math.max(1, #appended - max + 1)))
+          redis.call('LTRIM', key, -max, -1)
+          redis.call('PEXPIRE', key, ttl)
+          return #appended
         end
-        if added > 0 then
-          local values = {}
-          for i, item in ipairs(items) do values[i] = item[2] end
-          -- Append the new list, then trim the old entries off its head: the key never stops existing, which a slot
-          -- being migrated requires (Redis refuses to create a key there: "non local key"), and a DEL + RPUSH would.
-          redis.call('RPUSH', KEYS[1], unpack(values))
-          redis.call('LTRIM', KEYS[1], -#values, -1)
+
+        -- Any batch: read the list, skip messages it has (by id) and ones not newer than the oldest entry of a full
+        -- list, put the rest in place by sentAt, keep the newest max.
+        local function merge(key, from, to)
+          local items, ids = {}, {}
+          for _, e in ipairs(redis.call('LRANGE', key, 0, -1)) do
+            local ok, o = pcall(cjson.decode, e)
+            local id, t = nil, 0
+            if ok and type(o) == 'table' then
+              if type(o.messageId) == 'string' then id = o.messageId end
+              t = ms(o.sentAt)
+            end
+            items[#items + 1] = { t, e }
+            if id then ids[id] = true end
+          end
+          local added = 0
+          for i = from, to, 3 do
+            local id, t, json = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
+            if not ids[id] and not (#items >= max and t <= items[1][1]) then
+              local pos = #items + 1
+              while pos > 1 and items[pos - 1][1] > t do pos = pos - 1 end
+              table.insert(items, pos, { t, json })
+              ids[id] = true
+              added = added + 1
+              while #items > max do table.remove(items, 1) end
+            end
+          end
+          if added > 0 then
+            local values = {}
+            for i, item in ipairs(items) do values[i] = item[2] end
+            -- Append the new list, then trim the old entries off its head: the key never stops existing, which a
+            -- slot being migrated requires (Redis refuses to create a key there: "non local key"), and a DEL + RPUSH would.
+            redis.call('RPUSH', key, unpack(values))
+            redis.call('LTRIM', key, -#values, -1)
+          end
+          if #items > 0 then redis.call('PEXPIRE', key, ttl) end
+          return added
         end
-        if #items > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-        return added
+
+        local total, a = 0, 3
+        for k = 1, #KEYS do
+          local n = tonumber(ARGV[a])
+          local from, to = a + 1, a + 3 * n
+          total = total + (append(KEYS[k], from, to) or merge(KEYS[k], from, to))
+          a = to + 1
+        end
+        return total
         """;
+
+    /// <summary>At most this many conversations per script call, so one call never holds Redis for long.</summary>
+    internal const int ConversationsPerCall = 128;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly TranscriptOptions _options;
@@ -121,15 +165,15 @@ public sealed class TranscriptWriter : IMessageBatchWriter
     /// <inheritdoc />
     public Task WriteAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken) => MergeAsync(messages, cancellationToken);
 
-    private static async Task RunAsync(IDatabaseAsync db, (RedisKey Key, RedisValue[] Args) call, long[] results, int index)
+    private static async Task RunAsync(IDatabaseAsync db, (RedisKey[] Keys, RedisValue[] Args) call, long[] results, int index)
     {
-        var reply = await db.ScriptEvaluateAsync(MergeScript, [call.Key], call.Args).ConfigureAwait(false);
+        var reply = await db.ScriptEvaluateAsync(MergeScript, call.Keys, call.Args).ConfigureAwait(false);
         Interlocked.CompareExchange(ref results[index], (long)reply, -1);
     }
 
-    private List<(RedisKey Key, RedisValue[] Args)> Prepare(IReadOnlyList<ChatMessage> messages)
+    private List<(RedisKey[] Keys, RedisValue[] Args)> Prepare(IReadOnlyList<ChatMessage> messages)
     {
-        // One script per conversation, its messages in consumption order; conversations keep first-seen order.
+        // Per conversation its messages in consumption order; conversations keep first-seen order.
         var byConversation = new Dictionary<(string Shop, string Conversation), List<ChatMessage>>();
         foreach (var m in messages)
         {
@@ -138,21 +182,37 @@ public sealed class TranscriptWriter : IMessageBatchWriter
             if (!byConversation.TryGetValue(key, out var list)) byConversation[key] = list = [];
             list.Add(m);
         }
-        var ttlMs = (long)Math.Ceiling(_options.Ttl.TotalMilliseconds);
-        var calls = new List<(RedisKey, RedisValue[])>(byConversation.Count);
+        // One script call per hash slot (a cluster runs a script's keys on one node), at most ConversationsPerCall
+        // conversations each. A store's transcripts share its hash tag, so a slot holds one or a few stores.
+        var bySlot = new Dictionary<int, List<(RedisKey Key, List<ChatMessage> Messages)>>();
         foreach (var ((shop, conversation), list) in byConversation)
         {
-            var args = new RedisValue[2 + 3 * list.Count];
-            args[0] = _options.MaxMessages;
-            args[1] = ttlMs;
-            for (var i = 0; i < list.Count; i++)
-            {
-                args[2 + 3 * i] = list[i].MessageId;
-                args[3 + 3 * i] = list[i].SentAt.ToUnixTimeMilliseconds();
-                args[4 + 3 * i] = TranscriptEntry.ToUtf8(list[i], _options.MaxTextChars);
-            }
-            calls.Add((_keys.Transcript(shop, conversation), args));
+            var key = _keys.Transcript(shop, conversation);
+            var slot = _redis.HashSlot(key);
+            if (!bySlot.TryGetValue(slot, out var group)) bySlot[slot] = group = [];
+            group.Add((key, list));
         }
+        var ttlMs = (long)Math.Ceiling(_options.Ttl.TotalMilliseconds);
+        var calls = new List<(RedisKey[], RedisValue[])>();
+        foreach (var group in bySlot.Values)
+            foreach (var chunk in group.Chunk(ConversationsPerCall))
+            {
+                var args = new RedisValue[2 + chunk.Sum(c => 1 + 3 * c.Messages.Count)];
+                args[0] = _options.MaxMessages;
+                args[1] = ttlMs;
+                var a = 2;
+                foreach (var (_, list) in chunk)
+                {
+                    args[a++] = list.Count;
+                    foreach (var m in list)
+                    {
+                        args[a++] = m.MessageId;
+                        args[a++] = m.SentAt.ToUnixTimeMilliseconds();
+                        args[a++] = TranscriptEntry.ToUtf8(m, _options.MaxTextChars);
+                    }
+                }
+                calls.Add(([.. chunk.Select(c => c.Key)], args));
+            }
         return calls;
     }
 }

@@ -6,13 +6,15 @@ namespace Alerting.Core.Pipeline.Batches;
 
 /// <summary>
 /// The batch's parsed messages (refused records left out) to a <see cref="IMessageBatchWriter"/> (transcripts),
-/// before the alerts: an alert an inspector sees already has its context. The writer is idempotent per message.
+/// beside the alerts (an inspector opens a transcript after seeing the alert; both are durable before the
+/// checkpoint and the offsets). The writer is idempotent per message.
 /// </summary>
 public sealed class MessageWriteStage(IMessageBatchWriter writer) : IBatchWriteStage
 {
     public int Order => BatchStageOrder.Messages;
     public string Name => "messages";
     public bool NeedsMessages => true;
+    public bool WaitsForEarlierStages => false;
 
     public Task WriteAsync(SealedBatch batch, CancellationToken cancellationToken)
     {
@@ -26,6 +28,7 @@ public sealed class AlertWriteStage(IAlertSink sink) : IBatchWriteStage
 {
     public int Order => BatchStageOrder.Alerts;
     public string Name => "alerts";
+    public bool WaitsForEarlierStages => false;
 
     public Task WriteAsync(SealedBatch batch, CancellationToken cancellationToken)
     {
@@ -43,6 +46,7 @@ public sealed class CrossConversationFactsStage(IAgentActivitySink sink) : IBatc
     public int Order => BatchStageOrder.CrossConversationFacts;
     public string Name => "facts";
     public bool NeedsPartitionProgress => true;
+    public bool WaitsForEarlierStages => false;
 
     public Task WriteAsync(SealedBatch batch, CancellationToken cancellationToken)
     {
