@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.Loader;
 using Alerting.Core.Alerts;
 using Alerting.Core.Messages;
 using Alerting.Core.Pipeline;
@@ -8,20 +6,19 @@ using Alerting.Core.Pipeline;
 namespace Alerting.Benchmarks;
 
 /// <summary>
-/// <c>pipeline-cpu [ROUNDS]</c> and <c>pipeline-cpu compare ROUNDS DIR…</c>: the whole per-partition path of
+/// <c>pipeline-cpu [ROUNDS]</c>: the whole per-partition path of
 /// <see cref="PipelineBenchmarks"/> (UTF-8 bytes → parse → <see cref="PartitionPipeline.Process"/>, every rule on, 50,000
 /// generated records into a fresh pipeline per pass) and one clean agent reply of
 /// <see cref="CleanMessageAllocationBenchmarks"/>, measured as this thread's CPU time per message (median and minimum
 /// over rounds) and bytes allocated per message (<see cref="GC.GetAllocatedBytesForCurrentThread"/>, exact). On the shared
 /// 2-core machine BenchmarkDotNet's wall-clock means are mostly time spent waiting for a core; thread CPU time counts
-/// only the time the measuring thread ran. <c>compare</c> loads the benchmarks build of each DIR in its own load
-/// context and runs the builds round by round in rotating order, so every build sees the same load.
+/// only the time the measuring thread ran. To compare two commits, build this project at each and run the two
+/// builds alternately in one script (RESULTS.md, "Pipeline in parts: one-core figure").
 /// </summary>
 public static class PipelineCpuCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length > 0 && args[0] == "compare") return Compare(args[1..]);
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 11;
         foreach (var (name, items, pass) in Prepare())
         {
@@ -34,8 +31,7 @@ public static class PipelineCpuCommand
     }
 
     /// <summary>
-    /// The measured paths: name, messages per pass, one pass. Public and free of this assembly's types in its signature,
-    /// so that <see cref="Compare"/> can call it on another build of the benchmarks loaded side by side.
+    /// The measured paths: name, messages per pass, one pass (a fresh pipeline per pass where the path builds state).
     /// </summary>
     public static List<(string Name, int Items, Action Pass)> Prepare()
     {
@@ -94,48 +90,5 @@ public static class PipelineCpuCommand
         var median = samples[samples.Count / 2];
         return string.Create(CultureInfo.InvariantCulture,
             $"median {median,7:F0} ns ({1e9 / median,9:N0} msg/s)  min {samples[0],7:F0} ns ({1e9 / samples[0],9:N0} msg/s)  {bytes,6:F0} B/msg");
-    }
-
-    private static int Compare(string[] args)
-    {
-        if (args.Length < 2) { Console.Error.WriteLine("usage: pipeline-cpu compare ROUNDS DIR [DIR…]"); return 2; }
-        var rounds = int.Parse(args[0], CultureInfo.InvariantCulture);
-        var dirs = args[1..].Select(Path.GetFullPath).ToArray();
-        var builds = dirs.Select(Load).ToArray();
-        for (var d = 0; d < dirs.Length; d++) Console.WriteLine($"build {d}: {dirs[d]}");
-        foreach (var name in builds[0].Select(p => p.Name))
-        {
-            var present = builds.Select(b => b.First(p => p.Name == name)).ToArray();
-            var passes = present.Max(p => TextRulesCompare.WarmUp(p.Pass));
-            var samples = present.Select(_ => new List<double>()).ToArray();
-            for (var r = 0; r < rounds; r++)
-                for (var k = 0; k < present.Length; k++)
-                {
-                    var b = (k + r) % present.Length; // rotate who goes first
-                    samples[b].Add(TextRulesCompare.Round(present[b].Pass, passes) / ((double)present[b].Items * passes));
-                }
-            Console.WriteLine(name);
-            for (var b = 0; b < present.Length; b++) Console.WriteLine($"  build {b}: {Line(samples[b], BytesPerItem(present[b].Pass, present[b].Items))}");
-        }
-        return 0;
-    }
-
-    private static List<(string Name, int Items, Action Pass)> Load(string dir)
-    {
-        var context = new BuildLoadContext(dir);
-        var assembly = context.LoadFromAssemblyPath(Path.Combine(dir, "Alerting.Benchmarks.dll"));
-        var prepare = assembly.GetType("Alerting.Benchmarks.PipelineCpuCommand", throwOnError: true)!
-            .GetMethod(nameof(Prepare), BindingFlags.Public | BindingFlags.Static)
-            ?? throw new InvalidOperationException($"{dir}: no PipelineCpuCommand.Prepare");
-        return (List<(string, int, Action)>)prepare.Invoke(null, null)!;
-    }
-
-    private sealed class BuildLoadContext(string dir) : AssemblyLoadContext(name: null)
-    {
-        protected override Assembly? Load(AssemblyName name)
-        {
-            var path = Path.Combine(dir, name.Name + ".dll");
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
-        }
     }
 }

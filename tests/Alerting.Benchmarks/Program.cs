@@ -7,7 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- rude-allocations
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu [rounds]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu compare ROUNDS BIN-DIR [BIN-DIR…]  (builds side by side)
-// dotnet run -c Release --project tests/Alerting.Benchmarks -- pipeline-cpu [rounds]   |   pipeline-cpu compare ROUNDS BIN-DIR [BIN-DIR…]
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- pipeline-cpu [rounds]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- redis-cluster [--alerts N] [--batch N] [--rounds N]
 return args.FirstOrDefault() switch
 {
