@@ -80,8 +80,12 @@ public static class TextRulesCompare
 
     private sealed class DirectoryLoadContext(string dir) : AssemblyLoadContext(name: null)
     {
+        // Only the project's own assemblies are isolated; libraries (Microsoft.Extensions.*, BenchmarkDotNet …) come
+        // from the default context, so a build whose host references the ASP.NET Core shared framework does not
+        // mix a package copy of Configuration.Abstractions with the framework's Configuration.Json.
         protected override Assembly? Load(AssemblyName name)
         {
+            if (name.Name is null || !name.Name.StartsWith("Alerting.", StringComparison.Ordinal)) return null;
             var path = Path.Combine(dir, name.Name + ".dll");
             return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
         }

@@ -24,7 +24,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly NamePrecheck _nameCheck;
     private readonly PromotionTerms? _policy;
     private readonly System.Buffers.SearchValues<char>? _mentionFreeStarts;
-    private readonly StoreWideWords _storeWide;
+    private readonly StoreWidePrecheck _storeWide;
 
     /// <param name="options">Rule options.</param>
     /// <param name="promotions">The store's promotions.</param>
@@ -38,7 +38,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // Promotions without an id are reported by Validate; a live rule skips them rather than guess.
         _terms = promotions.Where(p => !string.IsNullOrWhiteSpace(p.Id)).Select(p => new PromotionTerms(p, acceptBetter)).ToArray();
         _policy = policy is null ? null : PromotionTerms.FromPolicy(policy, acceptBetter);
-        _storeWide = new StoreWideWords(promotions, policy);
+        _storeWide = new StoreWidePrecheck(promotions, policy);
         _mentionFreeStarts = MentionFreeStarts(_terms.Append(_policy).OfType<PromotionTerms>().Where(t => t.HasMentionFreeTerms).ToList(), promotions, policy);
         _byId = new Dictionary<string, PromotionTerms>(StringComparer.Ordinal);
         foreach (var t in _terms) _byId.TryAdd(t.Id, t);
@@ -91,7 +91,16 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         if (!mentionFree && !_nameCheck.MayName(raw)
             && (message.Sender == SenderKind.Buyer || !OnTopic(context.Conversation, message.SentAt)))
             return;
+        EvaluateFolded(message, context, alerts, mentionFree);
+    }
 
+    /// <summary>
+    /// The part after the pre-checks, in its own method: its lambdas capture <paramref name="message"/> and the folded
+    /// text, and a method whose lambdas capture its locals allocates their closure on entry. Kept out of
+    /// <see cref="Evaluate"/>, the no-mention path allocates nothing.
+    /// </summary>
+    private void EvaluateFolded(ChatMessage message, RuleContext context, List<Alert> alerts, bool mentionFree)
+    {
         var text = PromoText.Fold(message.Text);
         var mentions = FindMentions(text.Text);
         var conversation = context.Conversation;
@@ -180,54 +189,6 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
             first ??= f;
         }
         return any ? first : null;
-    }
-
-    /// <summary>
-    /// Second, exact pre-check for store-wide kinds on the raw text (after the character pre-check): a shipping
-    /// promise needs 发/寄/出库 and a number or 当天/次日; 包邮 needs 邮 or 运费; returns need 无理由/无忧; a price needs
-    /// the product's name. Keeps folding and the patterns off the many replies that merely contain 发 or 费.
-    /// </summary>
-    private sealed class StoreWideWords
-    {
-        private static readonly System.Buffers.SearchValues<char> ShipVerbs = System.Buffers.SearchValues.Create("发發寄库庫");
-        private static readonly System.Buffers.SearchValues<char> Amounts = System.Buffers.SearchValues.Create("0123456789０１２３４５６７８９一二两三四五六七八九十百当當次隔");
-        private readonly bool _shipping, _free, _returns;
-        private readonly string[] _products;
-
-        public StoreWideWords(IReadOnlyList<PromotionOptions> promotions, StorePolicyOptions? policy)
-        {
-            var all = promotions.Where(p => p is not null).Select(p => (p.Shipping, p.FreeShipping, p.Returns, p.Prices)).ToList();
-            if (policy is not null) all.Add((policy.Shipping, policy.FreeShipping, policy.Returns, policy.Prices));
-            _shipping = all.Any(x => x.Shipping is not null);
-            _free = all.Any(x => x.FreeShipping is not null);
-            _returns = all.Any(x => x.Returns is not null);
-            _products = [.. all.SelectMany(x => x.Prices ?? []).Where(p => !string.IsNullOrWhiteSpace(p.Product))
-                .SelectMany(p => new[] { p.Product.Trim(), PromotionTerms.FoldName(p.Product) }).Distinct(StringComparer.Ordinal)];
-        }
-
-        public bool CanState(ReadOnlySpan<char> raw)
-        {
-            if (_shipping && raw.ContainsAny(ShipVerbs) && raw.ContainsAny(Amounts)) return true;
-            if (_free && (raw.Contains('邮') || raw.Contains('郵') || raw.Contains("运费", StringComparison.Ordinal) || raw.Contains("運費", StringComparison.Ordinal) || raw.Contains("包油", StringComparison.Ordinal))) return true;
-            if (_returns && (raw.Contains("理由", StringComparison.Ordinal) || raw.Contains("无忧", StringComparison.Ordinal) || raw.Contains("無憂", StringComparison.Ordinal))) return true;
-            foreach (var product in _products)
-                if (ContainsFolded(raw, product)) return true;
-            return false;
-        }
-
-        /// <summary>Whether <paramref name="raw"/> holds <paramref name="product"/> with traditional characters, width and case folded (精華水 for 精华水).</summary>
-        private static bool ContainsFolded(ReadOnlySpan<char> raw, string product)
-        {
-            for (var i = 0; i + product.Length <= raw.Length; i++)
-            {
-                var k = 0;
-                while (k < product.Length && Fold(raw[i + k]) == Fold(product[k])) k++;
-                if (k == product.Length) return true;
-            }
-            return false;
-
-            static char Fold(char c) => Text.TraditionalChinese.ToSimplified(Text.TextFolding.FoldWidthAndCase(c));
-        }
     }
 
     private static Alert BuildAlert(ChatMessage message, RuleContext context, PromoText text, List<PromoFinding> findings)
