@@ -106,13 +106,14 @@ public sealed class PromotionCorpusTests(ITestOutputHelper output)
     public void ThirdHeldOutCorpus_RecallAndFalseAlarms_MeetFloors()
         => Measure("promotion-heldout3.txt", minCases: 60, minRecall: HeldOut3MinRecall, maxFalseRate: HeldOut3MaxFalseRate, minClassRecall: 0, stores: "stores-heldout3.json");
 
-    private const double HeldOut3MinRecall = 0.0;
-    private const double HeldOut3MaxFalseRate = 1.0;
-
-    // Measured at commit time: held-out 84.2 % / 0 %, second held-out 78.6 % / 12.5 %. Regression guards just below.
-    private const double HeldOut2MinRecall = 0.75;
-    private const double HeldOut2MaxFalseRate = 0.15;
-    private const double HeldOutMinRecall = 0.80;
+    // Third held-out set, first run (before any change for it): 88.6 % recall, 0 % false alarms. After the fixes of
+    // the failure classes the held-out sets showed, every set measures 100 % / 0 %; the floors are regression guards
+    // below that (sets 1 and 2 are no longer unseen: their misses were fixed as classes).
+    private const double HeldOut3MinRecall = 0.95;
+    private const double HeldOut3MaxFalseRate = 0.02;
+    private const double HeldOut2MinRecall = 0.90;
+    private const double HeldOut2MaxFalseRate = 0.07;
+    private const double HeldOutMinRecall = 0.90;
     private const double HeldOutMaxFalseRate = 0.02;
 
     private void Measure(string file, int minCases, double minRecall, double maxFalseRate, double minClassRecall, string stores = "stores.json")

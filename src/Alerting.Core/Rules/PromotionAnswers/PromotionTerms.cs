@@ -85,6 +85,14 @@ internal sealed partial class PromotionTerms
         if (o.Gift is { } g && !string.IsNullOrWhiteSpace(g.Item)) Gift = (g.Item.Trim(), FoldName(g.Item), g.Threshold);
         foreach (var p in o.Prices)
             if (!string.IsNullOrWhiteSpace(p.Product)) _prices[FoldName(p.Product)] = (p.Product.Trim(), p.Price);
+        // A promotion that is one product's price (礼盒套装 150, aliases 龙井礼盒 / 套装) is named the way agents name the
+        // product: its names read as that product too (龙井礼盒活动价130). Not for promotions with other terms, whose
+        // names (双11) say nothing about which product a price is for.
+        if (_prices.Count == 1 && IsPriceOnly(o))
+        {
+            var only = _prices.Values.First();
+            foreach (var key in NameKeys) _prices.TryAdd(key, only);
+        }
         if (o.FreeShipping is { } fs2) FreeShipping = (fs2.Offered, fs2.Threshold);
         if (o.Returns is { } rt) ReturnDays = Math.Max(0, rt.NoReasonDays);
         if (o.Shipping is { } sh)
@@ -94,6 +102,24 @@ internal sealed partial class PromotionTerms
                 ShipByDays = [LocalDate(by.AddTicks(-1)), LocalDate(by)];
         }
     }
+
+    private static bool IsPriceOnly(PromotionOptions o)
+        => o.ThresholdDiscount is null && o.PercentDiscount is null && o.Coupon is null && o.Presale is null && o.Gift is null
+           && o.Shipping is null && o.FreeShipping is null && o.Returns is null;
+
+    /// <summary>
+    /// Whether a store-wide-kind statement is worse for the buyer than this promotion's own term: more hours, a higher
+    /// price, fewer no-reason days (or none), a 包邮 condition the promotion does not set. When the agent names the
+    /// promotion, such a statement is wrong even if the store policy happens to say it (极速发 24 hours stated as 48).
+    /// </summary>
+    public bool WorseThanConfigured(StatedTerm term) => term switch
+    {
+        StatedShippingHours sh => ShippingHours is { } h && sh.Hours > h,
+        StatedPrice sp => _prices.TryGetValue(sp.ProductKey, out var p) && sp.Price > p.Price,
+        StatedReturns sr => ReturnDays is { } rd && rd > 0 && (!sr.Offered || (sr.Days is { } d && d < rd)),
+        StatedFreeShipping sf => FreeShipping is { } f && f.Offered && ((!sf.Free && f.Threshold == 0) || (sf.Threshold is { } t && t > f.Threshold)),
+        _ => false,
+    };
 
     /// <summary>Compiles a store policy: always live, named by nothing, judged without a mention.</summary>
     public static PromotionTerms FromPolicy(StorePolicyOptions policy, IReadOnlySet<string>? acceptBetter = null)

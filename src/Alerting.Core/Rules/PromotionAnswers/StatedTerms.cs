@@ -86,7 +86,7 @@ internal static partial class StatedTermExtractor
     private const string Post = @"(?:元钱|元|块钱|块|rmb|人民币)?";
     private const string Date = @"(?:(?:\d{4}年)?(?<m>1[0-2]|0?[1-9])月(?<d>3[01]|[12]\d|0?[1-9])(?:日|号)?|(?<![\d.¥])(?<m>1[0-2]|0?[1-9])\.(?<d>3[01]|[12]\d|0?[1-9])(?![\d.元块折%倍分])|双(?<m>11|12)(?<dsame>)(?=当天|当日|那天|0点|零点))";
 
-    [GeneratedRegex(@"(?<every>每)?满" + Pre + @"(?<t>" + Num + @")(?![\d件个样单份双瓶盒])" + Post + @"(?:的话|以上|及以上)?,?(?:就|可|可以|能|即|立|直接|再|都|会|还|马上)*(?:减|-|省|优惠|少)(?:去|掉|免)?" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
+    [GeneratedRegex(@"(?<every>每)?满" + Pre + @"(?<t>" + Num + @")(?![\d件个样单份双瓶盒])" + Post + @"(?:的话|以上|及以上)?,?(?:就|可|可以|能|即|立|直接|再|都|会|还|马上)*(?:减|-|省|优惠|少)(?:去|掉|免|个)?" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
     private static partial Regex ThresholdWithMan();
 
     [GeneratedRegex(@"(?<![\d.满])(?<every>每)?" + Pre + @"(?<t>" + Num + @")(?!\d)(?:元|块)?(?:立减|减)" + Pre + @"(?<a>" + Num + @")(?![\d%折])" + Post)]
@@ -110,7 +110,7 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(@"无门槛")]
     private static partial Regex NoThreshold();
 
-    private const string Offset = @"(?:,?(?:可|能|可以|就|直接|最高|最多|再)*(?:抵扣|抵用|抵|膨胀为|膨胀到|膨胀成|翻倍为|当作?|顶)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post + @")?";
+    private const string Offset = @"(?:,?(?:到时候|到时|届时|尾款时|付尾款时|付尾款的时候|之后|后面)?(?:可|能|可以|就|直接|最高|最多|再)*(?:抵扣|抵用|抵|膨胀为|膨胀到|膨胀成|翻倍为|当作?|顶)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post + @")?";
 
     [GeneratedRegex(@"(?:定金|订金)(?:是|为|只要|仅需|只需|需要|要|付|交|:)*" + Pre + @"(?<d>" + Num + @")(?![\d%折])" + Post + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"的?(?:定金|订金)" + Offset + @"|(?<![\d.])" + Pre + @"(?<d>" + Num + @")(?!\d)" + Post + @"(?:抵扣|抵|膨胀为|膨胀到|当)" + Pre + @"(?<o>" + Num + @")(?![\d%折])" + Post)]
     private static partial Regex Presale();
@@ -120,19 +120,20 @@ internal static partial class StatedTermExtractor
     private static partial Regex PriceKeyword();
 
     // 套装一百五 (folded 套装150), 面霜的话159哦: a bare number right after the product, ending the clause or before a particle.
-    [GeneratedRegex(@"^(?:的话|现在|目前|活动期间|这次|今天|活动)?(?:是|为|:|只要|就)*" + Pre + @"(?<p>" + Num + @")(?!\d)(?:元钱|元|块钱|块|(?=$|[,.~!?。、呢哦哈啊呀的噢喔吧啦哟😊🙂👍]))")]
+    [GeneratedRegex(@"^(?:的话|现在|目前|活动期间|这次|今天|活动)?(?:是|为|:|只要|就)*" + Pre + @"(?<p>" + Num + @")(?!\d)(?:元钱|元|块钱|块|(?=$|[,.~!?。、呢哦哈啊呀的噢喔吧啦哟😊🙂👍])|(?=就(?:能|可以)?(?:拿|买|入手|到手|拍)|(?:可以|能)?(?:拿下|入手|到手|拍到|买到)))")]
     private static partial Regex PriceUnitRightAfter();
 
     [GeneratedRegex(@"原价|日常价|吊牌价|划线价|专柜价|平时|平常|之前|以前|原来")]
     private static partial Regex NotPromotionPrice();
 
     // Words agents put between the number and the verb: 48小时内就能发货, 72小时以内都会给您安排发出.
-    private const string ShipFill = @"(?:就|可以|可|会|能|都|必|将|给您|为您|帮您|给你|为你|帮你|安排|统一|陆续|尽快|一定|肯定|保证|全部|立即|马上|优先|正常|左右|内|之内|以内)*";
+    private const string ShipFill = @"(?:就|才|再|可以|可|会|能|都|必|将|给您|为您|帮您|给你|为你|帮你|安排|统一|陆续|尽快|一定|肯定|保证|全部|立即|马上|优先|正常|左右|内|之内|以内)*";
     private const string ShipVerb = @"(?:发货|发出|发走|寄出|出库|发快递|发(?![票错霉烧热光布现生表明动型到]))";
     private const string RangeLow = @"(?:(?<lo>\d{1,3})(?:-|~|到|至|或))?";
 
     [GeneratedRegex(@"(?<![\d.])" + RangeLow + @"(?<h>\d{1,3})个?(?:小时|h|钟头)" + ShipFill + ShipVerb
         + @"|(?<![\d.])" + RangeLow + @"(?<days>\d{1,2})个?(?:工作日|天)" + ShipFill + ShipVerb
+        + @"|(?<![\d.])(?<weeks>\d)个?(?:周|星期|礼拜)" + ShipFill + ShipVerb
         + @"|(?<sameday>当天|当日)" + ShipFill + ShipVerb + @"|(?<nextday>次日|隔日|隔天)" + ShipFill + ShipVerb
         + @"|(?:发货|发出)(?!后)(?:时间|时效)?(?:是|为|一般|都是|都|在|:|的话|会在|大概|大约|最晚|最迟|付款后|下单后|拍下后|支付后)*" + RangeLow + @"(?:(?<h>\d{1,3})个?(?:小时|h|钟头)|(?<days>\d{1,2})个?(?:工作日|天))")]
     private static partial Regex ShippingHours();
@@ -140,8 +141,11 @@ internal static partial class StatedTermExtractor
     [GeneratedRegex(Date + @"(?:\d{1,2}(?:点|:\d{2}))?(?:之前|以前|前)(?:就|可以|会|能|都|必)*(?:发货|发出)")]
     private static partial Regex ShipBy();
 
-    [GeneratedRegex(@"(?<not>(?:不|不能|不可以|没有|没|无法|不是|不支持|不给|不提供)(?:包邮|包油|免邮|免运费)|运费(?:需要|要|得)?(?:自理|自付|买家承担|您承担|自己承担|另付|另算|另计)|(?:需要|要|得)(?:您|你)?(?:补|付|出|加|承担)运费)|满" + Pre + @"(?<t>" + Num + @")" + Post + @"(?:以上)?(?:就|即|可|才|可以|都)*(?:包邮|包油|免邮|免运费)|(?:包邮|包油|免邮|免运费)(?![券卡吗么?])")]
+    [GeneratedRegex(@"(?<not>(?:不|不能|不可以|没有|没|无法|不是|不支持|不给|不提供)(?:包邮|包油|免邮|免运费)|(?:运费|邮费)(?:需要|要|得|由)?(?:您|你|买家|亲)?(?:自己)?(?:自理|自付|承担|出|付|另付|另算|另计)|(?:需要|要|得)(?:您|你)?(?:补|付|出|加|承担)(?:运费|邮费))|满" + Pre + @"(?<t>" + Num + @")" + Post + @"(?:以上)?(?:就|即|可|才|可以|都)*(?:包邮|包油|免邮|免运费)|(?:包邮|包油|免邮|免运费)(?![券卡吗么?])")]
     private static partial Regex FreeShippingWords();
+
+    [GeneratedRegex(@"(?:全场|全店|全部商品|所有商品|任意金额|任意|不限金额|无门槛|一件也|一件就|一件|单件也|单件)(?:商品|订单)?(?:都|均|也|就|可以|可|是)*$")]
+    private static partial Regex UnconditionalWords();
 
     [GeneratedRegex(@"(?:新疆|西藏|偏远|港澳台|香港|澳门|台湾|海外|国外|内蒙|青海|宁夏|甘肃|部分地区|个别地区|除)")]
     private static partial Regex ShippingRegionWords();
@@ -154,6 +158,25 @@ internal static partial class StatedTermExtractor
 
     [GeneratedRegex(Date)]
     private static partial Regex DateOnly();
+
+    private static readonly string[] StoreSelfWords = ["亲爱的", "亲", "您好", "你好", "宝宝", "宝", "抱歉", "不好意思", "我们家", "我们", "本店", "店铺", "咱们", "咱家", "我家", "小店", "店里", "全店", "全场", "这边", "目前", "暂时", "现在", "都", "也", "是", "的", "还", "均", "哦", "呢"];
+
+    /// <summary>
+    /// Whether something other than greetings, the store's own names and particles precedes a refusal of no-reason
+    /// returns in its clause: a product or category (大家电, 这款, 贴膜类), so the refusal is an exception.
+    /// </summary>
+    private static bool NamesProductBefore(ReadOnlySpan<char> before)
+    {
+        while (true)
+        {
+            before = before.Trim(" ,~!.");
+            if (before.IsEmpty) return false;
+            var stripped = false;
+            foreach (var w in StoreSelfWords)
+                if (before.StartsWith(w, StringComparison.Ordinal)) { before = before[w.Length..]; stripped = true; break; }
+            if (!stripped) return true;
+        }
+    }
 
     [GeneratedRegex(@"^(?:-|~|至|到)" + Date)]
     private static partial Regex DateRangeTail();
@@ -321,6 +344,7 @@ internal static partial class StatedTermExtractor
             if (m.Groups["sameday"].Success) hours = 24;
             else if (m.Groups["nextday"].Success) hours = 48;
             else if (m.Groups["h"].Success) hours = int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture);
+            else if (m.Groups["weeks"].Success) hours = int.Parse(m.Groups["weeks"].ValueSpan, CultureInfo.InvariantCulture) * 7 * 24;
             else hours = int.Parse(m.Groups["days"].ValueSpan, CultureInfo.InvariantCulture) * 24;
             if (m.Groups["lo"].Success && int.Parse(m.Groups["lo"].ValueSpan, CultureInfo.InvariantCulture) * (m.Groups["days"].Success ? 24 : 1) > hours) continue;
             if (hours > 0 && take(m.Index, m.Length)) found.Add(new StatedShippingHours(m.Index, m.Length, hours));
@@ -342,6 +366,8 @@ internal static partial class StatedTermExtractor
                     || ShippingRegionWords().IsMatch(s.AsSpan(m.Index + m.Length, Math.Min(4, s.Length - m.Index - m.Length)).ToString())) continue;
                 var free = !m.Groups["not"].Success;
                 decimal? threshold = m.Groups["t"].Success ? Dec(m.Groups["t"]) : null;
+                // 全场包邮 / 一件也包邮 / 不限金额包邮: every order ships free, a threshold of 0 (全国包邮 is about regions, not amounts).
+                if (free && threshold is null && UnconditionalWords().IsMatch(clauseBefore)) threshold = 0;
                 if (take(m.Index, m.Length)) found.Add(new StatedFreeShipping(m.Index, m.Length, free, threshold));
             }
         }
@@ -354,6 +380,8 @@ internal static partial class StatedTermExtractor
                 var from = ClauseStart(s, m.Index, 16);
                 var to = ClauseEnd(s, m.Index + m.Length, 8);
                 if (ReturnExceptionWords().IsMatch(s[from..to])) continue;
+                // 大家电不支持无理由: a category or product named before the refusal is an exception, not the store's policy.
+                if (m.Groups["not"].Success && NamesProductBefore(s.AsSpan(ClauseStart(s, m.Index, 10), m.Index - ClauseStart(s, m.Index, 10)))) continue;
                 int? days = m.Groups["d"].Success ? int.Parse(m.Groups["d"].ValueSpan, CultureInfo.InvariantCulture) : null;
                 var offered = !m.Groups["not"].Success;
                 if (take(m.Index, m.Length)) found.Add(new StatedReturns(m.Index, m.Length, offered, days));

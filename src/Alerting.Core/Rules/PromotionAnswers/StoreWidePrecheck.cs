@@ -7,7 +7,7 @@ namespace Alerting.Core.Rules.PromotionAnswers;
 /// the character pre-check: true when one of the term patterns could read something, so most replies that merely
 /// contain 发, 邮 or 运费 (补发, 发到长沙, 邮政, 运费险, 运费我们承担) are never folded. A necessary condition of the patterns
 /// as written in <see cref="StatedTermExtractor"/>: a shipping promise needs a ship verb (发/发货/发出, 寄出, 出库) right
-/// after a duration unit (小时/h/钟头, 天/工作日/当天/次日) or 前, fill words (就能, 给您安排, 以内 …) between, or
+/// after a duration unit (小时/h/钟头, 天/工作日/当天/次日, 周/星期) or 前, fill words (就能, 给您安排, 以内 …) between, or
 /// 发货/发出 followed by a duration within a few words; 包邮 needs 包邮/免邮/包油 or 运费 as those patterns read it; returns
 /// need 无理由/无忧; a price needs the product's name. Characters are compared after the one-character fold
 /// (full-width, case, traditional). Immutable; built once per store and config version.
@@ -15,10 +15,11 @@ namespace Alerting.Core.Rules.PromotionAnswers;
 internal sealed class StoreWidePrecheck
 {
     private static readonly SearchValues<char> ShipVerbs = SearchValues.Create("发發寄库庫");
+    private static readonly SearchValues<char> ShipUnits = SearchValues.Create("时時hHｈＨ头頭天日周週期拜前");
     private static readonly SearchValues<char> Amounts = SearchValues.Create("0123456789０１２３４５６７８９一二两兩三四五六七八九十百当當次隔");
 
     // The characters of the fill words the shipping patterns allow between the duration and the verb (folded).
-    private const string FillChars = "就可以会能都必将给您为帮你安排统一陆续尽快定肯保证全部立即马上优先正常左右内之";
+    private const string FillChars = "就才再可以会能都必将给您为帮你安排统一陆续尽快定肯保证全部立即马上优先正常左右内之";
 
     // 发 that is no ship verb in the shipping patterns: 发票, 发错, 发霉, 发到 ….
     private const string NotShipAfterFa = "票错霉烧热光布现生表明动型到";
@@ -43,7 +44,7 @@ internal sealed class StoreWidePrecheck
     /// <summary>False only when no store-wide term pattern can match the folded form of <paramref name="raw"/>.</summary>
     public bool CanState(ReadOnlySpan<char> raw)
     {
-        if (_shipping && raw.ContainsAny(ShipVerbs) && raw.ContainsAny(Amounts) && ShippingPromiseCandidate(raw)) return true;
+        if (_shipping && raw.ContainsAny(ShipVerbs) && raw.ContainsAny(ShipUnits) && raw.ContainsAny(Amounts) && ShippingPromiseCandidate(raw)) return true;
         if (_free && FreeShippingCandidate(raw)) return true;
         if (_returns && (raw.Contains("理由", StringComparison.Ordinal) || raw.Contains("无忧", StringComparison.Ordinal) || raw.Contains("無憂", StringComparison.Ordinal))) return true;
         foreach (var product in _products)
@@ -79,7 +80,7 @@ internal sealed class StoreWidePrecheck
             var c = raw[j];
             if (IsSpace(c)) continue;
             c = PromoText.FoldChar(c);
-            if (c is '时' or 'h' or '头' or '天' or '日' or '前') return true;
+            if (c is '时' or 'h' or '头' or '天' or '日' or '周' or '期' or '拜' or '前') return true;
             if (FillChars.IndexOf(c) < 0) return false;
         }
         return false;
