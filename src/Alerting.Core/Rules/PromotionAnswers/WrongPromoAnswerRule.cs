@@ -110,17 +110,18 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
             if (mentions.Count > 0)
             {
                 // The promotion named last is the one the buyer is asking about now.
-                conversation.LastAskedPromotionId = mentions[^1].Promotion.Id;
-                conversation.LastAskedAt = message.SentAt;
+                var named = conversation.AskedPromotion ??= new AskedPromotionState();
+                named.PromotionId = mentions[^1].Promotion.Id;
+                named.At = message.SentAt;
             }
             return;
         }
 
         PromotionTerms? topic = null;
-        if (conversation.LastAskedPromotionId is { } asked
+        if (conversation.AskedPromotion is { PromotionId: { } askedId } asked
             && Options.AskedPromotionWindow > TimeSpan.Zero
-            && (message.SentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow)
-            _byId.TryGetValue(asked, out topic);
+            && (message.SentAt - asked.At).Duration() <= Options.AskedPromotionWindow)
+            _byId.TryGetValue(askedId, out topic);
         if (mentions.Count == 0 && topic is null && !mentionFree) return;
 
         var findings = new List<PromoFinding>();
@@ -242,9 +243,9 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
 
     /// <summary>Non-overlapping name/alias occurrences, left to right; the longer name wins a tie.</summary>
     private bool OnTopic(Pipeline.ConversationState conversation, DateTimeOffset sentAt)
-        => conversation.LastAskedPromotionId is not null
+        => conversation.AskedPromotion is { PromotionId: not null } asked
            && Options.AskedPromotionWindow > TimeSpan.Zero
-           && (sentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow;
+           && (sentAt - asked.At).Duration() <= Options.AskedPromotionWindow;
 
     private List<Mention> FindMentions(string s)
     {
