@@ -59,6 +59,19 @@ public sealed class RudeLanguageCorpusTests(ITestOutputHelper output)
     public void FourthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
         => Measure("rude-heldout4.txt", "trap-heldout4.txt", minCases: 30, minRecall: HeldOut4MinRecall, maxFalseRate: HeldOut4MaxFalseRate, minClassRecall: 0);
 
+    /// <summary>
+    /// Fifth held-out batch (the six attitude classes plus English spellings, and their polite look-alikes), written
+    /// from how agents snap at buyers and measured once before the templates were generalised by class.
+    /// </summary>
+    [Fact]
+    public void FifthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout5.txt", "trap-heldout5.txt", minCases: 60, minRecall: HeldOut5MinRecall, maxFalseRate: HeldOut5MaxFalseRate, minClassRecall: 0);
+
+    // Fifth held-out, first run before any change: 39.5 % recall (34/86; Chinese attitude classes 22/74 = 29.7 %,
+    // English 12/12), 2.3 % false alarms (2/86: 我很忙的时候也会…, 想好了再来找我也可以哦).
+    private const double HeldOut5MinRecall = 0.39;
+    private const double HeldOut5MaxFalseRate = 0.03;
+
     // Third held-out: 21.9 % recall / 1.0 % false alarms when written (before the pattern classes), 99.0 % / 0 % after
     // (it was then used to shape them, so it is no longer held out). Fourth held-out, first and only run: 26.7 % / 0 %.
     private const double HeldOut3MinRecall = 0.95;
