@@ -6,7 +6,7 @@ namespace Alerting.Core.Rules.RudeLanguage;
 /// Line format of <see cref="TermsText"/>: <c>category | severity | term | variant, variant … [| whole]</c>;
 /// <c>#</c> starts a comment. See <c>README.md</c> next to this file for the reasoning behind the choices.
 /// </summary>
-public static class DefaultLexicon
+public static partial class DefaultLexicon
 {
     /// <summary>The built-in terms, one per line (format in the class summary).</summary>
     public const string TermsText = """
@@ -152,10 +152,10 @@ public static class DefaultLexicon
         bad_attitude | medium | 你听不懂吗 | (你|您)(是|)(听不懂|看不懂){0,6}(吗|么|啊|$), 看不懂(中文|汉字|字|人话), 有没有在听, 眼睛不好使, 没长眼睛, 你不识字, 是不是不识字
         bad_attitude | high | 不会自己看吗 | (难道|)(你|您|)(自己|)不会(自己|)(看|查|搜|找|读)(吗|么|啊|嘛|$), (你|您)(自己|)不会(自己|)(看|查){1,4}(吗|么|嘛), (说|写|讲)(的|得)(还不够|不够|还不)(清楚|明白)(吗|么|啊)
         bad_attitude | high | 你有脑子吗 | 你有脑子吗, 你脑子呢, 有没有脑子, 长脑子了吗, 带脑子了吗
-        bad_attitude | medium | 我很忙 | 我(很|正|真的很|现在很|特别|)忙(着|)(的|呢|啊|吗|$), 没看我正忙
+        bad_attitude | medium | 我忙着呢 | 我(很|正|真的很|现在很|特别|)忙(着|)(呢|啊|吗|$), 我(很|真的很|现在很|特别)忙的(呢|啊|$), 没看我正忙
         bad_attitude | high | 爱问不问 | 爱来不来, 爱退不退, 爱等不等, 爱看不看, 爱用不用, 爱听不听, 爱拍不拍, 爱理不理, 爱找谁找谁, 爱怎么样怎么样, 想怎样就怎样
         bad_attitude | high | 不买别问 | 不(买|要|想买)(的话|)(就|)(别|不要|甭)(问|看|墨迹|磨叽|啰嗦|浪费|烦|来), 到底买不买, 到底要不要, 你买不买
-        bad_attitude | medium | 想好了再来 | (想好|想清楚|想明白|考虑好|考虑清楚|决定好|确定好)(了|)再(来|来问|问|找我|来找我|说)(吧|啊|$)
+        bad_attitude | medium | 想好了再来吧 | (想好|想清楚|想明白|考虑好|考虑清楚|决定好|确定好)(了|)再(来|来问|问|找我|来找我|说)(吧|啊|$)
         bad_attitude | high | 别来烦我 | (别|不要|不用)再(来|)(烦|吵|打扰)我, 没空(理|搭理|管)(你|您), (不想|懒得)(跟|和)(你|您)(废话|啰嗦|扯|多说), 别(跟|和)我(说|讲)(这些|这个|那些|废话)
         bad_attitude | high | 别浪费我时间 | 浪费我时间, 别墨迹, 磨磨唧唧, 磨磨叽叽, 问来问去
         bad_attitude | medium | 跟我说没用 | 找我也没用, 找我没用, 这不归我管, 不归我管, 你自己看着办, 去投诉吧, 投诉去吧, 你去别家, 没钱就别看, 没钱别看
@@ -169,7 +169,7 @@ public static class DefaultLexicon
         # dismissal: "go find someone else", "no use telling me", "no time / no wish to answer", "not my problem"
         bad_attitude | medium | 你找快递去 | (你|您)(自己|)(去|)找(快递|平台|厂家|售后|物流|别人|淘宝|小二|官方|客服|工商|12315)去, 自己(去|)找(快递|平台|厂家|售后|物流|别人)(去|吧|$), (跟|和|找|问|对)(我|我们)(说|讲|问|反映|)(也|都|)没(用|有用), (没工夫|没功夫|没时间|没空|懒得)(回答|回复|回|理|解释|管|处理|看)(这些|这个|那些|你|您|$), (我|)(不想|懒得|不愿意|不乐意)(回|回答|回复|解释|理|说|搭理)(你|您|了|这个|这些|$), 行了行了, 得了得了, 没(别的|什么|啥|其他)(可|好)(说|讲|解释|聊), (我|我们)(不管|管不了)(的|了|啊), (我这|我这边|我们这边)(不管|管不了|不负责|不处理)(的|了|啊|$), 你看着办, (这|那|这个)(又|)不是我的(问题|错|责任), 又不是(我|我们)的(问题|错|责任)
         # impatience pushing the buyer: "buy or not", "decide quickly", "asked for ages and still not buying"
-        bad_attitude | medium | 买不买给个准话 | (给个|给句|给一句)(准话|痛快话|准信|痛快), (你|您|)(还|到底|究竟)(买不买|拍不拍|要不要|买不|拍不)(啊|呀|了|$), (买|拍)不(买|拍)啊, 光(问|看|聊)不(买|拍|下单), 快点(决定|选|说|定), 快说(啊|吧|$), 我还有别的(客人|顾客|买家|客户), 别(一直|老|总|老是|总是|光)(问|催|发|刷|墨迹), 问(那么|这么)多(干嘛|干什么|做什么|有什么用|$), (要买|要拍|要)(就|)赶紧的, (问|聊|看)(了|)(半天|这么久|那么久|这么多|那么多|一下午|一上午|半小时|一小时|一晚上)(又|还|也|都)(不买|不拍|不下单|没买|没拍), (没想好|没考虑好|没决定|不确定|没想清楚)(的话|)(就|)(先|)(别|不要)(来|)(问|找我|烦我|浪费), (搞清楚|弄清楚|搞明白|弄明白|想好|想清楚|想明白|考虑好|考虑清楚|搞搞清楚)(了|)再(来|)(跟我说|找我|问我|来问)
+        bad_attitude | medium | 买不买给个准话 | (给个|给句|给一句)(准话|痛快话|准信|痛快), (你|您|)(还|到底|究竟)(买不买|拍不拍|要不要|买不|拍不)(啊|呀|了|$), (买|拍)不(买|拍)啊, 光(问|看|聊)不(买|拍|下单), 快点(决定|选|说|定), 快说(啊|吧|$), 我还有别的(客人|顾客|买家|客户), 别(一直|老|总|老是|总是|光)(问|催|发|刷|墨迹), 问(那么|这么)多(干嘛|干什么|做什么|有什么用|$), (要买|要拍|要)(就|)赶紧的, (问|聊|看)(了|)(半天|这么久|那么久|这么多|那么多|一下午|一上午|半小时|一小时|一晚上)(又|还|也|都)(不买|不拍|不下单|没买|没拍), (没想好|没考虑好|没决定|不确定|没想清楚)(的话|)(就|)(先|)(别|不要)(来|)(问|找我|烦我|浪费), (搞清楚|弄清楚|搞明白|弄明白|想好|想清楚|想明白|考虑好|考虑清楚|搞搞清楚)(了|)再(来|)(跟我说|找我|问我|来问)(吧|啊|$)
         # sarcasm: mock praise and mock agreement
         bad_attitude | medium | 你开心就好 | 你(开心|高兴|乐意)就好, (你|您)说(什么|啥)(就是|是)(什么|啥), (你|您)(最|)有理(行了吧|了吧|$), 服了(你|您), (我|)(也是|真是|真的|算是|是真)(服了|醉了), 这(都|也)能(搞错|弄错|弄坏|搞坏|买错|填错|选错|看错|按错|弄丢|搞丢|搞砸), 这么{0,4}都能(搞错|弄错|弄坏|搞坏|买错|填错|选错|看错|弄丢|搞砸), (你|您)(是|)第一次(网购|买东西|上网|用手机|购物|用淘宝)吧, (你|您)(真是|可真是|真|也是|还真是)个人才, 就(你|您)(事|事儿|毛病|问题|要求)(多|最多), (你|您)(事|事儿|毛病)(真|怎么这么|咋这么|这么|那么|还真|)多(啊|呢|$), (你|您)(咋|怎么)不上天, 谁家(便宜|好|好用|质量好)(你|您|就|)(去|找)谁家, 嫌贵{0,3}(别|不要|就别|那就别|那你别|你别)(买|看|问)
         # threats to stop serving: "ask again and I stop answering", "I'll block you", "I won't reply to you any more"
@@ -207,8 +207,8 @@ public static class DefaultLexicon
         你自己看一下 你自己看看
         """;
 
-    /// <summary>Parses <see cref="TermsText"/> into fresh, mutable term objects.</summary>
-    public static List<RudeLanguageTerm> Terms() => ParseTerms(TermsText);
+    /// <summary>Parses <see cref="TermsText"/> and <see cref="AttitudeClassesText"/> into fresh, mutable term objects.</summary>
+    public static List<RudeLanguageTerm> Terms() => ParseTerms(TermsText + "\n" + AttitudeClassesText);
 
     /// <summary>Parses <see cref="WhitelistText"/> (words separated by whitespace).</summary>
     public static List<string> Whitelist()
