@@ -82,6 +82,9 @@ public static class TextRulesCompare
     {
         protected override Assembly? Load(AssemblyName name)
         {
+            // Only the project's own assemblies come from the build's folder; packages and frameworks are the host's,
+            // so a type such as IConfigurationBuilder is one type in every context (versions are central anyway).
+            if (name.Name is not { } n || !n.StartsWith("Alerting.", StringComparison.Ordinal)) return null;
             var path = Path.Combine(dir, name.Name + ".dll");
             return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
         }
