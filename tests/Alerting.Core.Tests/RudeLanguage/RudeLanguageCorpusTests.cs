@@ -82,9 +82,11 @@ public sealed class RudeLanguageCorpusTests(ITestOutputHelper output)
         => Measure("rude-heldout6.txt", "trap-heldout6.txt", minCases: 30, minRecall: HeldOut6MinRecall, maxFalseRate: HeldOut6MaxFalseRate, minClassRecall: 0);
 
     // Sixth held-out, first run (after the class templates): 80.6 % recall (29/36), 2.8 % false alarms (1/36:
-    // 您问来问去都没关系, the older literal 问来问去).
-    private const double HeldOut6MinRecall = 0.78;
-    private const double HeldOut6MaxFalseRate = 0.03;
+    // 您问来问去都没关系, the older literal 问来问去). Its misses were then generalised (搞不定 in 这么…都…, 太会挑刺了,
+    // 您什么都懂 after 是是是, 呵呵 + 真有意思, 我不会回的, 问之前能先看看), so after that it is no longer held out:
+    // 97.2 % / 0 %; the one miss left, 讲了好几遍了, is deliberate (see the README).
+    private const double HeldOut6MinRecall = 0.95;
+    private const double HeldOut6MaxFalseRate = 0.0;
 
     // Third held-out: 21.9 % recall / 1.0 % false alarms when written (before the pattern classes), 99.0 % / 0 % after
     // (it was then used to shape them, so it is no longer held out). Fourth held-out, first run: 26.7 % / 0 %; after the class
