@@ -16,14 +16,15 @@ namespace Alerting.Core.Tests;
 public sealed class BlindHeldOutTests(ITestOutputHelper output)
 {
     // Measured blind against the rules at commit 6b69100 (main when the sets were written; nothing was changed for
-    // them): promotion 82.8 % recall (48/58), 0.0 % false alarms (0/60) — the first batch 34/36, the harder-phrasing
-    // batch after it 14/22; rude 62.1 % recall (36/58), 1.9 % false alarms (1/54). Floors are that measurement minus 5 points (recall) and plus 5 points (false alarms): a
-    // regression guard, not a target. Never tune a rule on these cases and then raise the floors
-    // without saying so: the sets stop being blind the moment a rule is fitted to them.
+    // them). Promotion: 82.8 % recall (48/58), 0.0 % false alarms (0/60); the first batch 34/36, the harder-phrasing
+    // batch after it 14/22. Rude: 57.5 % recall (46/80), 1.3 % false alarms (1/76); the first batch 36/58 and 1/54,
+    // the second 10/22 and 0/22. Floors are that measurement minus 5 points (recall) and plus 5 points (false
+    // alarms): a regression guard, not a target. Never tune a rule on these cases and then raise the floors without
+    // saying so: the sets stop being blind the moment a rule is fitted to them.
     private const double PromotionMinRecall = 0.778;
     private const double PromotionMaxFalseRate = 0.05;
-    private const double RudeMinRecall = 0.571;
-    private const double RudeMaxFalseRate = 0.069;
+    private const double RudeMinRecall = 0.525;
+    private const double RudeMaxFalseRate = 0.063;
 
     [Fact]
     public void PromotionBlindSet_RecallAndFalseAlarms_StayWithinFivePointsOfTheBlindRun()
