@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- rude-allocations
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu [rounds]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- text-rules-cpu compare ROUNDS BIN-DIR [BIN-DIR…]  (builds side by side)
+// dotnet run -c Release --project tests/Alerting.Benchmarks -- pipeline-cpu [rounds]
 // dotnet run -c Release --project tests/Alerting.Benchmarks -- redis-cluster [--alerts N] [--batch N] [--rounds N]
 return args.FirstOrDefault() switch
 {
@@ -14,6 +15,7 @@ return args.FirstOrDefault() switch
     "replay-vs-jsondocument" => ReplayComparisonCommand.Run(args[1..]),
     "rude-allocations" => RudeAllocationsCommand.Run(),
     "text-rules-cpu" => TextRulesCpuCommand.Run(args[1..]),
+    "pipeline-cpu" => PipelineCpuCommand.Run(args[1..]),
     "redis-cluster" => RedisClusterBenchCommand.RunAsync(args[1..]).GetAwaiter().GetResult(),
     _ => Run(args),
 };

@@ -18,6 +18,7 @@ public static class TextRulesCpuCommand
     public static int Run(string[] args)
     {
         if (args.Length > 0 && args[0] == "compare") return TextRulesCompare.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "lines") return RudeLineCostCommand.Run(args[1..]);
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
         foreach (var (name, items, pass) in Prepare())
             Report(name, items, rounds, pass);

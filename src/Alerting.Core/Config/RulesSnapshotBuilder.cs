@@ -165,15 +165,15 @@ public static class RulesSnapshotBuilder
             var slowRule = new SlowResponseRule(slow);
             var unansweredRule = new UnansweredBuyerRule(unanswered);
             var list = new List<IChatRule>();
-            if (rude.Enabled) list.Add(new RudeLanguageRule(rude));
+            if (rude.Enabled) list.Add(SharedRuleInstances.Get(rude, o => new RudeLanguageRule(o)));
             if (promo.Enabled) list.Add(new WrongPromoAnswerRule(promo, promotions, policy));
-            if (claims.Enabled) list.Add(new ForbiddenClaimRule(claims));
+            if (claims.Enabled) list.Add(SharedRuleInstances.Get(claims, o => new ForbiddenClaimRule(o)));
             if (slow.Enabled) list.Add(slowRule);
             if (unanswered.Enabled) list.Add(unansweredRule);
-            if (offPlatform.Enabled) list.Add(new Rules.OffPlatformContact.OffPlatformContactRule(offPlatform));
-            if (complaintRisk.Enabled) list.Add(new Rules.BuyerComplaintRisk.BuyerComplaintRiskRule(complaintRisk));
+            if (offPlatform.Enabled) list.Add(SharedRuleInstances.Get(offPlatform, o => new Rules.OffPlatformContact.OffPlatformContactRule(o)));
+            if (complaintRisk.Enabled) list.Add(SharedRuleInstances.Get(complaintRisk, o => new Rules.BuyerComplaintRisk.BuyerComplaintRiskRule(o)));
             // After buyer_complaint_risk: an invitation is judged with the signals of the same record applied.
-            if (reviewInvitation.Enabled) list.Add(new Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule(reviewInvitation));
+            if (reviewInvitation.Enabled) list.Add(SharedRuleInstances.Get(reviewInvitation, o => new Rules.ForbiddenReviewInvitation.ForbiddenReviewInvitationRule(o)));
             if (repeatedReply.Enabled) list.Add(new Rules.RepeatedReply.RepeatedReplyRule(repeatedReply));
             if (warning.Enabled) list.Add(new Rules.ResponseWarning.ResponseWarningRule(warning, slow));
             // Last: it masks its numbers in the evidence of the alerts the rules above raised on the same message.

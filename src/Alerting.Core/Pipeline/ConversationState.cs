@@ -14,7 +14,6 @@ public sealed class ConversationState
     private long _lastHumanReplyAt;
     private long _lastActivityAt;
     private long _deadline;
-    private long _lastAskedAt;
     private short _offsetMinutes;
     private byte _flags;
 
@@ -50,11 +49,8 @@ public sealed class ConversationState
     /// <summary>Event time at which the pending unanswered deadline falls due; default when none.</summary>
     public DateTimeOffset Deadline { get => Get(_deadline); set => _deadline = Set(value); }
 
-    /// <summary>The promotion a buyer last asked about (set by the promotion rule).</summary>
-    public string? LastAskedPromotionId { get; set; }
-
-    /// <summary>When the buyer asked about <see cref="LastAskedPromotionId"/>.</summary>
-    public DateTimeOffset LastAskedAt { get => Get(_lastAskedAt); set => _lastAskedAt = Set(value); }
+    /// <summary>The promotion the buyer last asked about and when (<c>wrong_promo_answer</c>); null until a buyer names one.</summary>
+    public Rules.PromotionAnswers.AskedPromotionState? AskedPromotion { get; set; }
 
     /// <summary>Complaint-risk and review-invitation signals of the buyer (<c>buyer_complaint_risk</c>, <c>forbidden_review_invitation</c>); null until a buyer signal is seen.</summary>
     public Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals { get; set; }
@@ -77,35 +73,79 @@ public sealed class ConversationState
     internal long DeadlineTicks => _deadline;
 
     /// <summary>
-    /// Everything a record may change, copied without allocating, so a record whose rules fail can be
-    /// undone (<see cref="Restore"/>). A field added to this class must be added here too.
+    /// Everything a record may change, so a record whose rules fail can be undone (<see cref="Restore"/>). A field
+    /// added to this class must be added here too. The rules' own state objects are copied into
+    /// <paramref name="copies"/> when given (the pipeline keeps one per partition: a record allocates nothing),
+    /// else into new objects.
     /// </summary>
-    internal Memento Save() => new(true, OwnerAgentId, FirstWaitingMessageId, LastAskedPromotionId, WaitingCount,
-        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _lastAskedAt, _offsetMinutes, _flags, BuyerSignals?.Copy(), RepeatedReplies?.Copy(), WarnedMessageId);
+    internal Memento Save(UndoCopies? copies = null) => new(true, OwnerAgentId, FirstWaitingMessageId, WaitingCount,
+        _waitingSince, _lastHumanReplyAt, _lastActivityAt, _deadline, _offsetMinutes, _flags, AskedPromotion, CopyOfAsked(copies),
+        BuyerSignals, CopyOfSignals(copies), RepeatedReplies, CopyOfRepeats(copies), WarnedMessageId, copies);
 
-    /// <summary>Puts back what <see cref="Save"/> copied.</summary>
+    /// <summary>Puts back what <see cref="Save"/> copied (the rules' state objects are the same instances, their contents put back).</summary>
     internal void Restore(in Memento m)
     {
         OwnerAgentId = m.OwnerAgentId;
         FirstWaitingMessageId = m.FirstWaitingMessageId;
-        LastAskedPromotionId = m.LastAskedPromotionId;
         WaitingCount = m.WaitingCount;
         _waitingSince = m.WaitingSince;
         _lastHumanReplyAt = m.LastHumanReplyAt;
         _lastActivityAt = m.LastActivityAt;
         _deadline = m.Deadline;
-        _lastAskedAt = m.LastAskedAt;
         _offsetMinutes = m.OffsetMinutes;
         _flags = m.Flags;
+        AskedPromotion = m.AskedPromotion;
+        m.AskedCopy?.CopyTo(m.AskedPromotion!);
         BuyerSignals = m.BuyerSignals;
+        m.SignalsCopy?.CopyTo(m.BuyerSignals!);
         RepeatedReplies = m.RepeatedReplies;
+        if (m.RepeatsCopy is not null) Rules.RepeatedReply.RepeatedReplyState.CopyInto(m.RepeatsCopy, m.RepeatedReplies!, m.Copies?.SpareReplies);
         WarnedMessageId = m.WarnedMessageId;
     }
 
-    /// <summary>A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.</summary>
-    internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId, string? LastAskedPromotionId,
-        int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, long LastAskedAt, short OffsetMinutes, byte Flags,
-        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies, string? WarnedMessageId);
+    private Rules.PromotionAnswers.AskedPromotionState? CopyOfAsked(UndoCopies? copies)
+    {
+        if (AskedPromotion is null) return null;
+        var copy = copies?.Asked ?? new Rules.PromotionAnswers.AskedPromotionState();
+        AskedPromotion.CopyTo(copy);
+        return copy;
+    }
+
+    private Rules.BuyerComplaintRisk.BuyerSignalState? CopyOfSignals(UndoCopies? copies)
+    {
+        if (BuyerSignals is null) return null;
+        if (copies is null) return BuyerSignals.Copy();
+        BuyerSignals.CopyTo(copies.Signals);
+        return copies.Signals;
+    }
+
+    private Rules.RepeatedReply.RepeatedReplyState? CopyOfRepeats(UndoCopies? copies)
+    {
+        if (RepeatedReplies is null) return null;
+        if (copies is null) return RepeatedReplies.Copy();
+        Rules.RepeatedReply.RepeatedReplyState.CopyInto(RepeatedReplies, copies.Repeats, copies.SpareReplies);
+        return copies.Repeats;
+    }
+
+    /// <summary>
+    /// A copy of a conversation's fields (see <see cref="Save"/>); <c>default</c> = no conversation existed.
+    /// <c>AskedPromotion</c>/<c>BuyerSignals</c>/<c>RepeatedReplies</c> are the live instances, the <c>…Copy</c> fields their contents.
+    /// </summary>
+    internal readonly record struct Memento(bool Exists, string? OwnerAgentId, string? FirstWaitingMessageId,
+        int WaitingCount, long WaitingSince, long LastHumanReplyAt, long LastActivityAt, long Deadline, short OffsetMinutes, byte Flags,
+        Rules.PromotionAnswers.AskedPromotionState? AskedPromotion, Rules.PromotionAnswers.AskedPromotionState? AskedCopy,
+        Rules.BuyerComplaintRisk.BuyerSignalState? BuyerSignals, Rules.BuyerComplaintRisk.BuyerSignalState? SignalsCopy,
+        Rules.RepeatedReply.RepeatedReplyState? RepeatedReplies, Rules.RepeatedReply.RepeatedReplyState? RepeatsCopy, string? WarnedMessageId,
+        UndoCopies? Copies);
+
+    /// <summary>The reusable copies of one partition's undo (one record at a time is undoable).</summary>
+    internal sealed class UndoCopies
+    {
+        public Rules.PromotionAnswers.AskedPromotionState Asked { get; } = new();
+        public Rules.BuyerComplaintRisk.BuyerSignalState Signals { get; } = new();
+        public Rules.RepeatedReply.RepeatedReplyState Repeats { get; } = new();
+        public Stack<Rules.RepeatedReply.TrackedReply> SpareReplies { get; } = new();
+    }
 
     internal void EndWaiting()
     {

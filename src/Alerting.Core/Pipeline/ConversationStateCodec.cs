@@ -40,12 +40,12 @@ public static class ConversationStateCodec
             w.Write(s.ShopId);
             WriteOptional(w, s.OwnerAgentId);
             WriteOptional(w, s.FirstWaitingMessageId);
-            WriteOptional(w, s.LastAskedPromotionId);
+            WriteOptional(w, s.AskedPromotion?.PromotionId);
             WriteTime(w, s.WaitingSince);
             WriteTime(w, s.LastHumanReplyAt);
             WriteTime(w, s.LastActivityAt);
             WriteTime(w, s.Deadline);
-            WriteTime(w, s.LastAskedAt);
+            WriteTime(w, s.AskedPromotion?.At ?? default);
             w.Write(s.WaitingCount);
             w.Write((byte)((s.UnansweredFired ? 1 : 0) | (s.HasHumanReply ? 2 : 0)));
             if (s.RepeatedReplies is not null || s.WarnedMessageId is not null)
@@ -75,12 +75,14 @@ public static class ConversationStateCodec
         var state = new ConversationState { ConversationId = r.ReadString(), ShopId = r.ReadString() };
         state.OwnerAgentId = ReadOptional(r);
         state.FirstWaitingMessageId = ReadOptional(r);
-        state.LastAskedPromotionId = ReadOptional(r);
+        var askedId = ReadOptional(r);
         state.WaitingSince = ReadTime(r);
         state.LastHumanReplyAt = ReadTime(r);
         state.LastActivityAt = ReadTime(r);
         state.Deadline = ReadTime(r);
-        state.LastAskedAt = ReadTime(r);
+        var askedAt = ReadTime(r);
+        // The promotion asked about is the rule's own object now; its two fields keep their place in the format.
+        if (askedId is not null || askedAt != default) state.AskedPromotion = new Rules.PromotionAnswers.AskedPromotionState { PromotionId = askedId, At = askedAt };
         state.WaitingCount = r.ReadInt32();
         var flags = r.ReadByte();
         state.UnansweredFired = (flags & 1) != 0;

@@ -2,8 +2,9 @@ namespace Alerting.Core.Pipeline;
 
 /// <summary>
 /// One partition's open conversations, keyed by (store, conversation), with the change log of the incremental
-/// checkpoints (conversations changed and checkpoint fields removed since the last <see cref="TakeChanges"/>) and
-/// the pool of store and agent ids. Not thread-safe: the partition's one thread drives it.
+/// checkpoints (conversations changed and checkpoint fields removed since the last <see cref="TakeChanges"/>, encoded
+/// by <see cref="ConversationStateCodec"/>), the idle-eviction scan and the pool of store and agent ids. Not
+/// thread-safe: the partition's one thread drives it.
 /// </summary>
 public sealed class ConversationStore
 {
@@ -88,6 +89,19 @@ public sealed class ConversationStore
         var encoded = new List<KeyValuePair<string, byte[]>>(changed.Count);
         foreach (var s in changed) encoded.Add(KeyValuePair.Create(new ConversationKey(s.ShopId, s.ConversationId).CheckpointField, ConversationStateCodec.Encode(s)));
         return (encoded, removed);
+    }
+
+    /// <summary>
+    /// The conversations idle for longer than <paramref name="idleAfter"/> on their store's deadline clock, with no
+    /// deadline pending (a buyer still waiting for an unfired deadline is kept); null when none.
+    /// </summary>
+    internal List<ConversationState>? FindIdle(StoreClocks clocks, TimeSpan idleAfter)
+    {
+        List<ConversationState>? idle = null;
+        foreach (var state in _conversations.Values)
+            if (state.LastActivityAt < clocks.ClockFor(clocks[state.ShopId]) - idleAfter && (!state.IsWaiting || state.UnansweredFired))
+                (idle ??= []).Add(state);
+        return idle;
     }
 
     /// <summary>

@@ -1,16 +1,18 @@
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
 using Alerting.Core.Messages;
-using Alerting.Core.Rules;
 using Alerting.Core.Rules.AgentResponseRate;
 
 namespace Alerting.Core.Pipeline;
 
 /// <summary>
 /// The rules applied to one ordered stream of chat records — one Kafka partition live, or one input
-/// file in replay. Owns the partition's conversation state (keyed by store and conversation), one
-/// event-time clock per store and that store's pending deadlines. Not thread-safe: exactly one thread
-/// drives a pipeline (the partition is the unit of order, state and parallelism).
+/// file in replay. Not thread-safe: exactly one thread drives a pipeline (the partition is the unit of
+/// order, state and parallelism). A thin composition of its parts: the conversations with their change log,
+/// eviction scan and id pool (<see cref="ConversationStore"/>), one event-time clock per store and the shared
+/// clock (<c>StoreClocks</c>), the deadline and escalation timers (<c>DeadlineTimers</c>), the processor that
+/// applies a record and its store's rules to a conversation (<c>RuleProcessor</c>) and the agent-activity facts
+/// (<c>AgentActivityLog</c>); this class admits, orders, undoes and stamps.
 /// </summary>
 /// <remarks>
 /// Records are applied on arrival (a rude reply alerts at once). Only deadlines wait for their store's
@@ -27,25 +29,11 @@ public sealed partial class PartitionPipeline
     private readonly TimeProvider _wallClock;
     private readonly bool _checkWallClock;
     private readonly ConversationStore _store;
-    private readonly Dictionary<string, StoreClock> _stores = new(StringComparer.Ordinal);
-    private readonly RuleContext _context = new();
-    /// <summary>Facts for <c>agent_response_rate_low</c> not drained yet; null until a store with the rule on emits one.</summary>
-    private List<AgentActivity>? _activity;
-    private DateTimeOffset _progress = DateTimeOffset.MinValue;
-    /// <summary>Every armed deadline, for the partition's shared clock (<see cref="_assist"/>); each is also in its store's own queue.</summary>
-    private readonly PriorityQueue<ConversationState, long> _allDeadlines = new();
-    /// <summary>Every queued <c>buyer_complaint_risk</c> escalation timer, for the shared clock; each is also in its store's queue.</summary>
-    private readonly PriorityQueue<ConversationState, long> _allSignalTimers = new();
-    private readonly PriorityQueue<ConversationState, long> _allWarningTimers = new();
-    /// <summary>The store whose clock is furthest ahead, and that clock.</summary>
-    private string? _topStore;
-    private DateTimeOffset _top = DateTimeOffset.MinValue;
-    /// <summary>
-    /// The partition's shared clock: the second-highest store clock, i.e. the furthest point two different
-    /// stores have reached. Every store's deadlines also fire on it, so a quiet store on a busy partition
-    /// is not held back by its own silence, yet no single store — whatever its records say — can move it.
-    /// </summary>
-    private DateTimeOffset _assist = DateTimeOffset.MinValue;
+    private readonly StoreClocks _clocks;
+    private readonly DeadlineTimers _timers;
+    private readonly RuleProcessor _processor;
+    private readonly AgentActivityLog _activity = new();
+    private readonly ConversationState.UndoCopies _undo = new();
 
     /// <param name="rules">The config snapshot in force (read once per record).</param>
     /// <param name="wallClock">Stamps <c>detectedAt</c>; live, also the idle rule and the future-skew check.</param>
@@ -55,8 +43,11 @@ public sealed partial class PartitionPipeline
     {
         _rules = rules;
         _wallClock = wallClock;
-        _store = new ConversationStore(trackChanges);
         _checkWallClock = checkWallClock;
+        _store = new ConversationStore(trackChanges);
+        _clocks = new StoreClocks(_store, rules, wallClock, checkWallClock);
+        _timers = new DeadlineTimers(_clocks, _store, _activity);
+        _processor = new RuleProcessor(_clocks, _timers, _store, _activity);
     }
 
     /// <summary>Largest sentAt of any admitted record (MinValue before the first); the reference of the clock-jump check.</summary>
@@ -67,19 +58,7 @@ public sealed partial class PartitionPipeline
     /// before it is decided and no store's next record is expected before it (less the allowed disorder).
     /// Only moves forward; agent-level evaluation waits for it.
     /// </summary>
-    public DateTimeOffset Watermark
-    {
-        get
-        {
-            if (_stores.Count == 0) return _progress;
-            var lowest = DateTimeOffset.MaxValue;
-            foreach (var store in _stores.Values)
-                if (store.Watermark < lowest) lowest = store.Watermark;
-            if (_assist > lowest) lowest = _assist;
-            if (lowest > _progress) _progress = lowest;
-            return _progress;
-        }
-    }
+    public DateTimeOffset Watermark => _clocks.Progress;
 
     /// <summary>Records applied so far.</summary>
     public long Applied { get; private set; }
@@ -93,13 +72,16 @@ public sealed partial class PartitionPipeline
     public int OpenConversations => _store.Count;
 
     /// <summary>Conversations with a buyer waiting and a deadline pending.</summary>
-    public int PendingDeadlines { get; private set; }
+    public int PendingDeadlines => _timers.PendingDeadlines;
+
+    /// <summary>Deadline or escalation timers whose rule threw when they fired (disarmed, not retried); a rule bug.</summary>
+    public long TimerFailures => _timers.Failures;
 
     /// <summary>
     /// <see cref="AgentActivity"/> facts emitted (only for stores with <c>agent_response_rate_low</c> enabled)
     /// and not drained yet by <see cref="DrainActivity"/>.
     /// </summary>
-    public int PendingActivity => _activity?.Count ?? 0;
+    public int PendingActivity => _activity.Count;
 
     public IEnumerable<ConversationState> Conversations => _store.All;
 
@@ -122,9 +104,7 @@ public sealed partial class PartitionPipeline
     public void DrainActivity(List<AgentActivity> into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        if (_activity is not { Count: > 0 }) return;
-        into.AddRange(_activity);
-        _activity.Clear();
+        _activity.DrainTo(into);
     }
 
     /// <summary>
@@ -145,10 +125,10 @@ public sealed partial class PartitionPipeline
         }
 
         var first = alerts.Count;
-        var clock = ClockOf(message.ShopId);
+        var clock = _clocks.Of(message.ShopId);
         clock.LastArrival = _wallClock.GetTimestamp();
         if (message.SentAt > MaxSentAt) MaxSentAt = message.SentAt;
-        if (message.SentAt < ClockFor(clock)) LateRecords++;
+        if (message.SentAt < _clocks.ClockFor(clock)) LateRecords++;
         if (message.SentAt > clock.MaxSentAt)
         {
             clock.MaxSentAt = message.SentAt;
@@ -157,26 +137,28 @@ public sealed partial class PartitionPipeline
         // Deadlines that time made due belong to time, not to this record: they stay even if it fails.
         StampAlerts(alerts, first, snapshot);
         var own = alerts.Count;
-        var activity = _activity?.Count ?? 0;
+        var activity = _activity.Count;
 
         var key = new ConversationKey(message.ShopId, message.ConversationId);
         _store.TryGet(key, out var state);
         if (state is null && message.Event == ChatEventKind.Close) { Applied++; return null; }
-        var before = state is null ? default : state.Save();
-        var pending = PendingDeadlines;
+        var before = state is null ? default : state.Save(_undo);
+        var pending = _timers.PendingDeadlines;
         var clockPending = clock.Pending;
         var reopened = false;
         try
         {
             if (state is null) state = Open(key, clock, out reopened);
-            ApplyRules(message, state, snapshot, alerts);
+            _processor.Apply(message, state, clock, snapshot, alerts);
+            if (message.Event == ChatEventKind.Close) Remove(state);
+            else _store.MarkChanged(state);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // One failing record never stops a partition: it is dead-lettered, and what it half did is undone.
             alerts.RemoveRange(own, alerts.Count - own);
-            if (_activity is not null && _activity.Count > activity) _activity.RemoveRange(activity, _activity.Count - activity);
-            PendingDeadlines = pending;
+            _activity.TruncateTo(activity);
+            _timers.PendingDeadlines = pending;
             clock.Pending = clockPending;
             if (state is not null)
             {
@@ -206,7 +188,7 @@ public sealed partial class PartitionPipeline
         ArgumentNullException.ThrowIfNull(alerts);
         var snapshot = _rules.Current;
         var first = alerts.Count;
-        foreach (var clock in _stores.Values) AdvanceStore(clock, to, snapshot, alerts);
+        foreach (var clock in _clocks.All) AdvanceStore(clock, to, snapshot, alerts);
         StampAlerts(alerts, first, snapshot);
         EvictIfDue(snapshot, now: true);
     }
@@ -221,100 +203,13 @@ public sealed partial class PartitionPipeline
         ArgumentNullException.ThrowIfNull(alerts);
         var snapshot = _rules.Current;
         var first = alerts.Count;
-        foreach (var clock in _stores.Values)
+        foreach (var clock in _clocks.All)
         {
             if (clock.MaxSentAt == DateTimeOffset.MinValue) continue;
             AdvanceStore(clock, clock.MaxSentAt - snapshot.AllowedDisorder + _wallClock.GetElapsedTime(clock.LastArrival), snapshot, alerts);
         }
         StampAlerts(alerts, first, snapshot);
         EvictIfDue(snapshot, now: true);
-    }
-
-    /// <summary>Conversations changed and checkpoint fields removed since the last call (for incremental checkpoints).</summary>
-    public (IReadOnlyCollection<ConversationState> Changed, IReadOnlyCollection<string> Removed) TakeChanges()
-    {
-        return _store.TakeChanges();
-    }
-
-    /// <summary>
-    /// Restores checkpointed conversations (before any record is applied) and re-arms their pending
-    /// deadlines. Each store's clock resumes from the latest activity of its restored conversations less
-    /// the allowed disorder; deadlines that passed while nobody owned the partition fire as the clock
-    /// moves on, with their original deadline as eventTime.
-    /// </summary>
-    public void Restore(IEnumerable<ConversationState> states)
-    {
-        ArgumentNullException.ThrowIfNull(states);
-        Restore(states.Select(s => KeyValuePair.Create(new ConversationKey(s.ShopId, s.ConversationId).CheckpointField, s)));
-    }
-
-    /// <summary>
-    /// <see cref="Restore(IEnumerable{ConversationState})"/> with the checkpoint field each state was read
-    /// from: a field of an older layout (the conversation id alone) is removed and the state saved again
-    /// under its (store, conversation) field with the next checkpoint.
-    /// </summary>
-    public void Restore(IEnumerable<KeyValuePair<string, ConversationState>> fields)
-    {
-        ArgumentNullException.ThrowIfNull(fields);
-        var disorder = _rules.Current.AllowedDisorder;
-        foreach (var (field, state) in fields)
-        {
-            var key = new ConversationKey(state.ShopId, state.ConversationId);
-            var clock = ClockOf(state.ShopId);
-            if (_store.Put(key, state, field)) clock.Conversations++;
-            if (state.LastActivityAt > clock.MaxSentAt) clock.MaxSentAt = state.LastActivityAt;
-            if (state.LastActivityAt > MaxSentAt) MaxSentAt = state.LastActivityAt;
-            if (state.IsWaiting && !state.UnansweredFired && state.Deadline != default)
-            {
-                var deadline = state.Deadline;
-                state.Deadline = default;
-                Schedule(clock, state, deadline);
-            }
-            if (state.BuyerSignals is not null) ArmSignalTimer(state);
-            ArmWarningTimer(state, _rules.Current.ForShop(state.ShopId));
-        }
-        foreach (var clock in _stores.Values)
-        {
-            clock.LastArrival = _wallClock.GetTimestamp();
-            if (clock.MaxSentAt == DateTimeOffset.MinValue) continue;
-            var watermark = clock.MaxSentAt - disorder;
-            if (watermark > clock.Watermark)
-            {
-                clock.Watermark = watermark;
-                Track(clock);
-            }
-        }
-    }
-
-    private void ApplyRules(ChatMessage message, ConversationState state, RulesSnapshot snapshot, List<Alert> alerts)
-    {
-        var store = snapshot.ForShop(message.ShopId);
-        _context.Answered = null;
-        _context.ClosedWhileWaiting = null;
-        Apply(message, state, store);
-        if (message.SentAt > state.LastActivityAt) state.LastActivityAt = message.SentAt;
-
-        _context.Conversation = state;
-        _context.Hours = store.Conversation.Hours;
-        _context.StoreOpen = store.Conversation.Hours.IsOpen(message.SentAt);
-        _context.Watermark = ClockFor(_stores[state.ShopId]);
-        _context.ConfigVersion = snapshot.Version;
-        var rules = store.Rules;
-        for (var i = 0; i < rules.Count; i++) rules[i].Evaluate(message, _context, alerts);
-        if (state.BuyerSignals is not null) ArmSignalTimer(state);
-        ArmWarningTimer(state, store);
-        if (store.AgentResponseRate.Enabled) EmitActivity(message, state, store.AgentResponseRate.MinManualResponseRate > 0);
-
-        if (message.Event == ChatEventKind.Close) Remove(state);
-        else _store.MarkChanged(state);
-    }
-
-    private StoreClock ClockOf(string shopId)
-    {
-        if (_stores.TryGetValue(shopId, out var clock)) return clock;
-        clock = new StoreClock(Intern(shopId));
-        _stores.Add(clock.ShopId, clock);
-        return clock;
     }
 
     private ConversationState Open(ConversationKey key, StoreClock clock, out bool wasRemoved)
@@ -324,122 +219,11 @@ public sealed partial class PartitionPipeline
         return state;
     }
 
-    /// <summary>
-    /// The <c>agent_response_rate_low</c> facts of one applied record: an agent message, the wait a human
-    /// reply ended, the wait a close left unanswered; a bot message only when the 3-minute manual rate is
-    /// on (<paramref name="botReplies"/>: an assisting bot's reply is a valid reply for it). System messages give none.
-    /// </summary>
-    private void EmitActivity(ChatMessage message, ConversationState state, bool botReplies)
-    {
-        if (botReplies && message.Event == ChatEventKind.Message && message.Sender == SenderKind.Bot
-            && (state.OwnerAgentId ?? message.AgentId) is { Length: > 0 } owner)
-            (_activity ??= []).Add(new AgentActivity(state.ShopId, owner, state.ConversationId, AgentActivityKind.BotReply, message.MessageId, message.SentAt));
-        if (message.Event == ChatEventKind.Message && message.Sender == SenderKind.Agent)
-        {
-            var agent = state.OwnerAgentId ?? message.AgentId ?? message.SenderId;
-            if (string.IsNullOrEmpty(agent)) return;
-            var list = _activity ??= [];
-            list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.AgentMessage, message.MessageId, message.SentAt));
-            if (_context.Answered is { } answered)
-                list.Add(new AgentActivity(state.ShopId, agent, state.ConversationId, AgentActivityKind.WaitAnswered, answered.FirstMessageId,
-                    answered.WaitingSince, answered.BuyerMessages, answered.CountedWait, message.SentAt));
-        }
-        if (_context.ClosedWhileWaiting is { } closed && !string.IsNullOrEmpty(state.OwnerAgentId))
-            (_activity ??= []).Add(new AgentActivity(state.ShopId, state.OwnerAgentId, state.ConversationId, AgentActivityKind.WaitUnanswered,
-                closed.FirstMessageId, closed.WaitingSince, closed.BuyerMessages));
-    }
-
-    private void Apply(ChatMessage message, ConversationState state, StoreRules store)
-    {
-        switch (message.Event)
-        {
-            case ChatEventKind.Transfer:
-                // The buyer keeps waiting; the new owner inherits the wait and the alert names them.
-                state.OwnerAgentId = Intern(message.AgentId);
-                return;
-            case ChatEventKind.Close:
-                if (state.IsWaiting)
-                    _context.ClosedWhileWaiting = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply, store.Conversation.Hours);
-                return;
-        }
-
-        switch (message.Sender)
-        {
-            case SenderKind.Buyer:
-                OnBuyerMessage(message, state, store);
-                break;
-            case SenderKind.Agent:
-                OnHumanReply(message, state, store);
-                break;
-            case SenderKind.Bot:
-                if (store.Conversation.BotRepliesAnswer) OnHumanReply(message, state, store);
-                break;
-            case SenderKind.System:
-                break;
-        }
-    }
-
-    private void OnBuyerMessage(ChatMessage message, ConversationState state, StoreRules store)
-    {
-        if (message.AgentId is not null && state.OwnerAgentId is null) state.OwnerAgentId = Intern(message.AgentId);
-        // Sent before a human reply that already arrived: that reply answered it.
-        if (state.LastHumanReplyAt != default && message.SentAt <= state.LastHumanReplyAt) return;
-        var clock = _stores[state.ShopId];
-
-        if (!state.IsWaiting)
-        {
-            if (store.Conversation.IsClosingPhrase(message.Text)) return;
-            state.FirstWaitingMessageId = message.MessageId;
-            state.WaitingSince = message.SentAt;
-            state.WaitingCount = 1;
-            state.UnansweredFired = false;
-            Schedule(clock, state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
-            return;
-        }
-
-        state.WaitingCount++;
-        if (message.SentAt < state.WaitingSince && !state.UnansweredFired)
-        {
-            // Arrived out of order: the wait really started with this earlier message.
-            state.FirstWaitingMessageId = message.MessageId;
-            state.WaitingSince = message.SentAt;
-            Schedule(clock, state, store.Conversation.Hours.AddCounted(message.SentAt, store.UnansweredBuyer.Threshold));
-        }
-    }
-
-    private void OnHumanReply(ChatMessage message, ConversationState state, StoreRules store)
-    {
-        if (message.Sender == SenderKind.Agent) state.OwnerAgentId = Intern(message.AgentId ?? message.SenderId);
-        if (message.SentAt > state.LastHumanReplyAt) state.LastHumanReplyAt = message.SentAt;
-        if (!state.IsWaiting || message.SentAt < state.WaitingSince) return;
-
-        _context.Answered = WaitOf(state, message.SentAt, isFirst: !state.HasHumanReply, store.Conversation.Hours);
-        state.HasHumanReply = true;
-        if (state.Deadline != default) Disarm(_stores[state.ShopId]);
-        state.EndWaiting();
-    }
-
-    private static AnsweredWait WaitOf(ConversationState state, DateTimeOffset until, bool isFirst, BusinessHours hours)
-        => new(state.FirstWaitingMessageId!, state.WaitingSince, state.WaitingCount, isFirst,
-            state.UnansweredFired ? Rules.UnansweredBuyer.UnansweredBuyerRule.AlertIdFor(state.ConversationId, state.FirstWaitingMessageId!) : null,
-            hours.CountedBetween(state.WaitingSince, until));
-
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    private string? Intern(string? value) => _store.Intern(value);
-
-    private const int EvictionSpacing = 1000;
-    private const int JumpCheckAfter = 10;
-
-    /// <summary>Deadline or escalation timers whose rule threw when they fired (disarmed, not retried); a rule bug.</summary>
-    public long TimerFailures { get; private set; }
-    private bool _evictionDue;
-    private long _lastEvictionAt;
-
-    private void Remove(ConversationState state) => Forget(state, _stores[state.ShopId], isNew: false);
+    private void Remove(ConversationState state) => Forget(state, _clocks[state.ShopId], isNew: false);
 
     private void Forget(ConversationState state, StoreClock clock, bool isNew)
     {
-        if (!isNew && state.IsWaiting && !state.UnansweredFired && state.Deadline != default) Disarm(clock);
+        if (!isNew && state.IsWaiting && !state.UnansweredFired && state.Deadline != default) _timers.Disarm(clock);
         if (_store.Remove(state, isNew)) clock.Conversations--;
     }
 

@@ -14,7 +14,7 @@ public class CheckpointRestoreTests
             FirstWaitingMessageId = "m-9", WaitingSince = ChatScript.Origin.AddSeconds(5), WaitingCount = 3,
             UnansweredFired = true, HasHumanReply = true, LastHumanReplyAt = ChatScript.Origin.AddSeconds(1),
             LastActivityAt = ChatScript.Origin.AddSeconds(9), Deadline = ChatScript.Origin.AddSeconds(185),
-            LastAskedPromotionId = "d11", LastAskedAt = ChatScript.Origin.AddSeconds(2),
+            AskedPromotion = new() { PromotionId = "d11", At = ChatScript.Origin.AddSeconds(2) },
         };
         var back = ConversationStateCodec.Decode(ConversationStateCodec.Encode(s));
         Assert.Equivalent(s, back);

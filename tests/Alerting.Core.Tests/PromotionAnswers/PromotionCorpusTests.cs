@@ -40,13 +40,13 @@ public sealed class PromotionCorpusTests(ITestOutputHelper output)
         return cases;
     }
 
-    internal static RulesSnapshot LoadStores()
+    internal static RulesSnapshot LoadStores(string file = "stores.json")
     {
         var config = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "PromotionAnswers", "Corpus", "stores.json"), optional: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "PromotionAnswers", "Corpus", file), optional: false)
             .Build();
         var built = RulesSnapshotBuilder.Build(config);
-        Assert.True(built.Snapshot is not null, "stores.json invalid: " + string.Join("; ", built.Problems.Select(p => p.ToString())));
+        Assert.True(built.Snapshot is not null, file + " invalid: " + string.Join("; ", built.Problems.Select(p => p.ToString())));
         return built.Snapshot!;
     }
 
@@ -98,16 +98,28 @@ public sealed class PromotionCorpusTests(ITestOutputHelper output)
     public void SecondHeldOutCorpus_RecallAndFalseAlarms_MeetFloors()
         => Measure("promotion-heldout2.txt", minCases: 25, minRecall: HeldOut2MinRecall, maxFalseRate: HeldOut2MaxFalseRate, minClassRecall: 0);
 
-    // Measured at commit time: held-out 84.2 % / 0 %, second held-out 78.6 % / 12.5 %. Regression guards just below.
-    private const double HeldOut2MinRecall = 0.75;
-    private const double HeldOut2MaxFalseRate = 0.15;
-    private const double HeldOutMinRecall = 0.80;
+    /// <summary>
+    /// Third held-out batch on fresh store configs (<c>stores-heldout3.json</c>), written before the extraction was
+    /// changed for it; the README gives its first figures and those after the fixes of the failure classes it showed.
+    /// </summary>
+    [Fact]
+    public void ThirdHeldOutCorpus_RecallAndFalseAlarms_MeetFloors()
+        => Measure("promotion-heldout3.txt", minCases: 60, minRecall: HeldOut3MinRecall, maxFalseRate: HeldOut3MaxFalseRate, minClassRecall: 0, stores: "stores-heldout3.json");
+
+    // Third held-out set, first run (before any change for it): 88.6 % recall, 0 % false alarms. After the fixes of
+    // the failure classes the held-out sets showed, every set measures 100 % / 0 %; the floors are regression guards
+    // below that (sets 1 and 2 are no longer unseen: their misses were fixed as classes).
+    private const double HeldOut3MinRecall = 0.95;
+    private const double HeldOut3MaxFalseRate = 0.02;
+    private const double HeldOut2MinRecall = 0.90;
+    private const double HeldOut2MaxFalseRate = 0.07;
+    private const double HeldOutMinRecall = 0.90;
     private const double HeldOutMaxFalseRate = 0.02;
 
-    private void Measure(string file, int minCases, double minRecall, double maxFalseRate, double minClassRecall)
+    private void Measure(string file, int minCases, double minRecall, double maxFalseRate, double minClassRecall, string stores = "stores.json")
     {
         var cases = LoadCases(file);
-        var snapshot = LoadStores();
+        var snapshot = LoadStores(stores);
         var results = cases.Select(c => (Case: c, Kinds: Run(snapshot, c))).ToList();
         var misses = results.Where(r => r.Case.Alert && !r.Kinds.Contains(r.Case.Kind)).ToList();
         var falseAlarms = results.Where(r => !r.Case.Alert && r.Kinds.Count > 0).ToList();

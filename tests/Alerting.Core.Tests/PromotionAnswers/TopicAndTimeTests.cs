@@ -118,8 +118,8 @@ public class TopicTests
     {
         var context = Context();
         D11.Evaluate(Buyer("双十一大促有满减吗"), context, []);
-        Assert.Equal("d11", context.Conversation.LastAskedPromotionId);
-        Assert.Equal(During, context.Conversation.LastAskedAt);
+        Assert.Equal("d11", context.Conversation.AskedPromotion?.PromotionId);
+        Assert.Equal(During, context.Conversation.AskedPromotion?.At);
     }
 
     [Theory]
@@ -170,7 +170,7 @@ public class TopicTests
         rule.Evaluate(Buyer("双11有满减吗"), context, alerts);
         rule.Evaluate(Agent("双11满200减50"), context, alerts);
         Assert.Empty(alerts);
-        Assert.Null(context.Conversation.LastAskedPromotionId);
+        Assert.Null(context.Conversation.AskedPromotion?.PromotionId);
     }
 
     private static readonly WrongPromoAnswerRule TwoPromotions = Rule(

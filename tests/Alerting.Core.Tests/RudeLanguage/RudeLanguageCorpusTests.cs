@@ -59,16 +59,47 @@ public sealed class RudeLanguageCorpusTests(ITestOutputHelper output)
     public void FourthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
         => Measure("rude-heldout4.txt", "trap-heldout4.txt", minCases: 30, minRecall: HeldOut4MinRecall, maxFalseRate: HeldOut4MaxFalseRate, minClassRecall: 0);
 
+    /// <summary>
+    /// Fifth held-out batch (the six attitude classes plus English spellings, and their polite look-alikes), written
+    /// from how agents snap at buyers and measured once before the templates were generalised by class.
+    /// </summary>
+    [Fact]
+    public void FifthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout5.txt", "trap-heldout5.txt", minCases: 60, minRecall: HeldOut5MinRecall, maxFalseRate: HeldOut5MaxFalseRate, minClassRecall: 0);
+
+    // Fifth held-out, first run before any change: 39.5 % recall (34/86; Chinese attitude classes 22/74 = 29.7 %,
+    // English 12/12), 2.3 % false alarms (2/86: 我很忙的时候也会…, 想好了再来找我也可以哦).
+    // After the class templates: 100 % / 0 % (it was used to shape them, so no longer held out).
+    private const double HeldOut5MinRecall = 0.97;
+    private const double HeldOut5MaxFalseRate = 0.0;
+
+    /// <summary>
+    /// Sixth held-out batch (the six attitude classes and their look-alikes), written before the templates were
+    /// generalised by class and first run after it: the honest figure for that change.
+    /// </summary>
+    [Fact]
+    public void SixthHeldOutCorpora_RecallAndFalseAlarms_MeetFloors()
+        => Measure("rude-heldout6.txt", "trap-heldout6.txt", minCases: 30, minRecall: HeldOut6MinRecall, maxFalseRate: HeldOut6MaxFalseRate, minClassRecall: 0);
+
+    // Sixth held-out, first run (after the class templates): 80.6 % recall (29/36), 2.8 % false alarms (1/36:
+    // 您问来问去都没关系, the older literal 问来问去). Its misses were then generalised (搞不定 in 这么…都…, 太会挑刺了,
+    // 您什么都懂 after 是是是, 呵呵 + 真有意思, 我不会回的, 问之前能先看看), so after that it is no longer held out:
+    // 97.2 % / 0 %; the one miss left, 讲了好几遍了, is deliberate (see the README).
+    private const double HeldOut6MinRecall = 0.95;
+    private const double HeldOut6MaxFalseRate = 0.0;
+
     // Third held-out: 21.9 % recall / 1.0 % false alarms when written (before the pattern classes), 99.0 % / 0 % after
-    // (it was then used to shape them, so it is no longer held out). Fourth held-out, first and only run: 26.7 % / 0 %.
+    // (it was then used to shape them, so it is no longer held out). Fourth held-out, first run: 26.7 % / 0 %; after the class
+    // templates 100 % / 0 % (its misses were among the shapes generalised, so no longer held out).
     private const double HeldOut3MinRecall = 0.95;
     private const double HeldOut3MaxFalseRate = 0.0;
-    private const double HeldOut4MinRecall = 0.25;
-    private const double HeldOut4MaxFalseRate = 0.05;
+    private const double HeldOut4MinRecall = 0.95;
+    private const double HeldOut4MaxFalseRate = 0.0;
 
     // Measured at commit time: first held-out 96.5 % / 3.7 % (38.6 % / 5.6 % on its first, untuned run),
-    // second held-out 36.2 % / 2.1 %. Regression guards just below.
-    private const double HeldOut2MinRecall = 0.33;
+    // second held-out 36.2 % / 2.1 % (46.8 % / 2.1 % before the class templates, 91.5 % / 2.1 % after).
+    // Regression guards just below.
+    private const double HeldOut2MinRecall = 0.88;
     private const double HeldOut2MaxFalseRate = 0.05;
     private const double HeldOutMinRecall = 0.90;
     private const double HeldOutMaxFalseRate = 0.05;

@@ -39,6 +39,19 @@ public sealed class BuyerSignalState
 
     /// <summary>A copy, so a record whose rules fail can be undone (see <c>ConversationState.Save</c>).</summary>
     internal BuyerSignalState Copy() => (BuyerSignalState)MemberwiseClone();
+
+    /// <summary>The same copy into an existing instance (the pipeline's undo reuses one, so a clean record allocates nothing). Every property is copied.</summary>
+    internal void CopyTo(BuyerSignalState into)
+    {
+        into.RiskMessageId = RiskMessageId;
+        into.RiskSince = RiskSince;
+        into.RiskLevel = RiskLevel;
+        into.RiskRevision = RiskRevision;
+        into.EscalateAt = EscalateAt;
+        into.LastBuyerNegative = LastBuyerNegative;
+        into.Review = Review;
+        into.QueuedTicks = QueuedTicks;
+    }
 }
 
 /// <summary>What the buyer said that decides whether a review invitation is allowed.</summary>

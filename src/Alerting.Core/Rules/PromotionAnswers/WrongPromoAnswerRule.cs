@@ -24,7 +24,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     private readonly NamePrecheck _nameCheck;
     private readonly PromotionTerms? _policy;
     private readonly System.Buffers.SearchValues<char>? _mentionFreeStarts;
-    private readonly StoreWideWords _storeWide;
+    private readonly StoreWidePrecheck _storeWide;
 
     /// <param name="options">Rule options.</param>
     /// <param name="promotions">The store's promotions.</param>
@@ -38,7 +38,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         // Promotions without an id are reported by Validate; a live rule skips them rather than guess.
         _terms = promotions.Where(p => !string.IsNullOrWhiteSpace(p.Id)).Select(p => new PromotionTerms(p, acceptBetter)).ToArray();
         _policy = policy is null ? null : PromotionTerms.FromPolicy(policy, acceptBetter);
-        _storeWide = new StoreWideWords(promotions, policy);
+        _storeWide = new StoreWidePrecheck(promotions, policy);
         _mentionFreeStarts = MentionFreeStarts(_terms.Append(_policy).OfType<PromotionTerms>().Where(t => t.HasMentionFreeTerms).ToList(), promotions, policy);
         _byId = new Dictionary<string, PromotionTerms>(StringComparer.Ordinal);
         foreach (var t in _terms) _byId.TryAdd(t.Id, t);
@@ -91,7 +91,16 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         if (!mentionFree && !_nameCheck.MayName(raw)
             && (message.Sender == SenderKind.Buyer || !OnTopic(context.Conversation, message.SentAt)))
             return;
+        EvaluateFolded(message, context, alerts, mentionFree);
+    }
 
+    /// <summary>
+    /// The part after the pre-checks, in its own method: its lambdas capture <paramref name="message"/> and the folded
+    /// text, and a method whose lambdas capture its locals allocates their closure on entry. Kept out of
+    /// <see cref="Evaluate"/>, the no-mention path allocates nothing.
+    /// </summary>
+    private void EvaluateFolded(ChatMessage message, RuleContext context, List<Alert> alerts, bool mentionFree)
+    {
         var text = PromoText.Fold(message.Text);
         var mentions = FindMentions(text.Text);
         var conversation = context.Conversation;
@@ -101,17 +110,18 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
             if (mentions.Count > 0)
             {
                 // The promotion named last is the one the buyer is asking about now.
-                conversation.LastAskedPromotionId = mentions[^1].Promotion.Id;
-                conversation.LastAskedAt = message.SentAt;
+                var named = conversation.AskedPromotion ??= new AskedPromotionState();
+                named.PromotionId = mentions[^1].Promotion.Id;
+                named.At = message.SentAt;
             }
             return;
         }
 
         PromotionTerms? topic = null;
-        if (conversation.LastAskedPromotionId is { } asked
+        if (conversation.AskedPromotion is { PromotionId: { } askedId } asked
             && Options.AskedPromotionWindow > TimeSpan.Zero
-            && (message.SentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow)
-            _byId.TryGetValue(asked, out topic);
+            && (message.SentAt - asked.At).Duration() <= Options.AskedPromotionWindow)
+            _byId.TryGetValue(askedId, out topic);
         if (mentions.Count == 0 && topic is null && !mentionFree) return;
 
         var findings = new List<PromoFinding>();
@@ -132,10 +142,11 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         var storeWideOnly = mentions.Count == 0 && topic is null;
         foreach (var term in StatedTermExtractor.Extract(text, masked, _productKeys, storeWideOnly))
         {
-            var promotion = Attribute(term.Start, mentions) ?? topic;
+            var named = Attribute(term.Start, mentions);
+            var promotion = named ?? topic;
             if (PromotionTerms.IsMentionFree(term))
             {
-                if (JudgeMentionFree(term, promotion, text, message.SentAt) is { } mf) findings.Add(mf);
+                if (JudgeMentionFree(term, promotion, named is not null, text, message.SentAt) is { } mf) findings.Add(mf);
                 continue;
             }
             if (promotion?.Compare(term, text, message.SentAt) is not { } finding) continue;
@@ -153,9 +164,11 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     /// Judges a store-wide kind (shipping, price, 包邮, returns) against every source that configures it: the
     /// promotion the message is about (named or asked), the promotions live at <paramref name="sentAt"/>, and the
     /// store policy. Silent when any of them agrees (the agent may mean that one); otherwise the finding is
-    /// against the first of them, in that order.
+    /// against the first of them, in that order. Except: a statement worse for the buyer than the term of a
+    /// promotion the agent names (<paramref name="named"/>) is wrong whatever the others say (极速发是48小时内发货 when
+    /// 极速发 promises 24 and the store policy 48).
     /// </summary>
-    private PromoFinding? JudgeMentionFree(StatedTerm term, PromotionTerms? about, PromoText text, DateTimeOffset sentAt)
+    private PromoFinding? JudgeMentionFree(StatedTerm term, PromotionTerms? about, bool named, PromoText text, DateTimeOffset sentAt)
     {
         PromoFinding? first = null;
         var any = false;
@@ -163,6 +176,7 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         {
             any = true;
             if ((first = about.Compare(term, text, sentAt)) is null) return null;
+            if (named && about.WorseThanConfigured(term)) return first;
         }
         foreach (var p in _terms)
         {
@@ -180,54 +194,6 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
             first ??= f;
         }
         return any ? first : null;
-    }
-
-    /// <summary>
-    /// Second, exact pre-check for store-wide kinds on the raw text (after the character pre-check): a shipping
-    /// promise needs 发/寄/出库 and a number or 当天/次日; 包邮 needs 邮 or 运费; returns need 无理由/无忧; a price needs
-    /// the product's name. Keeps folding and the patterns off the many replies that merely contain 发 or 费.
-    /// </summary>
-    private sealed class StoreWideWords
-    {
-        private static readonly System.Buffers.SearchValues<char> ShipVerbs = System.Buffers.SearchValues.Create("发發寄库庫");
-        private static readonly System.Buffers.SearchValues<char> Amounts = System.Buffers.SearchValues.Create("0123456789０１２３４５６７８９一二两三四五六七八九十百当當次隔");
-        private readonly bool _shipping, _free, _returns;
-        private readonly string[] _products;
-
-        public StoreWideWords(IReadOnlyList<PromotionOptions> promotions, StorePolicyOptions? policy)
-        {
-            var all = promotions.Where(p => p is not null).Select(p => (p.Shipping, p.FreeShipping, p.Returns, p.Prices)).ToList();
-            if (policy is not null) all.Add((policy.Shipping, policy.FreeShipping, policy.Returns, policy.Prices));
-            _shipping = all.Any(x => x.Shipping is not null);
-            _free = all.Any(x => x.FreeShipping is not null);
-            _returns = all.Any(x => x.Returns is not null);
-            _products = [.. all.SelectMany(x => x.Prices ?? []).Where(p => !string.IsNullOrWhiteSpace(p.Product))
-                .SelectMany(p => new[] { p.Product.Trim(), PromotionTerms.FoldName(p.Product) }).Distinct(StringComparer.Ordinal)];
-        }
-
-        public bool CanState(ReadOnlySpan<char> raw)
-        {
-            if (_shipping && raw.ContainsAny(ShipVerbs) && raw.ContainsAny(Amounts)) return true;
-            if (_free && (raw.Contains('邮') || raw.Contains('郵') || raw.Contains("运费", StringComparison.Ordinal) || raw.Contains("運費", StringComparison.Ordinal) || raw.Contains("包油", StringComparison.Ordinal))) return true;
-            if (_returns && (raw.Contains("理由", StringComparison.Ordinal) || raw.Contains("无忧", StringComparison.Ordinal) || raw.Contains("無憂", StringComparison.Ordinal))) return true;
-            foreach (var product in _products)
-                if (ContainsFolded(raw, product)) return true;
-            return false;
-        }
-
-        /// <summary>Whether <paramref name="raw"/> holds <paramref name="product"/> with traditional characters, width and case folded (精華水 for 精华水).</summary>
-        private static bool ContainsFolded(ReadOnlySpan<char> raw, string product)
-        {
-            for (var i = 0; i + product.Length <= raw.Length; i++)
-            {
-                var k = 0;
-                while (k < product.Length && Fold(raw[i + k]) == Fold(product[k])) k++;
-                if (k == product.Length) return true;
-            }
-            return false;
-
-            static char Fold(char c) => Text.TraditionalChinese.ToSimplified(Text.TextFolding.FoldWidthAndCase(c));
-        }
     }
 
     private static Alert BuildAlert(ChatMessage message, RuleContext context, PromoText text, List<PromoFinding> findings)
@@ -277,9 +243,9 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
 
     /// <summary>Non-overlapping name/alias occurrences, left to right; the longer name wins a tie.</summary>
     private bool OnTopic(Pipeline.ConversationState conversation, DateTimeOffset sentAt)
-        => conversation.LastAskedPromotionId is not null
+        => conversation.AskedPromotion is { PromotionId: not null } asked
            && Options.AskedPromotionWindow > TimeSpan.Zero
-           && (sentAt - conversation.LastAskedAt).Duration() <= Options.AskedPromotionWindow;
+           && (sentAt - asked.At).Duration() <= Options.AskedPromotionWindow;
 
     private List<Mention> FindMentions(string s)
     {
@@ -314,8 +280,15 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
     [GeneratedRegex(@"现在|目前|当前|此刻|正在进行|进行中|还(?:是|在|有|可以|可|能)")]
     private static partial Regex NowWords();
 
+    [GeneratedRegex(@"^(?:就|马上|立刻|这边|先)?(?:帮|给|为|替|去|来)(?:您|你|亲)?(?:催|查|看|问|联系|处理|申请|安排|登记|备注|核实|反馈)")]
+    private static partial Regex AgentActionAfter();
+
     [GeneratedRegex(@"(?:可以|能|可)(?:参加|参与|享受|享|使用|用)")]
     private static partial Regex EligibleWords();
+
+    // 有的亲 / 可以的哦 / 还有呢 at the start of an answer, the whole of a yes (有的商品 is "some products", not a yes).
+    [GeneratedRegex(@"^(?:亲+|亲爱的|宝|宝宝|您好)?[,.!~\s]*(?:有的|有哦|有呢|有滴|有呀|有啊|有嘞|还有|可以的|可以哦|可以呢|可以呀|可以滴|能的|能哦|能呢)(?=$|[,.。!?~\s亲哦呢呀哈啊的]|[\uD800-\uDBFF])")]
+    private static partial Regex AffirmativeOpener();
 
     [GeneratedRegex(@"结束|截止|过了|过期|没有了|没了|已经|还没|没开始|未开始|尚未|暂未|暂时|不能|不可以|不可|无法|不支持|不参加|不参与|不享受|开始|即将|马上|届时|到时|等到|之后|以后|下次|下一|预热|提前|不了|没法|不行|不再|原价|吗|？|\?")]
     private static partial Regex NotNowWords();
@@ -334,7 +307,11 @@ public sealed partial class WrongPromoAnswerRule : IChatRule
         var notStarted = promotion.Start is { } start && sentAt < start;
         // Before the start only an explicit "now" is wrong: 双11这款可以参加 said in October is right.
         var claim = NowWords().Match(s);
+        // 现在帮您催一下 / 现在给您查: "now" for the agent's own action, not the promotion's.
+        while (claim.Success && AgentActionAfter().IsMatch(s.AsSpan(claim.Index + claim.Length))) claim = claim.NextMatch();
         if (!claim.Success && !notStarted) claim = EligibleWords().Match(s);
+        // On the topic path the buyer asked about this promotion: 有的亲 / 可以的 opening the answer says yes to it.
+        if (!claim.Success && viaTopic) claim = AffirmativeOpener().Match(s);
         if (!claim.Success) return null;
         var expected = notStarted
             ? $"{promotion.FormatLocal(promotion.Start!.Value)}开始"

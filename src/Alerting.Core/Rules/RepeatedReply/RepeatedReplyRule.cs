@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Alerting.Core.Alerts;
 using Alerting.Core.Config;
@@ -36,15 +36,19 @@ public sealed class RepeatedReplyRule : IChatRule
     ];
 
     private readonly Severity _severity;
-    private readonly HashSet<string> _allow;
-    private readonly HashSet<string> _greetings;
+    /// <summary>Texts up to this long are folded on the stack.</summary>
+    private const int StackFold = 256;
+
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _allowLookup;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _greetingLookup;
 
     public RepeatedReplyRule(RepeatedReplyOptions options)
     {
         Options = options;
         _severity = Alert.TryParseSeverity(options.Severity, out var s) ? s : Severity.Low;
-        _allow = new(options.AddAllow.Where(a => !string.IsNullOrWhiteSpace(a)).Select(Fold), StringComparer.Ordinal);
-        _greetings = new(Greetings.Select(Fold), StringComparer.Ordinal);
+        _allowLookup = new HashSet<string>(options.AddAllow.Where(a => !string.IsNullOrWhiteSpace(a)).Select(ReplyFold.Fold), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        _greetingLookup = new HashSet<string>(Greetings.Select(ReplyFold.Fold), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         Window = TimeSpan.FromSeconds(options.WindowSeconds);
     }
 
@@ -68,35 +72,9 @@ public sealed class RepeatedReplyRule : IChatRule
         if (options.MinLength is < 1 or > PhraseMatcher.MaxPhraseLength)
             problems.Add(new($"{path}:MinLength", $"must be between 1 and {PhraseMatcher.MaxPhraseLength}, was {options.MinLength}"));
         for (var i = 0; i < options.AddAllow.Count; i++)
-            if (string.IsNullOrWhiteSpace(options.AddAllow[i]) || Fold(options.AddAllow[i]).Length == 0)
+            if (string.IsNullOrWhiteSpace(options.AddAllow[i]) || ReplyFold.Fold(options.AddAllow[i]).Length == 0)
                 problems.Add(new($"{path}:AddAllow:{i}", "must hold at least one letter, digit or character once folded"));
         return problems;
-    }
-
-    /// <summary>
-    /// The folded form two replies are compared in: the text rules' normalizer with every fold on
-    /// (width, case, traditional → simplified, spaces, symbols, punctuation and invisible characters
-    /// dropped), then emoji and other symbols outside the BMP dropped too, which the normalizer keeps
-    /// because a phrase may spell with them — 好的😊 and 好的👌 are the same reply.
-    /// </summary>
-    internal static string Fold(string text)
-    {
-        var folded = PhraseMatcher.Normalize(text, NormalizationSettings.All);
-        var sb = new StringBuilder(folded.Length);
-        foreach (var rune in folded.EnumerateRunes())
-            if (rune.IsBmp || Rune.IsLetterOrDigit(rune)) sb.Append(rune.ToString());
-        return sb.ToString();
-    }
-
-    /// <summary>FNV-1a 64 of the folded text; never 0 (0 means "none" in the state).</summary>
-    internal static ulong Hash(string folded)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in folded)
-        {
-            h = (h ^ c) * 1099511628211UL;
-        }
-        return h == 0 ? 1 : h;
     }
 
     public void Evaluate(ChatMessage message, RuleContext context, List<Alert> alerts)
@@ -104,24 +82,37 @@ public sealed class RepeatedReplyRule : IChatRule
         if (!Options.Enabled || message.Event != ChatEventKind.Message || string.IsNullOrEmpty(message.Text)) return;
         var state = context.Conversation;
         if (state is null) return;
-        if (message.Sender == SenderKind.Buyer)
+        if (message.Sender is not (SenderKind.Buyer or SenderKind.Agent)) return; // auto-replies repeat by design
+        // Folded into a stack (or, for a long text, pooled) buffer and hashed from it: a clean message allocates nothing here.
+        char[]? rented = null;
+        Span<char> buffer = message.Text.Length <= StackFold ? stackalloc char[StackFold] : (rented = ArrayPool<char>.Shared.Rent(message.Text.Length));
+        try
         {
-            var folded = Fold(message.Text);
-            if (IsQuestion(message.Text, folded)) (state.RepeatedReplies ??= new RepeatedReplyState()).PendingQuestion = Hash(folded);
-            return;
+            var folded = buffer[..ReplyFold.Fold(message.Text, buffer)];
+            if (message.Sender == SenderKind.Buyer)
+            {
+                if (IsQuestion(message.Text, folded)) (state.RepeatedReplies ??= new RepeatedReplyState()).PendingQuestion = ReplyFold.Hash(folded);
+                return;
+            }
+            OnAgentReply(message, state, folded, alerts);
         }
-        if (message.Sender != SenderKind.Agent) return; // auto-replies repeat by design
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
+    }
 
-        var text = Fold(message.Text);
+    private void OnAgentReply(ChatMessage message, ConversationState state, ReadOnlySpan<char> folded, List<Alert> alerts)
+    {
         var repeats = state.RepeatedReplies;
-        if (text.Length < Options.MinLength || _allow.Contains(text))
+        if (folded.Length < Options.MinLength || _allowLookup.Contains(folded))
         {
             // A short or allowed reply answers the pending question and breaks a run.
             if (repeats is not null && repeats.PendingQuestion != 0) BreakRun(repeats);
             return;
         }
         repeats ??= state.RepeatedReplies = new RepeatedReplyState();
-        var hash = Hash(text);
+        var hash = ReplyFold.Hash(folded);
         var at = new Occurrence(message.MessageId, message.SentAt);
         CheckRun(state, repeats, hash, at, message.Text, alerts);
         CheckWindow(state, repeats, hash, at, message.Text, alerts);
@@ -154,14 +145,18 @@ public sealed class RepeatedReplyRule : IChatRule
         repeats.RunFired = true;
         var first = repeats.Run[0].MessageId;
         // The same first message may already have fired as a burst: one alert per first message.
-        if (repeats.Replies.Any(r => r.Hash == hash && r.Fired && r.Occurrences.Count > 0 && r.Occurrences[0].MessageId == first)) return;
+        foreach (var r in repeats.Replies)
+            if (r.Hash == hash && r.Fired && r.Occurrences.Count > 0 && r.Occurrences[0].MessageId == first) return;
         alerts.Add(Make(state, "canned_answer", repeats.Run, at, original,
             $"同一回复连续回答{repeats.Run.Count}个不同的买家问题"));
     }
 
     private void CheckWindow(ConversationState state, RepeatedReplyState repeats, ulong hash, Occurrence at, string original, List<Alert> alerts)
     {
-        var reply = repeats.Replies.Find(r => r.Hash == hash);
+        // Loops, not Find/RemoveAll/FindLastIndex with lambdas: each lambda would allocate a closure per reply.
+        TrackedReply? reply = null;
+        foreach (var r in repeats.Replies)
+            if (r.Hash == hash) { reply = r; break; }
         if (reply is null)
         {
             if (repeats.Replies.Count >= RepeatedReplyState.MaxTracked) repeats.Replies.RemoveAt(0);
@@ -173,12 +168,15 @@ public sealed class RepeatedReplyRule : IChatRule
         // The window ends at the latest occurrence: a late record (within the allowed disorder) older than it counts only if inside.
         var latest = reply.Occurrences.Count > 0 && reply.Occurrences[^1].At > at.At ? reply.Occurrences[^1].At : at.At;
         var since = latest - Window;
-        reply.Occurrences.RemoveAll(o => o.At < since);
+        var occurrences = reply.Occurrences;
+        for (var i = occurrences.Count - 1; i >= 0; i--)
+            if (occurrences[i].At < since) occurrences.RemoveAt(i);
         if (at.At < since) return;
         if (reply.Occurrences.Count == 0) reply.Fired = false; // the burst ended: a later one is a new alert
         // Full only once fired (the cap is at least MinRepeats): the oldest goes, the alert is already out.
         if (reply.Occurrences.Count >= RepeatedReplyState.MaxOccurrences) reply.Occurrences.RemoveAt(0);
-        var index = reply.Occurrences.FindLastIndex(o => o.At <= at.At) + 1; // a late record keeps the list in time order
+        var index = occurrences.Count; // a late record keeps the list in time order
+        while (index > 0 && occurrences[index - 1].At > at.At) index--;
         reply.Occurrences.Insert(index, at);
         if (reply.Fired || reply.Occurrences.Count < Options.MinRepeats) return;
         reply.Fired = true;
@@ -197,9 +195,9 @@ public sealed class RepeatedReplyRule : IChatRule
         repeats.RunFired = false;
     }
 
-    private bool IsQuestion(string original, string folded)
+    private bool IsQuestion(string original, ReadOnlySpan<char> folded)
     {
-        if (folded.Length == 0 || _greetings.Contains(folded)) return false;
+        if (folded.Length == 0 || _greetingLookup.Contains(folded)) return false;
         if (original.Contains('?') || original.Contains('？')) return true;
         foreach (var marker in QuestionMarkers)
             if (marker.Length > 0 && folded.Contains(marker, StringComparison.Ordinal)) return true;

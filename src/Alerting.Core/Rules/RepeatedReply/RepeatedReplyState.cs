@@ -50,6 +50,36 @@ public sealed class RepeatedReplyState
         copy.Run.AddRange(Run);
         return copy;
     }
+
+    /// <summary>
+    /// Copies <paramref name="from"/> into <paramref name="into"/> reusing its lists and tracked replies (the pipeline's
+    /// undo keeps one copy, so a clean record allocates nothing): replies <paramref name="into"/> no longer needs go to
+    /// <paramref name="spare"/>, and replies it needs come from there first.
+    /// </summary>
+    internal static void CopyInto(RepeatedReplyState from, RepeatedReplyState into, Stack<TrackedReply>? spare)
+    {
+        into.LastReplyHash = from.LastReplyHash;
+        into.LastAnsweredQuestion = from.LastAnsweredQuestion;
+        into.PendingQuestion = from.PendingQuestion;
+        into.RunFired = from.RunFired;
+        into.Run.Clear();
+        into.Run.AddRange(from.Run);
+        while (into.Replies.Count > from.Replies.Count)
+        {
+            spare?.Push(into.Replies[^1]);
+            into.Replies.RemoveAt(into.Replies.Count - 1);
+        }
+        for (var i = 0; i < from.Replies.Count; i++)
+        {
+            if (i == into.Replies.Count) into.Replies.Add(spare is { Count: > 0 } ? spare.Pop() : new TrackedReply());
+            var source = from.Replies[i];
+            var target = into.Replies[i];
+            target.Hash = source.Hash;
+            target.Fired = source.Fired;
+            target.Occurrences.Clear();
+            target.Occurrences.AddRange(source.Occurrences);
+        }
+    }
 }
 
 /// <summary>One distinct reply of a conversation: its folded-text hash and its latest occurrences.</summary>
