@@ -3,6 +3,7 @@ using Alerting.Core.Config;
 using Alerting.Core.Pipeline;
 using Alerting.Core.Pipeline.Batches;
 using Alerting.Core.Rules.AgentResponseRate;
+using Alerting.Core.Pipeline.CrossConversation;
 using Alerting.Redis.CrossConversation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,7 +121,8 @@ public static class RedisServiceCollectionExtensions
     /// The consume path's writes in Redis, as Core's ports and as write stages in the order of
     /// <see cref="BatchStageOrder"/>: <see cref="IAlertSink"/> = <see cref="RedisAlertSink"/> behind
     /// <see cref="BatchDetectingAlertSink"/> (wrong answers update their cross-conversation batch in the same step);
-    /// <see cref="IAgentActivitySink"/> = agent facts, then partition progress; <see cref="IPartitionStateStore"/> =
+    /// <see cref="IAgentActivitySink"/> = agent facts, then partition progress (both through <see cref="RedisCrossConversation"/>, whose
+    /// judging rounds need an <see cref="AgentEvaluationScope"/> registered by the host); <see cref="IPartitionStateStore"/> =
     /// <see cref="PartitionCheckpointStore"/> of <paramref name="consumerGroup"/>. Needs <see cref="AddAlertingRedis"/>
     /// and an <see cref="IRulesSource"/>.
     /// </summary>
@@ -144,8 +146,13 @@ public static class RedisServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new PartitionProgressStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
             consumerGroup(sp), sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PartitionProgressStore>>()));
-        services.TryAddSingleton<IAlertSink>(sp => new BatchDetectingAlertSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<BatchWrongAnswerTracker>()));
-        services.TryAddSingleton<IAgentActivitySink>(sp => new RedisAgentActivitySink(sp.GetRequiredService<AgentActivityTracker>(), sp.GetRequiredService<PartitionProgressStore>()));
+        // One cross-conversation stage, the orchestration replay runs too: batches with the alerts, facts then progress, judging rounds.
+        services.TryAddSingleton(sp => new RedisCrossConversation(sp.GetRequiredService<BatchWrongAnswerTracker>(), sp.GetRequiredService<AgentActivityTracker>(),
+            sp.GetRequiredService<PartitionProgressStore>(), sp.GetService<AgentEvaluationScope>(), sp.GetRequiredService<IRulesSource>(),
+            sp.GetRequiredService<CrossConversationOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RedisCrossConversation>>()));
+        services.TryAddSingleton(sp => new CrossConversationStage(sp.GetRequiredService<RedisCrossConversation>(), sp.GetRequiredService<IRulesSource>()));
+        services.TryAddSingleton<IAlertSink>(sp => new BatchDetectingAlertSink(sp.GetRequiredService<RedisAlertSink>(), sp.GetRequiredService<CrossConversationStage>()));
+        services.TryAddSingleton<IAgentActivitySink>(sp => sp.GetRequiredService<RedisCrossConversation>());
         services.TryAddSingleton<IPartitionStateStore>(sp => new PartitionCheckpointStore(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisAlertingOptions>(),
             sp.GetService<ILogger<PartitionCheckpointStore>>(), sp.GetRequiredService<TimeProvider>(), consumerGroup(sp)));

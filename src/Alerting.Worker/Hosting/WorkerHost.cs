@@ -51,6 +51,9 @@ internal static class WorkerHost
         // Alerts appended to Redis are counted and notified (best-effort: the notifier only queues).
         builder.Services.AddSingleton<IDurableAlertsObserver, DurableAlertsAnnouncer>();
         // The batch's writes in Redis (alerts with their cross-conversation batches, agent facts and progress, checkpoints).
+        // Agent-level judging waits for every partition of the consumed topic.
+        builder.Services.AddSingleton(sp => new Alerting.Redis.CrossConversation.AgentEvaluationScope(sp.GetRequiredService<KafkaOptions>().Topic,
+            sp.GetRequiredService<TopicPartitionCount>().Get));
         builder.Services.AddAlertingRedisWriteStages(sp => sp.GetRequiredService<KafkaOptions>().GroupId);
         builder.Services.AddAlertingKafka();
         // agent_response_rate_low (off unless Rules:AgentResponseRate:Enabled): judged by one worker at a time once every partition is past a window.
