@@ -59,7 +59,9 @@ public sealed class ScriptedRun : IAsyncDisposable
         kafka.CreateTopic(topic, partitions);
         kafka.CreateTopic(topic + ".dlq", 1);
         var redisServer = await RedisServer.StartNewAsync();
-        var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
+        // The test's own reads (polling while worker processes and the rest of the suite load the machine) get more
+        // than the 5 s default: a reply already in the socket was once not read in time (thread pool starved).
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString + ",syncTimeout=20000,asyncTimeout=20000");
         return new ScriptedRun(dir, messages, replayed, kafka, topic, redisServer, redis, partitionOf);
     }
 
